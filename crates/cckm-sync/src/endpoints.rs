@@ -1,0 +1,415 @@
+//! The endpoint catalog: every job family, its paths, operations, filters and scope fields.
+//!
+//! This is the one place that spells a path or a filter name. Clients build URLs from it and
+//! the OpenAPI generator derives every path, operation and parameter from it.
+//!
+//! ```
+//! use cckm_sync::endpoints::{self, Operation};
+//! use uuid::Uuid;
+//!
+//! let aws = endpoints::find("aws-keys").unwrap();
+//! assert_eq!(aws.url_path(Operation::List, None), "/api/v1/cckm/aws/synchronization-jobs");
+//!
+//! let id = Uuid::parse_str("0ea5d52e-387c-44fa-b079-21c8b768f77b").unwrap();
+//! assert_eq!(
+//!     aws.url_path(Operation::Cancel, Some(id)),
+//!     "/api/v1/cckm/aws/synchronization-jobs/0ea5d52e-387c-44fa-b079-21c8b768f77b/cancel",
+//! );
+//! assert_eq!(aws.spec().list_filter, Some("kms"));
+//! ```
+
+use std::fmt;
+
+use uuid::Uuid;
+
+use crate::cloud::CloudFamily;
+use crate::scope::{
+    AwsScope, AzureScope, DsmScope, ExternalCmScope, GoogleScope, JobScope, OciScope, SalesforceScope, SapScope,
+};
+
+/// Path prefix of the API, before every endpoint path.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// Name of the start-request flag that selects every item instead of a scope list.
+pub const SYNCHRONIZE_ALL: &str = "synchronize_all";
+
+/// How sure the catalog is of a fact about the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Evidence {
+    /// A vendor documentation page or example shows it.
+    Confirmed,
+    /// Public client code written against the server uses it.
+    Code,
+    /// No source shows it; it is inferred from a sibling family.
+    Inferred,
+}
+
+impl Evidence {
+    /// A short lower-case word for the evidence: `confirmed`, `code` or `inferred`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirmed => "confirmed",
+            Self::Code => "code",
+            Self::Inferred => "inferred",
+        }
+    }
+}
+
+/// Whether a family's jobs synchronize cloud keys or refresh domains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    /// A synchronization job (`…/synchronization-jobs`).
+    Synchronization,
+    /// A refresh job (`…/refresh`).
+    Refresh,
+}
+
+/// What the jobs of one family carry, and how its list and start calls name their scope.
+#[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FamilySpec {
+    /// The family.
+    pub family: CloudFamily,
+    /// Display name, such as `AWS`.
+    pub title: &'static str,
+    /// Wire names of the scope arrays in the family's jobs.
+    pub job_scope_fields: &'static [&'static str],
+    /// Wire name of the scope list in a start request (the alternative to `synchronize_all`).
+    pub start_scope_field: &'static str,
+    /// Wire names of the optional fields of a start request besides the scope.
+    pub start_options: &'static [&'static str],
+    /// Query parameter that filters a list by scope item, if the family has one.
+    pub list_filter: Option<&'static str>,
+}
+
+impl CloudFamily {
+    /// What the jobs of this family carry.
+    pub fn spec(self) -> &'static FamilySpec {
+        match self {
+            Self::Aws => &AWS,
+            Self::Azure => &AZURE,
+            Self::Google => &GOOGLE,
+            Self::Oci => &OCI,
+            Self::Sap => &SAP,
+            Self::Salesforce => &SALESFORCE,
+            Self::Dsm => &DSM,
+            Self::ExternalCm => &EXTERNAL_CM,
+        }
+    }
+
+    /// The endpoints of this family, in catalog order.
+    pub fn endpoints(self) -> impl Iterator<Item = &'static Endpoint> {
+        ENDPOINTS.iter().filter(move |endpoint| endpoint.family == self)
+    }
+}
+
+static AWS: FamilySpec = FamilySpec {
+    family: CloudFamily::Aws,
+    title: "AWS",
+    job_scope_fields: AwsScope::FIELDS,
+    start_scope_field: "kms",
+    start_options: &["regions"],
+    list_filter: Some("kms"),
+};
+
+static AZURE: FamilySpec = FamilySpec {
+    family: CloudFamily::Azure,
+    title: "Azure",
+    job_scope_fields: AzureScope::FIELDS,
+    start_scope_field: "key_vaults",
+    start_options: &["take_cloud_key_backup"],
+    list_filter: Some("key_vaults"),
+};
+
+static GOOGLE: FamilySpec = FamilySpec {
+    family: CloudFamily::Google,
+    title: "Google Cloud",
+    job_scope_fields: GoogleScope::FIELDS,
+    start_scope_field: "key_rings",
+    start_options: &[],
+    list_filter: Some("key_rings"),
+};
+
+static OCI: FamilySpec = FamilySpec {
+    family: CloudFamily::Oci,
+    title: "Oracle Cloud Infrastructure",
+    job_scope_fields: OciScope::FIELDS,
+    start_scope_field: "vaults",
+    start_options: &[],
+    list_filter: Some("vaults"),
+};
+
+static SAP: FamilySpec = FamilySpec {
+    family: CloudFamily::Sap,
+    title: "SAP Data Custodian",
+    job_scope_fields: SapScope::FIELDS,
+    start_scope_field: "groups",
+    start_options: &[],
+    list_filter: Some("groups"),
+};
+
+static SALESFORCE: FamilySpec = FamilySpec {
+    family: CloudFamily::Salesforce,
+    title: "Salesforce",
+    job_scope_fields: SalesforceScope::FIELDS,
+    start_scope_field: "organization_ids",
+    start_options: &[],
+    list_filter: Some("organizations"),
+};
+
+static DSM: FamilySpec = FamilySpec {
+    family: CloudFamily::Dsm,
+    title: "Data Security Manager",
+    job_scope_fields: DsmScope::FIELDS,
+    start_scope_field: "domains",
+    start_options: &[],
+    list_filter: None,
+};
+
+static EXTERNAL_CM: FamilySpec = FamilySpec {
+    family: CloudFamily::ExternalCm,
+    title: "External CipherTrust Manager",
+    job_scope_fields: ExternalCmScope::FIELDS,
+    start_scope_field: "domains",
+    start_options: &[],
+    list_filter: None,
+};
+
+/// One job endpoint: a base path served with the four [`Operation`]s.
+#[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Endpoint {
+    /// Stable identifier, such as `aws-keys`.
+    pub name: &'static str,
+    /// Display name, such as `AWS keys`.
+    pub title: &'static str,
+    /// The family whose job shape, filters and start body this endpoint uses.
+    pub family: CloudFamily,
+    /// Synchronization or refresh.
+    pub kind: JobKind,
+    /// Base path, relative to [`API_PREFIX`].
+    pub path: &'static str,
+    /// How sure the catalog is of the start-request body (every path is confirmed).
+    pub body_evidence: Evidence,
+    /// How sure the catalog is of the list filters.
+    pub filter_evidence: Evidence,
+}
+
+impl Endpoint {
+    /// What the jobs of this endpoint's family carry.
+    pub fn spec(&self) -> &'static FamilySpec {
+        self.family.spec()
+    }
+
+    /// The path of `operation`, relative to [`API_PREFIX`], with `{id}` for the job id.
+    pub fn path_template(&self, operation: Operation) -> String {
+        format!("{}{}", self.path, operation.path_suffix())
+    }
+
+    /// The absolute path of a call, with the job id filled in. `id` is needed by
+    /// [`Operation::Get`] and [`Operation::Cancel`] and ignored by the others; without it,
+    /// the path keeps the `{id}` placeholder.
+    pub fn url_path(&self, operation: Operation, id: Option<Uuid>) -> String {
+        let template = format!("{API_PREFIX}{}", self.path_template(operation));
+        match id {
+            Some(id) => template.replace("{id}", &id.to_string()),
+            None => template,
+        }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.title)
+    }
+}
+
+/// The four calls every job endpoint serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// `GET <base>`: a page of jobs, filtered by the query string.
+    List,
+    /// `POST <base>`: start a job; the body selects its scope; returns the job.
+    Start,
+    /// `GET <base>/{id}`: one job.
+    Get,
+    /// `POST <base>/{id}/cancel`: cancel a running job; no body; returns the job with
+    /// `abort: true`.
+    Cancel,
+}
+
+impl Operation {
+    /// The four operations, in catalog order.
+    pub const ALL: [Operation; 4] = [Self::List, Self::Start, Self::Get, Self::Cancel];
+
+    /// The HTTP method.
+    pub fn method(self) -> Method {
+        match self {
+            Self::List | Self::Get => Method::Get,
+            Self::Start | Self::Cancel => Method::Post,
+        }
+    }
+
+    /// What follows the base path: nothing, `/{id}` or `/{id}/cancel`.
+    pub fn path_suffix(self) -> &'static str {
+        match self {
+            Self::List | Self::Start => "",
+            Self::Get => "/{id}",
+            Self::Cancel => "/{id}/cancel",
+        }
+    }
+
+    /// Whether the call sends a JSON body.
+    pub fn has_body(self) -> bool {
+        matches!(self, Self::Start)
+    }
+
+    /// A lower-case verb for the operation: `list`, `start`, `get` or `cancel`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::List => "list",
+            Self::Start => "start",
+            Self::Get => "get",
+            Self::Cancel => "cancel",
+        }
+    }
+}
+
+/// An HTTP method used by the job endpoints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`.
+    Get,
+    /// `POST`.
+    Post,
+}
+
+impl Method {
+    /// The method name in upper case.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+        }
+    }
+}
+
+/// Every job endpoint, grouped by family.
+///
+/// Luna HSM (`/cckm/hsm/luna/refresh`, `/cckm/hsm/luna/synchronize`) is left out: no source
+/// shows its bodies. Its jobs still parse as [`SyncJob`](crate::SyncJob) with an unknown cloud.
+pub static ENDPOINTS: [Endpoint; 12] = [
+    Endpoint {
+        name: "aws-keys",
+        title: "AWS keys",
+        family: CloudFamily::Aws,
+        kind: JobKind::Synchronization,
+        path: "/cckm/aws/synchronization-jobs",
+        body_evidence: Evidence::Confirmed,
+        filter_evidence: Evidence::Confirmed,
+    },
+    Endpoint {
+        name: "aws-custom-key-stores",
+        title: "AWS custom key stores",
+        family: CloudFamily::Aws,
+        kind: JobKind::Synchronization,
+        path: "/cckm/aws/custom-key-stores/synchronization-jobs",
+        body_evidence: Evidence::Code,
+        filter_evidence: Evidence::Inferred,
+    },
+    Endpoint {
+        name: "azure-keys",
+        title: "Azure keys",
+        family: CloudFamily::Azure,
+        kind: JobKind::Synchronization,
+        path: "/cckm/azure/synchronization-jobs",
+        body_evidence: Evidence::Confirmed,
+        filter_evidence: Evidence::Confirmed,
+    },
+    Endpoint {
+        name: "azure-certificates",
+        title: "Azure certificates",
+        family: CloudFamily::Azure,
+        kind: JobKind::Synchronization,
+        path: "/cckm/azure/certificates/synchronization-jobs",
+        body_evidence: Evidence::Code,
+        filter_evidence: Evidence::Code,
+    },
+    Endpoint {
+        name: "azure-secrets",
+        title: "Azure secrets",
+        family: CloudFamily::Azure,
+        kind: JobKind::Synchronization,
+        path: "/cckm/azure/secrets/synchronization-jobs",
+        body_evidence: Evidence::Code,
+        filter_evidence: Evidence::Code,
+    },
+    Endpoint {
+        name: "google",
+        title: "Google Cloud key rings",
+        family: CloudFamily::Google,
+        kind: JobKind::Synchronization,
+        path: "/cckm/google/synchronization-jobs",
+        body_evidence: Evidence::Confirmed,
+        filter_evidence: Evidence::Code,
+    },
+    Endpoint {
+        name: "oci",
+        title: "OCI vaults",
+        family: CloudFamily::Oci,
+        kind: JobKind::Synchronization,
+        path: "/cckm/oci/synchronization-jobs",
+        body_evidence: Evidence::Code,
+        filter_evidence: Evidence::Code,
+    },
+    Endpoint {
+        name: "sap",
+        title: "SAP Data Custodian groups",
+        family: CloudFamily::Sap,
+        kind: JobKind::Synchronization,
+        path: "/cckm/sap/synchronization-jobs",
+        body_evidence: Evidence::Confirmed,
+        filter_evidence: Evidence::Inferred,
+    },
+    Endpoint {
+        name: "salesforce-keys",
+        title: "Salesforce keys",
+        family: CloudFamily::Salesforce,
+        kind: JobKind::Synchronization,
+        path: "/cckm/sfdc/keys/synchronization-jobs",
+        body_evidence: Evidence::Confirmed,
+        filter_evidence: Evidence::Confirmed,
+    },
+    Endpoint {
+        name: "salesforce-certificates",
+        title: "Salesforce certificates",
+        family: CloudFamily::Salesforce,
+        kind: JobKind::Synchronization,
+        path: "/cckm/sfdc/certificates/synchronization-jobs",
+        body_evidence: Evidence::Inferred,
+        filter_evidence: Evidence::Inferred,
+    },
+    Endpoint {
+        name: "dsm",
+        title: "DSM domains",
+        family: CloudFamily::Dsm,
+        kind: JobKind::Refresh,
+        path: "/cckm/dsm/refresh",
+        body_evidence: Evidence::Confirmed,
+        filter_evidence: Evidence::Confirmed,
+    },
+    Endpoint {
+        name: "external-cm",
+        title: "External CipherTrust Manager domains",
+        family: CloudFamily::ExternalCm,
+        kind: JobKind::Refresh,
+        path: "/cckm/external-cm/refresh",
+        body_evidence: Evidence::Confirmed,
+        filter_evidence: Evidence::Inferred,
+    },
+];
+
+/// The endpoint named `name` (see [`Endpoint::name`]).
+pub fn find(name: &str) -> Option<&'static Endpoint> {
+    ENDPOINTS.iter().find(|endpoint| endpoint.name == name)
+}

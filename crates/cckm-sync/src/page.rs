@@ -1,0 +1,252 @@
+//! The paged `{skip, limit, total, resources}` envelope of every list call.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Serialize;
+use serde::de::{self, Deserialize, Deserializer, MapAccess};
+use serde_json::{Map, Value};
+
+use crate::job::SyncJob;
+use crate::scope::{AwsScope, AzureScope, DsmScope, ExternalCmScope, GoogleScope, OciScope, SalesforceScope, SapScope};
+use crate::unknown::{JsonPath, ReportUnknowns, Unknown};
+use crate::wire::{self, Key};
+
+/// One page of a list call: `resources` are the items from `skip` on, out of `total`.
+///
+/// ```
+/// use cckm_sync::{JobStatus, SyncJobPage};
+///
+/// let page: SyncJobPage = serde_json::from_str(r#"{
+///     "skip": 0, "limit": 1, "total": 2,
+///     "resources": [{
+///         "id": "d4cbd38e-845e-4f75-9e71-15280084986e",
+///         "uri": "kylo:kylo:cckm:synchronize:d4cbd38e-845e-4f75-9e71-15280084986e",
+///         "account": "kylo:kylo:admin:accounts:kylo",
+///         "application": "ncryptify:gemalto:admin:apps:kylo",
+///         "devAccount": "ncryptify:gemalto:admin:accounts:gemalto",
+///         "createdAt": "2021-03-03T09:22:15.05611Z",
+///         "updatedAt": "2021-03-03T09:22:15.636481Z",
+///         "overall_status": "in_progress",
+///         "cloud": "dsm",
+///         "domains": ["6070915c-0ab4-4e7e-bf4d-31dd31214874"],
+///         "abort": false
+///     }]
+/// }"#)?;
+///
+/// assert_eq!(page.resources[0].overall_status, JobStatus::InProgress);
+/// assert_eq!(page.next_skip(), Some(1));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema), schemars(rename = "{T}Page"))]
+pub struct Page<T> {
+    /// Number of items skipped before this page.
+    pub skip: u64,
+    /// Page size that was asked for; `-1` asks for every item.
+    pub limit: i64,
+    /// Number of items matching the query, on every page.
+    pub total: u64,
+    /// The items of this page. A `null` list is read as empty.
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<Vec<T>>", required))]
+    pub resources: Vec<T>,
+    /// Fields this crate does not model, kept verbatim.
+    #[serde(flatten)]
+    pub unknown_fields: Map<String, Value>,
+}
+
+/// A page of jobs of any family.
+pub type SyncJobPage = Page<SyncJob>;
+/// A page of [`AwsSyncJob`](crate::AwsSyncJob)s.
+pub type AwsSyncJobPage = Page<SyncJob<AwsScope>>;
+/// A page of [`AzureSyncJob`](crate::AzureSyncJob)s.
+pub type AzureSyncJobPage = Page<SyncJob<AzureScope>>;
+/// A page of [`GoogleSyncJob`](crate::GoogleSyncJob)s.
+pub type GoogleSyncJobPage = Page<SyncJob<GoogleScope>>;
+/// A page of [`OciSyncJob`](crate::OciSyncJob)s.
+pub type OciSyncJobPage = Page<SyncJob<OciScope>>;
+/// A page of [`SapSyncJob`](crate::SapSyncJob)s.
+pub type SapSyncJobPage = Page<SyncJob<SapScope>>;
+/// A page of [`SalesforceSyncJob`](crate::SalesforceSyncJob)s.
+pub type SalesforceSyncJobPage = Page<SyncJob<SalesforceScope>>;
+/// A page of [`DsmSyncJob`](crate::DsmSyncJob)s.
+pub type DsmSyncJobPage = Page<SyncJob<DsmScope>>;
+/// A page of [`ExternalCmSyncJob`](crate::ExternalCmSyncJob)s.
+pub type ExternalCmSyncJobPage = Page<SyncJob<ExternalCmScope>>;
+
+impl<T> Page<T> {
+    /// Whether the page was asked for with `limit=-1`, every item at once.
+    pub fn is_unlimited(&self) -> bool {
+        self.limit == -1
+    }
+
+    /// The `skip` of the next page, or `None` on the last page.
+    ///
+    /// Counted from the items received rather than from `limit`, so that a server that
+    /// returns fewer items than asked for is paged through without a gap; an empty page is
+    /// always the last, so paging cannot loop.
+    pub fn next_skip(&self) -> Option<u64> {
+        if self.resources.is_empty() {
+            return None;
+        }
+        let next = self.skip.checked_add(u64::try_from(self.resources.len()).ok()?)?;
+        (next < self.total).then_some(next)
+    }
+
+    /// Whether items remain after this page.
+    pub fn has_more(&self) -> bool {
+        self.next_skip().is_some()
+    }
+
+    /// The same page with every item converted by `f`.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            skip: self.skip,
+            limit: self.limit,
+            total: self.total,
+            resources: self.resources.into_iter().map(f).collect(),
+            unknown_fields: self.unknown_fields,
+        }
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.resources.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Page<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.resources.iter()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(PageVisitor(PhantomData))
+    }
+}
+
+struct PageVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> de::Visitor<'de> for PageVisitor<T> {
+    type Value = Page<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a page object with skip, limit, total and resources")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page<T>, A::Error> {
+        let mut skip = None;
+        let mut limit = None;
+        let mut total = None;
+        let mut resources: Option<Option<Vec<T>>> = None;
+        let mut unknown_fields = Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            match &*key {
+                "skip" => wire::read_once(&mut map, &mut skip, "skip")?,
+                "limit" => wire::read_once(&mut map, &mut limit, "limit")?,
+                "total" => wire::read_once(&mut map, &mut total, "total")?,
+                "resources" => {
+                    if resources.is_some() {
+                        return Err(de::Error::duplicate_field("resources"));
+                    }
+                    let expected = expected_len(skip, limit, total);
+                    resources = Some(map.next_value_seed(ResourcesSeed::<T>::new(expected))?);
+                }
+                _ => wire::keep_unknown(&mut map, &mut unknown_fields, key)?,
+            }
+        }
+        Ok(Page {
+            skip: wire::required(skip, "skip")?,
+            limit: wire::required(limit, "limit")?,
+            total: wire::required(total, "total")?,
+            resources: wire::required(resources, "resources")?.unwrap_or_default(),
+            unknown_fields,
+        })
+    }
+}
+
+/// How many items a page should hold, from the envelope fields read before `resources`.
+///
+/// The server writes `skip`, `limit` and `total` first; knowing the count up front saves
+/// growing the vector of a large page several times. Capped, as the numbers are untrusted.
+fn expected_len(skip: Option<u64>, limit: Option<i64>, total: Option<u64>) -> usize {
+    const MAX_RESERVED: u64 = 1 << 16;
+    let remaining = match (skip, total) {
+        (Some(skip), Some(total)) => Some(total.saturating_sub(skip)),
+        _ => None,
+    };
+    let asked = limit.and_then(|limit| u64::try_from(limit).ok());
+    let expected = match (asked, remaining) {
+        (Some(asked), Some(remaining)) => asked.min(remaining),
+        (Some(count), None) | (None, Some(count)) => count,
+        (None, None) => 0,
+    };
+    usize::try_from(expected.min(MAX_RESERVED)).unwrap_or(0)
+}
+
+/// `resources`: a list of items (or `null`, read as none), reserved to its expected length.
+struct ResourcesSeed<T> {
+    expected: usize,
+    item: PhantomData<T>,
+}
+
+impl<T> ResourcesSeed<T> {
+    fn new(expected: usize) -> Self {
+        Self {
+            expected,
+            item: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> de::DeserializeSeed<'de> for ResourcesSeed<T> {
+    type Value = Option<Vec<T>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> de::Visitor<'de> for ResourcesSeed<T> {
+    type Value = Option<Vec<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of items")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(self.expected));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Some(items))
+    }
+}
+
+impl<T: ReportUnknowns> ReportUnknowns for Page<T> {
+    fn report_unknowns(&self, path: &mut JsonPath, out: &mut Vec<Unknown>) {
+        path.push_unknown_fields(&self.unknown_fields, out);
+        path.with_key("resources", |path| self.resources.report_unknowns(path, out));
+    }
+}

@@ -1,0 +1,182 @@
+//! The cloud-specific part of a job: which items it synchronizes.
+//!
+//! Every family lists its scope as one or two string arrays (`kms`, `regions`, `key_vaults`,
+//! …). A scope type names the arrays of one family; [`SyncJob<S>`](crate::SyncJob) is generic
+//! over it, so a caller of the AWS endpoint reads `job.scope.kms` without matching on clouds,
+//! while [`AnyScope`] holds the arrays of every family for code that handles all jobs.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::cloud::CloudFamily;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// The scope fields of the jobs of one family, or of any family ([`AnyScope`]).
+///
+/// Sealed: the set of scope types is part of this crate's contract.
+pub trait JobScope: sealed::Sealed + Clone + Default + fmt::Debug + PartialEq + Eq + Serialize + 'static {
+    /// The wire names of the arrays this scope holds, in serialization order.
+    const FIELDS: &'static [&'static str];
+
+    /// The family whose jobs carry exactly these fields; `None` for [`AnyScope`].
+    const FAMILY: Option<CloudFamily>;
+
+    /// The array stored under the wire name `field`, if this scope has such a field and the
+    /// job carried it.
+    fn list(&self, field: &str) -> Option<&[String]>;
+
+    /// The slot of the wire name `field`, or `None` if this scope has no such field.
+    #[doc(hidden)]
+    fn slot_mut(&mut self, field: &str) -> Option<&mut Option<Vec<String>>>;
+}
+
+/// A scope type of exactly one family, usable for list queries and start requests.
+pub trait FamilyScope: JobScope {
+    /// The family of this scope.
+    const FAMILY_ID: CloudFamily;
+}
+
+macro_rules! scope {
+    (
+        $(#[$meta:meta])*
+        $name:ident, prefix = $prefix:literal, family = $family:expr;
+        $( $(#[$field_meta:meta])* $field:ident: $wire:literal, )+
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        // The schema name is the family prefix of `{S}SyncJob`: the scope is always inlined
+        // into its job's schema and never published on its own.
+        #[cfg_attr(feature = "schemars", schemars(rename = $prefix))]
+        pub struct $name {
+            $(
+                $(#[$field_meta])*
+                #[serde(rename = $wire, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<Vec<String>>,
+            )+
+        }
+
+        impl sealed::Sealed for $name {}
+
+        impl JobScope for $name {
+            const FIELDS: &'static [&'static str] = &[$($wire),+];
+            const FAMILY: Option<CloudFamily> = $family;
+
+            fn list(&self, field: &str) -> Option<&[String]> {
+                match field {
+                    $($wire => self.$field.as_deref(),)+
+                    _ => None,
+                }
+            }
+
+            fn slot_mut(&mut self, field: &str) -> Option<&mut Option<Vec<String>>> {
+                match field {
+                    $($wire => Some(&mut self.$field),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+macro_rules! family_scope {
+    ($name:ident => $family:ident) => {
+        impl FamilyScope for $name {
+            const FAMILY_ID: CloudFamily = CloudFamily::$family;
+        }
+    };
+}
+
+scope! {
+    /// Scope of an AWS key or custom key store synchronization job.
+    AwsScope, prefix = "Aws", family = Some(CloudFamily::Aws);
+    /// AWS regions synchronized; absent when the job covers every region of its KMS.
+    regions: "regions",
+    /// Names of the CipherTrust AWS KMS resources synchronized.
+    kms: "kms",
+}
+family_scope!(AwsScope => Aws);
+
+scope! {
+    /// Scope of an Azure key, certificate or secret synchronization job.
+    AzureScope, prefix = "Azure", family = Some(CloudFamily::Azure);
+    /// Key vaults synchronized, as `<vault name>::<vault id>`.
+    key_vaults: "key_vaults",
+}
+family_scope!(AzureScope => Azure);
+
+scope! {
+    /// Scope of a Google Cloud key ring synchronization job.
+    GoogleScope, prefix = "Google", family = Some(CloudFamily::Google);
+    /// Key rings synchronized, as `projects/<p>/locations/<l>/keyRings/<k>`.
+    key_rings: "key_rings",
+}
+family_scope!(GoogleScope => Google);
+
+scope! {
+    /// Scope of an Oracle Cloud Infrastructure vault synchronization job.
+    OciScope, prefix = "Oci", family = Some(CloudFamily::Oci);
+    /// OCI vaults synchronized.
+    vaults: "vaults",
+}
+family_scope!(OciScope => Oci);
+
+scope! {
+    /// Scope of an SAP Data Custodian group synchronization job.
+    SapScope, prefix = "Sap", family = Some(CloudFamily::Sap);
+    /// SAP groups synchronized.
+    groups: "groups",
+}
+family_scope!(SapScope => Sap);
+
+scope! {
+    /// Scope of a Salesforce key or certificate synchronization job.
+    SalesforceScope, prefix = "Salesforce", family = Some(CloudFamily::Salesforce);
+    /// Salesforce organization ids synchronized. The server reuses the AWS field name
+    /// `kms` for them in the job, while list filters and start requests call them
+    /// `organizations` and `organization_ids`.
+    kms: "kms",
+}
+family_scope!(SalesforceScope => Salesforce);
+
+scope! {
+    /// Scope of a Data Security Manager domain refresh job.
+    DsmScope, prefix = "Dsm", family = Some(CloudFamily::Dsm);
+    /// DSM domain ids refreshed.
+    domains: "domains",
+}
+family_scope!(DsmScope => Dsm);
+
+scope! {
+    /// Scope of an external CipherTrust Manager domain refresh job.
+    ExternalCmScope, prefix = "ExternalCm", family = Some(CloudFamily::ExternalCm);
+    /// Domain ids of the external CipherTrust Manager refreshed.
+    domains: "domains",
+}
+family_scope!(ExternalCmScope => ExternalCm);
+
+scope! {
+    /// The scope arrays of every family, for a job of any cloud.
+    ///
+    /// Which arrays a job carries depends on its family: see [`Cloud::family`](crate::Cloud::family)
+    /// and [`SyncJob::into_scope`](crate::SyncJob::into_scope) to get the precise type.
+    AnyScope, prefix = "", family = None;
+    /// AWS regions.
+    regions: "regions",
+    /// AWS KMS names; for Salesforce jobs, organization ids.
+    kms: "kms",
+    /// Azure key vaults.
+    key_vaults: "key_vaults",
+    /// Google Cloud key rings.
+    key_rings: "key_rings",
+    /// OCI vaults.
+    vaults: "vaults",
+    /// SAP groups.
+    groups: "groups",
+    /// DSM or external CipherTrust Manager domains.
+    domains: "domains",
+}
