@@ -89,12 +89,12 @@ pub struct SyncJob<S = AnyScope> {
     pub detailed_status: Option<DetailedStatus>,
     /// The cloud the job ran against.
     pub cloud: Cloud,
+    /// The items the job synchronizes (written where the server writes them, before `abort`).
+    #[serde(flatten)]
+    pub scope: S,
     /// Whether the job was cancelled. Authoritative: a cancelled job keeps its status until it
     /// winds down and may end as `completed` as well as `aborted`.
     pub abort: bool,
-    /// The items the job synchronizes.
-    #[serde(flatten)]
-    pub scope: S,
     /// Fields this crate does not model, kept verbatim.
     #[serde(flatten)]
     pub unknown_fields: Map<String, Value>,
@@ -181,8 +181,8 @@ impl<S: JobScope> SyncJob<S> {
             overall_status,
             detailed_status,
             cloud,
-            abort,
             mut scope,
+            abort,
             mut unknown_fields,
         } = self;
         let mut target = T::default();
@@ -220,8 +220,8 @@ impl<S: JobScope> SyncJob<S> {
             overall_status,
             detailed_status,
             cloud,
-            abort,
             scope: target,
+            abort,
             unknown_fields,
         }
     }
@@ -358,8 +358,8 @@ impl<'de, S: JobScope> de::Visitor<'de> for JobVisitor<S> {
             overall_status: wire::required(overall_status, "overall_status")?,
             detailed_status: detailed_status.flatten(),
             cloud: wire::required(cloud, "cloud")?,
-            abort: wire::required(abort, "abort")?,
             scope,
+            abort: wire::required(abort, "abort")?,
             unknown_fields,
         })
     }

@@ -1,0 +1,124 @@
+//! Reading the fixture files and checking round trips.
+
+use std::fmt::Debug;
+use std::path::{Path, PathBuf};
+
+use cckm_sync::{
+    AwsSyncJob, AwsSyncJobPage, AzureSyncJob, AzureSyncJobPage, CloudFamily, DsmSyncJob, DsmSyncJobPage,
+    ExternalCmSyncJob, ExternalCmSyncJobPage, GoogleSyncJob, GoogleSyncJobPage, OciSyncJob, OciSyncJobPage,
+    SalesforceSyncJob, SalesforceSyncJobPage, SapSyncJob, SapSyncJobPage,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// One fixture file.
+pub struct Fixture {
+    /// File name without `.json`.
+    pub name: String,
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Fixture {
+    pub fn value(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|error| panic!("{}: not JSON: {error}", self.name))
+    }
+}
+
+pub fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Every `*.json` fixture in `folder` (relative to the fixtures folder), sorted by name.
+pub fn all(folder: &str) -> Vec<Fixture> {
+    let mut fixtures: Vec<Fixture> = std::fs::read_dir(dir().join(folder))
+        .unwrap_or_else(|error| panic!("fixtures/{folder}: {error}"))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "json"))
+        .map(|path| Fixture {
+            name: path.file_stem().unwrap().to_string_lossy().into_owned(),
+            text: std::fs::read_to_string(&path).unwrap(),
+            path,
+        })
+        .collect();
+    fixtures.sort_by(|a, b| a.name.cmp(&b.name));
+    assert!(!fixtures.is_empty(), "no fixtures in {folder}");
+    fixtures
+}
+
+/// The fixture `folder/name.json`.
+pub fn one(folder: &str, name: &str) -> Fixture {
+    all(folder)
+        .into_iter()
+        .find(|fixture| fixture.name == name)
+        .unwrap_or_else(|| panic!("no fixture {folder}/{name}.json"))
+}
+
+/// Parses `fixture` as `T`, checks that writing it back gives the same JSON value and that
+/// reading that again gives the same `T`, and returns it.
+pub fn round_trip<T: DeserializeOwned + Serialize + PartialEq + Debug>(fixture: &Fixture) -> T {
+    let typed: T = cckm_sync::from_str(&fixture.text)
+        .unwrap_or_else(|error| panic!("{} as {}: {error}", fixture.name, std::any::type_name::<T>()));
+    let written = serde_json::to_string(&typed).unwrap();
+    let rewritten: Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(
+        rewritten,
+        fixture.value(),
+        "{} as {}: the round trip changed the JSON",
+        fixture.name,
+        std::any::type_name::<T>()
+    );
+    let again: T = serde_json::from_str(&written).unwrap();
+    assert_eq!(
+        again, typed,
+        "{}: reading the written JSON gave another value",
+        fixture.name
+    );
+    typed
+}
+
+/// The one family of every job in a page value, if they share a known family.
+pub fn page_family(page: &Value) -> Option<CloudFamily> {
+    let families: Vec<Option<CloudFamily>> = page["resources"]
+        .as_array()?
+        .iter()
+        .map(|job| cckm_sync::Cloud::from(job["cloud"].as_str().unwrap_or_default()).family())
+        .collect();
+    let first = *families.first()?;
+    families
+        .iter()
+        .all(|family| *family == first)
+        .then_some(first)
+        .flatten()
+}
+
+/// Round-trips a page fixture with the page type of `family`.
+pub fn round_trip_family_page(fixture: &Fixture, family: CloudFamily) {
+    match family {
+        CloudFamily::Aws => drop(round_trip::<AwsSyncJobPage>(fixture)),
+        CloudFamily::Azure => drop(round_trip::<AzureSyncJobPage>(fixture)),
+        CloudFamily::Google => drop(round_trip::<GoogleSyncJobPage>(fixture)),
+        CloudFamily::Oci => drop(round_trip::<OciSyncJobPage>(fixture)),
+        CloudFamily::Sap => drop(round_trip::<SapSyncJobPage>(fixture)),
+        CloudFamily::Salesforce => drop(round_trip::<SalesforceSyncJobPage>(fixture)),
+        CloudFamily::Dsm => drop(round_trip::<DsmSyncJobPage>(fixture)),
+        CloudFamily::ExternalCm => drop(round_trip::<ExternalCmSyncJobPage>(fixture)),
+        other => panic!("no page type for {other:?}"),
+    }
+}
+
+/// Round-trips a job fixture with the job type of `family`.
+pub fn round_trip_family_job(fixture: &Fixture, family: CloudFamily) {
+    match family {
+        CloudFamily::Aws => drop(round_trip::<AwsSyncJob>(fixture)),
+        CloudFamily::Azure => drop(round_trip::<AzureSyncJob>(fixture)),
+        CloudFamily::Google => drop(round_trip::<GoogleSyncJob>(fixture)),
+        CloudFamily::Oci => drop(round_trip::<OciSyncJob>(fixture)),
+        CloudFamily::Sap => drop(round_trip::<SapSyncJob>(fixture)),
+        CloudFamily::Salesforce => drop(round_trip::<SalesforceSyncJob>(fixture)),
+        CloudFamily::Dsm => drop(round_trip::<DsmSyncJob>(fixture)),
+        CloudFamily::ExternalCm => drop(round_trip::<ExternalCmSyncJob>(fixture)),
+        other => panic!("no job type for {other:?}"),
+    }
+}
