@@ -62,6 +62,7 @@ mod error;
 mod job;
 mod page;
 mod parse;
+mod query;
 mod scope;
 mod status;
 mod timestamp;
@@ -80,6 +81,10 @@ pub use page::{
     SalesforceSyncJobPage, SapSyncJobPage, SyncJobPage,
 };
 pub use parse::{ParseError, StrictError, from_slice, from_slice_strict, from_str};
+pub use query::{
+    AwsListSyncJobs, AzureListSyncJobs, DsmListSyncJobs, ExternalCmListSyncJobs, GoogleListSyncJobs, Limit,
+    ListSyncJobs, OciListSyncJobs, QueryError, SalesforceListSyncJobs, SapListSyncJobs, Sort, SortKey,
+};
 pub use scope::{
     AnyScope, AwsScope, AzureScope, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, JobScope, OciScope,
     SalesforceScope, SapScope,
