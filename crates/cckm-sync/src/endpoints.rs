@@ -108,7 +108,7 @@ static AWS: FamilySpec = FamilySpec {
     title: "AWS",
     job_scope_fields: AwsScope::FIELDS,
     start_scope_field: "kms",
-    start_options: &["regions"],
+    start_options: <crate::request::AwsStartOptions as crate::request::StartOptions>::FIELDS,
     list_filter: Some("kms"),
 };
 
@@ -117,7 +117,7 @@ static AZURE: FamilySpec = FamilySpec {
     title: "Azure",
     job_scope_fields: AzureScope::FIELDS,
     start_scope_field: "key_vaults",
-    start_options: &["take_cloud_key_backup"],
+    start_options: <crate::request::AzureStartOptions as crate::request::StartOptions>::FIELDS,
     list_filter: Some("key_vaults"),
 };
 
@@ -126,7 +126,7 @@ static GOOGLE: FamilySpec = FamilySpec {
     title: "Google Cloud",
     job_scope_fields: GoogleScope::FIELDS,
     start_scope_field: "key_rings",
-    start_options: &[],
+    start_options: <crate::request::NoStartOptions as crate::request::StartOptions>::FIELDS,
     list_filter: Some("key_rings"),
 };
 
@@ -135,7 +135,7 @@ static OCI: FamilySpec = FamilySpec {
     title: "Oracle Cloud Infrastructure",
     job_scope_fields: OciScope::FIELDS,
     start_scope_field: "vaults",
-    start_options: &[],
+    start_options: <crate::request::NoStartOptions as crate::request::StartOptions>::FIELDS,
     list_filter: Some("vaults"),
 };
 
@@ -144,7 +144,7 @@ static SAP: FamilySpec = FamilySpec {
     title: "SAP Data Custodian",
     job_scope_fields: SapScope::FIELDS,
     start_scope_field: "groups",
-    start_options: &[],
+    start_options: <crate::request::NoStartOptions as crate::request::StartOptions>::FIELDS,
     list_filter: Some("groups"),
 };
 
@@ -153,7 +153,7 @@ static SALESFORCE: FamilySpec = FamilySpec {
     title: "Salesforce",
     job_scope_fields: SalesforceScope::FIELDS,
     start_scope_field: "organization_ids",
-    start_options: &[],
+    start_options: <crate::request::NoStartOptions as crate::request::StartOptions>::FIELDS,
     list_filter: Some("organizations"),
 };
 
@@ -162,7 +162,7 @@ static DSM: FamilySpec = FamilySpec {
     title: "Data Security Manager",
     job_scope_fields: DsmScope::FIELDS,
     start_scope_field: "domains",
-    start_options: &[],
+    start_options: <crate::request::NoStartOptions as crate::request::StartOptions>::FIELDS,
     list_filter: None,
 };
 
@@ -171,7 +171,7 @@ static EXTERNAL_CM: FamilySpec = FamilySpec {
     title: "External CipherTrust Manager",
     job_scope_fields: ExternalCmScope::FIELDS,
     start_scope_field: "domains",
-    start_options: &[],
+    start_options: <crate::request::NoStartOptions as crate::request::StartOptions>::FIELDS,
     list_filter: None,
 };
 

@@ -63,6 +63,7 @@ mod job;
 mod page;
 mod parse;
 mod query;
+mod request;
 mod scope;
 mod status;
 mod timestamp;
@@ -84,6 +85,11 @@ pub use parse::{ParseError, StrictError, from_slice, from_slice_strict, from_str
 pub use query::{
     AwsListSyncJobs, AzureListSyncJobs, DsmListSyncJobs, ExternalCmListSyncJobs, GoogleListSyncJobs, Limit,
     ListSyncJobs, OciListSyncJobs, QueryError, SalesforceListSyncJobs, SapListSyncJobs, Sort, SortKey,
+};
+pub use request::{
+    AwsStartJob, AwsStartOptions, AzureStartJob, AzureStartOptions, DsmStartJob, ExternalCmStartJob, GoogleStartJob,
+    NoStartOptions, OciStartJob, SalesforceStartJob, SapStartJob, ScopeItems, StartError, StartJob, StartOptions,
+    Target,
 };
 pub use scope::{
     AnyScope, AwsScope, AzureScope, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, JobScope, OciScope,

@@ -38,6 +38,10 @@ pub trait JobScope: sealed::Sealed + Clone + Default + fmt::Debug + PartialEq + 
 pub trait FamilyScope: JobScope {
     /// The family of this scope.
     const FAMILY_ID: CloudFamily;
+
+    /// The optional fields of the family's start request, besides the scope: see
+    /// [`StartJob`](crate::StartJob).
+    type StartOptions: crate::request::StartOptions;
 }
 
 macro_rules! scope {
@@ -85,8 +89,12 @@ macro_rules! scope {
 
 macro_rules! family_scope {
     ($name:ident => $family:ident) => {
+        family_scope!($name => $family, NoStartOptions);
+    };
+    ($name:ident => $family:ident, $options:ident) => {
         impl FamilyScope for $name {
             const FAMILY_ID: CloudFamily = CloudFamily::$family;
+            type StartOptions = crate::request::$options;
         }
     };
 }
@@ -99,7 +107,7 @@ scope! {
     /// Names of the CipherTrust AWS KMS resources synchronized.
     kms: "kms",
 }
-family_scope!(AwsScope => Aws);
+family_scope!(AwsScope => Aws, AwsStartOptions);
 
 scope! {
     /// Scope of an Azure key, certificate or secret synchronization job.
@@ -107,7 +115,7 @@ scope! {
     /// Key vaults synchronized, as `<vault name>::<vault id>`.
     key_vaults: "key_vaults",
 }
-family_scope!(AzureScope => Azure);
+family_scope!(AzureScope => Azure, AzureStartOptions);
 
 scope! {
     /// Scope of a Google Cloud key ring synchronization job.

@@ -1,0 +1,459 @@
+//! Start-request bodies: every family's fixture parses and is written back unchanged, the
+//! constructors write exactly the expected text, and every invalid body fails with its path
+//! and reason.
+
+use std::path::{Path, PathBuf};
+
+use cckm_sync::{
+    AwsStartJob, AwsStartOptions, AzureStartJob, AzureStartOptions, CloudFamily, DsmStartJob, ExternalCmStartJob,
+    FamilyScope, GoogleStartJob, NoStartOptions, OciStartJob, ReportUnknowns, SalesforceStartJob, SapStartJob,
+    ScopeItems, StartError, StartJob, StartOptions, Target, UnknownKind, endpoints, unknowns,
+};
+use serde_json::{Value, json};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// `(name, text)` of every `.json` file of `tests/fixtures/<folder>`, sorted by name.
+fn fixtures(folder: &str) -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(folder);
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
+            (name, std::fs::read_to_string(&path).unwrap())
+        })
+        .collect()
+}
+
+/// The family of a fixture, from the part of its name before the first `-`.
+fn family_of(name: &str) -> CloudFamily {
+    if name.starts_with("external-cm-") {
+        return CloudFamily::ExternalCm;
+    }
+    match name.split('-').next().unwrap() {
+        "aws" => CloudFamily::Aws,
+        "azure" => CloudFamily::Azure,
+        "google" => CloudFamily::Google,
+        "oci" => CloudFamily::Oci,
+        "sap" => CloudFamily::Sap,
+        "salesforce" => CloudFamily::Salesforce,
+        "dsm" => CloudFamily::Dsm,
+        other => panic!("{name}: unknown family {other:?}"),
+    }
+}
+
+/// Parses `text` as the start request of `S` and writes it back, or gives the error.
+fn reparse<S: FamilyScope>(text: &str) -> Result<Value, String> {
+    let job = cckm_sync::from_slice::<StartJob<S>>(text.as_bytes()).map_err(|error| error.to_string())?;
+    // The serde_json path gives the same result as the path-tracking one.
+    let direct: StartJob<S> = serde_json::from_str(text).unwrap();
+    assert_eq!(direct, job);
+    Ok(serde_json::to_value(&job).unwrap())
+}
+
+fn reparse_as(family: CloudFamily, text: &str) -> Result<Value, String> {
+    match family {
+        CloudFamily::Aws => reparse::<cckm_sync::AwsScope>(text),
+        CloudFamily::Azure => reparse::<cckm_sync::AzureScope>(text),
+        CloudFamily::Google => reparse::<cckm_sync::GoogleScope>(text),
+        CloudFamily::Oci => reparse::<cckm_sync::OciScope>(text),
+        CloudFamily::Sap => reparse::<cckm_sync::SapScope>(text),
+        CloudFamily::Salesforce => reparse::<cckm_sync::SalesforceScope>(text),
+        CloudFamily::Dsm => reparse::<cckm_sync::DsmScope>(text),
+        CloudFamily::ExternalCm => reparse::<cckm_sync::ExternalCmScope>(text),
+        other => panic!("no start request type for {other:?}"),
+    }
+}
+
+#[test]
+fn every_valid_fixture_parses_and_round_trips() {
+    let fixtures = fixtures("start");
+    assert!(fixtures.len() >= 11, "start fixtures are missing");
+    let mut families = Vec::new();
+    for (name, text) in fixtures {
+        let family = family_of(&name);
+        families.push(family);
+        let written = reparse_as(family, &text).unwrap_or_else(|error| panic!("start/{name}: {error}"));
+        let mut expected: Value = serde_json::from_str(&text).unwrap();
+        if name == "aws-synchronize-all-false-with-kms" {
+            // The one normalisation: `synchronize_all: false` next to a list is not written.
+            expected.as_object_mut().unwrap().remove(endpoints::SYNCHRONIZE_ALL);
+        }
+        assert_eq!(written, expected, "start/{name}");
+    }
+    for family in CloudFamily::ALL {
+        assert!(families.contains(&family), "no start fixture for {family:?}");
+    }
+}
+
+/// `(fixture, the error as displayed)`: the path first, then the reason and position.
+const REJECTED: &[(&str, &str)] = &[
+    (
+        "aws-both-set",
+        "(document): `kms` and `synchronize_all` are mutually exclusive at line 1 column 43",
+    ),
+    (
+        "aws-duplicate-key",
+        "(document): duplicate field `kms` at line 1 column 24",
+    ),
+    (
+        "aws-duplicate-regions",
+        "(document): duplicate field `regions` at line 1 column 45",
+    ),
+    (
+        "aws-empty-item",
+        "(document): `kms[1]` must not be an empty string at line 1 column 22",
+    ),
+    (
+        "aws-empty-list",
+        "(document): `kms` must list at least one item at line 1 column 11",
+    ),
+    (
+        "aws-kms-not-array",
+        "kms: invalid type: string \"kms\", expected a sequence at line 1 column 13",
+    ),
+    (
+        "aws-kms-null",
+        "kms: invalid type: null, expected a sequence at line 1 column 12",
+    ),
+    (
+        "aws-neither",
+        "(document): expected `kms` (a non-empty list) or `synchronize_all: true` at line 1 column 26",
+    ),
+    (
+        "aws-regions-empty",
+        "(document): `regions` must list at least one item at line 1 column 33",
+    ),
+    (
+        "aws-regions-empty-item",
+        "(document): `regions[1]` must not be an empty string at line 1 column 48",
+    ),
+    (
+        "aws-regions-wrong-type",
+        "regions: invalid type: string \"us-east-1\", expected a sequence at line 1 column 41",
+    ),
+    (
+        "aws-synchronize-all-null",
+        "synchronize_all: invalid type: null, expected a boolean at line 1 column 42",
+    ),
+    (
+        "aws-synchronize-all-string",
+        "synchronize_all: invalid type: string \"true\", expected a boolean at line 1 column 44",
+    ),
+    ("aws-truncated", "regions: EOF while parsing a list at line 2 column 0"),
+    (
+        "azure-backup-wrong-type",
+        "take_cloud_key_backup: invalid type: string \"yes\", expected a boolean at line 1 column 56",
+    ),
+    (
+        "azure-synchronize-all-false",
+        "(document): expected `key_vaults` (a non-empty list) or `synchronize_all: true` at line 1 column 26",
+    ),
+    (
+        "dsm-both-set",
+        "(document): `domains` and `synchronize_all` are mutually exclusive at line 1 column 45",
+    ),
+    (
+        "external-cm-neither",
+        "(document): expected `domains` (a non-empty list) or `synchronize_all: true` at line 1 column 2",
+    ),
+    (
+        "google-not-an-object",
+        "(document): invalid type: sequence, expected a start request object at line 1 column 0",
+    ),
+    (
+        "salesforce-kms-instead-of-organization-ids",
+        "(document): expected `organization_ids` (a non-empty list) or `synchronize_all: true` at line 1 column 31",
+    ),
+];
+
+#[test]
+fn every_invalid_fixture_is_rejected_with_its_path_and_reason() {
+    let fixtures = fixtures("invalid/start");
+    assert_eq!(
+        fixtures.len(),
+        REJECTED.len(),
+        "invalid/start: every fixture needs its expected error"
+    );
+    for (name, text) in fixtures {
+        let (_, expected) = REJECTED
+            .iter()
+            .find(|(listed, _)| *listed == name)
+            .unwrap_or_else(|| panic!("invalid/start/{name}: no expected error"));
+        let error = reparse_as(family_of(&name), &text).expect_err(&name);
+        assert_eq!(error, *expected, "invalid/start/{name}");
+    }
+}
+
+#[test]
+fn no_prefix_of_a_body_panics() {
+    let text = r#"{"kms": ["kms-1", "kms-2"], "regions": ["us-east-1"], "synchronize_all": false, "x": {"y": [1]}}"#;
+    for end in 0..text.len() {
+        let prefix = &text.as_bytes()[..end];
+        assert!(
+            cckm_sync::from_slice::<AwsStartJob>(prefix).is_err(),
+            "prefix {end} parsed"
+        );
+    }
+}
+
+#[test]
+fn constructors_write_exactly_the_expected_text() -> TestResult {
+    let cases: Vec<(String, &str)> = vec![
+        (
+            serde_json::to_string(&AwsStartJob::items(["kms-1"])?.regions(["us-east-1"])?)?,
+            r#"{"kms":["kms-1"],"regions":["us-east-1"]}"#,
+        ),
+        (
+            serde_json::to_string(&AwsStartJob::items(["kms-1", "kms-2"])?)?,
+            r#"{"kms":["kms-1","kms-2"]}"#,
+        ),
+        (
+            serde_json::to_string(&AwsStartJob::all())?,
+            r#"{"synchronize_all":true}"#,
+        ),
+        (
+            serde_json::to_string(&AwsStartJob::all().regions(["eu-west-1"])?)?,
+            r#"{"synchronize_all":true,"regions":["eu-west-1"]}"#,
+        ),
+        (
+            serde_json::to_string(&AzureStartJob::items(["kv::1"])?.take_cloud_key_backup(true))?,
+            r#"{"key_vaults":["kv::1"],"take_cloud_key_backup":true}"#,
+        ),
+        (
+            serde_json::to_string(&AzureStartJob::all().take_cloud_key_backup(false))?,
+            r#"{"synchronize_all":true,"take_cloud_key_backup":false}"#,
+        ),
+        (
+            serde_json::to_string(&AzureStartJob::items(["kv::1"])?)?,
+            r#"{"key_vaults":["kv::1"]}"#,
+        ),
+        (
+            serde_json::to_string(&GoogleStartJob::items(["ring"])?)?,
+            r#"{"key_rings":["ring"]}"#,
+        ),
+        (
+            serde_json::to_string(&OciStartJob::items(["vault"])?)?,
+            r#"{"vaults":["vault"]}"#,
+        ),
+        (
+            serde_json::to_string(&SapStartJob::items(["group"])?)?,
+            r#"{"groups":["group"]}"#,
+        ),
+        (
+            serde_json::to_string(&SalesforceStartJob::items(["00D5j000000XXXXEAA"])?)?,
+            r#"{"organization_ids":["00D5j000000XXXXEAA"]}"#,
+        ),
+        (
+            serde_json::to_string(&DsmStartJob::items(["d-1"])?)?,
+            r#"{"domains":["d-1"]}"#,
+        ),
+        (
+            serde_json::to_string(&ExternalCmStartJob::all())?,
+            r#"{"synchronize_all":true}"#,
+        ),
+    ];
+    for (written, expected) in cases {
+        assert_eq!(written, expected);
+    }
+    Ok(())
+}
+
+#[test]
+fn constructors_equal_the_parsed_fixtures() -> TestResult {
+    let parsed: AwsStartJob = cckm_sync::from_str(include_str!("fixtures/start/aws-kms-and-regions.json"))?;
+    let built = AwsStartJob::items(["kms-1", "kms-2"])?.regions(["us-east-1", "ap-south-1"])?;
+    assert_eq!(parsed, built);
+
+    let parsed: AzureStartJob = cckm_sync::from_str(include_str!("fixtures/start/azure-key-vaults-with-backup.json"))?;
+    let built = AzureStartJob::items(["Demo-KV::a4e1a2f3-9b23-4c56-8d0e-1f2a3b4c5d6e"])?.take_cloud_key_backup(true);
+    assert_eq!(parsed, built);
+
+    let parsed: AwsStartJob =
+        cckm_sync::from_str(include_str!("fixtures/start/aws-synchronize-all-false-with-kms.json"))?;
+    assert_eq!(parsed, AwsStartJob::items(["kms-1"])?);
+
+    let parsed: ExternalCmStartJob =
+        cckm_sync::from_str(include_str!("fixtures/start/external-cm-synchronize-all.json"))?;
+    assert_eq!(parsed, ExternalCmStartJob::all());
+    assert!(parsed.target.is_all());
+    Ok(())
+}
+
+#[test]
+fn constructor_errors_are_exact() {
+    assert_eq!(AwsStartJob::items(Vec::<String>::new()), Err(StartError::EmptyList));
+    assert_eq!(
+        AwsStartJob::items(["kms-1", ""]),
+        Err(StartError::EmptyItem { index: 1 })
+    );
+    assert_eq!(SalesforceStartJob::items([""]), Err(StartError::EmptyItem { index: 0 }));
+    assert_eq!(
+        AwsStartJob::all().regions(Vec::<String>::new()),
+        Err(StartError::EmptyList)
+    );
+    assert_eq!(
+        AwsStartJob::all().regions(["us-east-1", ""]),
+        Err(StartError::EmptyItem { index: 1 })
+    );
+    assert_eq!(ScopeItems::new([""; 0]), Err(StartError::EmptyList));
+    assert_eq!(
+        ScopeItems::try_from(vec![String::new()]),
+        Err(StartError::EmptyItem { index: 0 })
+    );
+    assert_eq!(
+        StartError::EmptyList.to_string(),
+        "a start request list must hold at least one item"
+    );
+    assert_eq!(
+        StartError::EmptyItem { index: 1 }.to_string(),
+        "item 1 of a start request list is an empty string"
+    );
+}
+
+#[test]
+fn scope_items_give_back_their_items() -> TestResult {
+    let items = ScopeItems::new(["a", "b"])?;
+    assert_eq!(items.as_slice(), ["a", "b"]);
+    assert_eq!((&items).into_iter().map(String::as_str).collect::<Vec<_>>(), ["a", "b"]);
+    assert_eq!(items.clone().into_iter().collect::<Vec<_>>(), ["a", "b"]);
+    assert_eq!(items.into_vec(), ["a", "b"]);
+    let target = Target::Items(ScopeItems::new(["a"])?);
+    assert_eq!(target.items(), Some(&["a".to_owned()][..]));
+    assert!(!target.is_all());
+    Ok(())
+}
+
+#[test]
+fn unknown_fields_are_kept_reported_and_written_back() -> TestResult {
+    let text = include_str!("fixtures/start/aws-with-unknown-field.json");
+    let job: AwsStartJob = cckm_sync::from_str(text)?;
+    assert_eq!(job.unknown_fields.get("dry_run"), Some(&Value::Bool(true)));
+    let found = unknowns(&job);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].path, "dry_run");
+    assert_eq!(found[0].kind, UnknownKind::Field);
+    assert_eq!(serde_json::to_string(&job)?, r#"{"kms":["kms-1"],"dry_run":true}"#);
+    assert!(matches!(
+        cckm_sync::from_slice_strict::<AwsStartJob>(text.as_bytes()),
+        Err(cckm_sync::StrictError::Unknown(_))
+    ));
+
+    // A known field of another family is unknown here, and kept.
+    let job: SalesforceStartJob = cckm_sync::from_str(r#"{"organization_ids": ["o"], "regions": ["r"]}"#)?;
+    assert_eq!(job.unknown_fields.get("regions"), Some(&json!(["r"])));
+    assert_eq!(
+        serde_json::to_value(&job)?,
+        json!({"organization_ids": ["o"], "regions": ["r"]})
+    );
+    Ok(())
+}
+
+#[test]
+fn an_unknown_field_named_like_a_modeled_one_is_not_written() -> TestResult {
+    let mut job = AwsStartJob::items(["kms-1"])?;
+    job.unknown_fields.insert("synchronize_all".to_owned(), json!(true));
+    job.unknown_fields.insert("kms".to_owned(), json!(["other"]));
+    job.unknown_fields.insert("regions".to_owned(), json!(["r"]));
+    job.unknown_fields.insert("note".to_owned(), json!("kept"));
+    assert_eq!(serde_json::to_string(&job)?, r#"{"kms":["kms-1"],"note":"kept"}"#);
+    Ok(())
+}
+
+#[test]
+fn null_options_read_as_absent() -> TestResult {
+    let job: AwsStartJob = cckm_sync::from_str(r#"{"kms": ["k"], "regions": null}"#)?;
+    assert_eq!(job.options, AwsStartOptions::default());
+    let job: AzureStartJob = cckm_sync::from_str(r#"{"synchronize_all": true, "take_cloud_key_backup": null}"#)?;
+    assert_eq!(job.options, AzureStartOptions::default());
+    assert_eq!(serde_json::to_string(&job)?, r#"{"synchronize_all":true}"#);
+    Ok(())
+}
+
+#[test]
+fn the_catalog_names_the_option_fields() {
+    assert_eq!(CloudFamily::Aws.spec().start_options, AwsStartOptions::FIELDS);
+    assert_eq!(CloudFamily::Azure.spec().start_options, AzureStartOptions::FIELDS);
+    assert_eq!(AwsStartOptions::FIELDS, ["regions"]);
+    assert_eq!(AzureStartOptions::FIELDS, ["take_cloud_key_backup"]);
+    for family in [
+        CloudFamily::Google,
+        CloudFamily::Oci,
+        CloudFamily::Sap,
+        CloudFamily::Salesforce,
+        CloudFamily::Dsm,
+        CloudFamily::ExternalCm,
+    ] {
+        assert_eq!(family.spec().start_options, NoStartOptions::FIELDS, "{family:?}");
+    }
+    assert_eq!(AwsStartJob::scope_field(), "kms");
+    assert_eq!(SalesforceStartJob::scope_field(), "organization_ids");
+    // Every family's options type is the one the catalog describes.
+    fn options_of<S: FamilyScope>() -> &'static [&'static str] {
+        <S::StartOptions as StartOptions>::FIELDS
+    }
+    assert_eq!(options_of::<cckm_sync::AwsScope>(), ["regions"]);
+    assert_eq!(options_of::<cckm_sync::DsmScope>(), NoStartOptions::FIELDS);
+}
+
+#[test]
+fn report_unknowns_is_implemented() {
+    fn assert_reports<T: ReportUnknowns>() {}
+    assert_reports::<AwsStartJob>();
+    assert_reports::<ExternalCmStartJob>();
+}
+
+#[cfg(feature = "schemars")]
+#[test]
+fn schemas_are_named_per_family_and_state_the_choice() {
+    use cckm_sync::schemars::{JsonSchema, generate::SchemaSettings};
+
+    fn root<T: JsonSchema>() -> Value {
+        let schema = SchemaSettings::draft2020_12()
+            .into_generator()
+            .into_root_schema_for::<T>();
+        serde_json::to_value(schema).unwrap()
+    }
+
+    assert_eq!(AwsStartJob::schema_name(), "AwsStartJob");
+    assert_eq!(ExternalCmStartJob::schema_name(), "ExternalCmStartJob");
+    assert_ne!(DsmStartJob::schema_id(), ExternalCmStartJob::schema_id());
+
+    let aws = root::<AwsStartJob>();
+    assert_eq!(aws["title"], "AwsStartJob");
+    assert_eq!(aws["type"], "object");
+    assert_eq!(aws["additionalProperties"], true);
+    assert_eq!(aws["properties"]["kms"]["minItems"], 1);
+    assert_eq!(
+        aws["properties"]["kms"]["items"],
+        json!({"type": "string", "minLength": 1})
+    );
+    assert_eq!(aws["properties"]["regions"]["type"], json!(["array", "null"]));
+    assert_eq!(aws["oneOf"][0]["required"], json!(["kms"]));
+    assert_eq!(
+        aws["oneOf"][0]["properties"],
+        json!({"synchronize_all": {"const": false}})
+    );
+    assert_eq!(aws["oneOf"][1]["required"], json!(["synchronize_all"]));
+    assert_eq!(aws["oneOf"][1]["not"], json!({"required": ["kms"]}));
+
+    let salesforce = root::<SalesforceStartJob>();
+    let properties = salesforce["properties"].as_object().unwrap();
+    assert_eq!(
+        properties.keys().collect::<Vec<_>>(),
+        ["organization_ids", "synchronize_all"]
+    );
+    let azure = root::<AzureStartJob>();
+    assert_eq!(
+        azure["properties"]["take_cloud_key_backup"]["type"],
+        json!(["boolean", "null"])
+    );
+}
