@@ -1,0 +1,59 @@
+//! Running other programs from the workspace root.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The workspace root (the parent of this crate).
+pub(crate) fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// A `cargo` command run from the workspace root, with the cargo that runs the xtask.
+pub(crate) fn cargo(args: &[&str]) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.args(args).current_dir(root());
+    command
+}
+
+/// Runs `command`, echoing it first; fails if it does not succeed.
+pub(crate) fn status(command: &mut Command) -> Result<(), String> {
+    eprintln!("$ {}", display(command));
+    let status = command
+        .status()
+        .map_err(|error| format!("cannot run `{}`: {error}", display(command)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", display(command)))
+    }
+}
+
+/// Runs `command` and returns its standard output; fails if it does not succeed.
+pub(crate) fn output(command: &mut Command) -> Result<String, String> {
+    let output = command
+        .output()
+        .map_err(|error| format!("cannot run `{}`: {error}", display(command)))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`{}` failed ({}):\n{}",
+            display(command),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|error| format!("`{}` printed non-UTF-8: {error}", display(command)))
+}
+
+fn display(command: &Command) -> String {
+    let program = Path::new(command.get_program()).file_name().map_or_else(
+        || command.get_program().to_string_lossy(),
+        |name| name.to_string_lossy(),
+    );
+    let args: Vec<String> = command
+        .get_args()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    format!("{program} {}", args.join(" "))
+}

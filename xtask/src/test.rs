@@ -1,0 +1,47 @@
+//! `cargo xtask test`: every check that must pass before a change lands.
+
+use crate::run::{cargo, output, status};
+
+pub(crate) fn run() -> Result<(), String> {
+    // Snapshots are checked, never written: a new or changed snapshot fails the run until it
+    // is reviewed (`cargo insta review`, or INSTA_UPDATE=always and a read of the diff).
+    status(
+        cargo(&["test", "--workspace", "--all-features", "--locked"])
+            .env("INSTA_UPDATE", "no")
+            .env("INSTA_FORCE_PASS", "0"),
+    )?;
+    // The serde-only build that most users compile.
+    status(cargo(&["test", "-p", "cckm-sync", "--no-default-features", "--locked"]).env("INSTA_UPDATE", "no"))?;
+    check_light_dependencies()
+}
+
+/// A user who only parses payloads must not compile the schema machinery.
+fn check_light_dependencies() -> Result<(), String> {
+    let tree = output(&mut cargo(&[
+        "tree",
+        "-p",
+        "cckm-sync",
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+        "--locked",
+    ]))?;
+    let heavy: Vec<&str> = tree
+        .lines()
+        .filter(|line| {
+            ["schemars", "utoipa"]
+                .iter()
+                .any(|name| line.starts_with(&format!("{name} ")))
+        })
+        .collect();
+    if heavy.is_empty() {
+        eprintln!("cckm-sync with default features depends on neither schemars nor utoipa");
+        Ok(())
+    } else {
+        Err(format!(
+            "cckm-sync with default features depends on {}; keep them behind the `schemars` feature",
+            heavy.join(", ")
+        ))
+    }
+}
