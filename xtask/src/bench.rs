@@ -1,5 +1,6 @@
-//! `cargo xtask bench`: runs the parse benchmark and prints, for each group, every target's
-//! time as a ratio of the group's baselines, all measured in the same run.
+//! `cargo xtask bench`: runs the memory and parse benchmarks and prints, for each parse group,
+//! the typed target's time as a ratio of the group's baselines, all measured in the same run.
+//! Extra arguments go to criterion, e.g. `cargo xtask bench --measurement-time 8`.
 
 use std::path::Path;
 
@@ -11,6 +12,7 @@ const TYPED: &str = "typed";
 const BASELINES: [&str; 2] = ["value", "ignored_any"];
 
 pub(crate) fn run(extra: &[String]) -> Result<(), String> {
+    status(&mut cargo(&["bench", "-p", "cckm-sync", "--bench", "memory"]))?;
     let mut args = vec!["bench", "-p", "cckm-sync", "--bench", "parse", "--"];
     args.extend(extra.iter().map(String::as_str));
     status(&mut cargo(&args))?;

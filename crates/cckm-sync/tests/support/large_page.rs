@@ -1,11 +1,13 @@
 //! A large, realistic page of jobs for benchmarks and tests: the jobs of the vendor's example
-//! responses, repeated with distinct ids and times.
+//! responses, repeated with distinct ids and times, written in the server's field order
+//! (`skip`, `limit`, `total` before `resources`; a job's fields as the seeds show them).
 
 #![allow(dead_code, unreachable_pub)]
 
-use serde_json::{Value, json};
+use cckm_sync::{Cloud, Page, SyncJob};
+use chrono::{TimeDelta, Utc};
 
-/// Jobs in the page the benchmark parses.
+/// Jobs in the page the benchmarks parse.
 pub const JOBS: usize = 10_000;
 
 const SEEDS: [&str; 5] = [
@@ -17,35 +19,36 @@ const SEEDS: [&str; 5] = [
 ];
 
 /// Every job of the seed responses.
-pub fn seed_jobs() -> Vec<Value> {
+pub fn seed_jobs() -> Vec<SyncJob> {
     SEEDS
         .iter()
-        .flat_map(|text| {
-            let value: Value = serde_json::from_str(text).expect("seed fixtures are JSON");
-            match value.get("resources") {
-                Some(Value::Array(resources)) => resources.clone(),
-                _ => vec![value],
-            }
+        .flat_map(|text| match cckm_sync::from_str::<Page<SyncJob>>(text) {
+            Ok(page) => page.resources,
+            Err(_) => vec![cckm_sync::from_str::<SyncJob>(text).expect("seed fixtures parse")],
         })
         .collect()
 }
 
 /// A page of `count` jobs cycling through `jobs`, each with its own id and times.
-pub fn page(jobs: &[Value], count: usize) -> Value {
-    let resources: Vec<Value> = (0..count)
+pub fn page(jobs: &[SyncJob], count: usize) -> Page<SyncJob> {
+    let resources = (0..count)
         .map(|index| {
             let mut job = jobs[index % jobs.len()].clone();
-            let id = uuid::Uuid::from_u128(0x6c3a_0000_0000_4000_8000_0000_0000_0000 | index as u128).to_string();
-            job["uri"] = json!(format!("kylo:kylo:cckm:synchronize:{id}"));
-            job["id"] = json!(id);
-            let second = index % 60;
-            let micros = (index * 7919) % 1_000_000;
-            job["createdAt"] = json!(format!("2021-07-27T03:10:{second:02}.{micros:06}Z"));
-            job["updatedAt"] = json!(format!("2021-07-27T03:11:{second:02}.{micros:06}Z"));
+            job.id = uuid::Uuid::from_u128(0x6c3a_0000_0000_4000_8000_0000_0000_0000 | index as u128);
+            job.uri = format!("kylo:kylo:cckm:synchronize:{}", job.id);
+            let offset = TimeDelta::microseconds((index * 7919) as i64);
+            job.created_at = (job.created_at - offset).max(chrono::DateTime::<Utc>::UNIX_EPOCH);
+            job.updated_at = job.created_at + TimeDelta::seconds(40);
             job
         })
         .collect();
-    json!({ "skip": 0, "limit": -1, "total": count, "resources": resources })
+    Page {
+        skip: 0,
+        limit: -1,
+        total: count as u64,
+        resources,
+        unknown_fields: Default::default(),
+    }
 }
 
 /// The bytes of a page of `count` jobs of every family.
@@ -55,6 +58,6 @@ pub fn bytes(count: usize) -> Vec<u8> {
 
 /// The bytes of a page of `count` AWS jobs.
 pub fn aws_bytes(count: usize) -> Vec<u8> {
-    let aws: Vec<Value> = seed_jobs().into_iter().filter(|job| job["cloud"] == "aws").collect();
+    let aws: Vec<SyncJob> = seed_jobs().into_iter().filter(|job| job.cloud == Cloud::Aws).collect();
     serde_json::to_vec(&page(&aws, count)).expect("a page serializes")
 }
