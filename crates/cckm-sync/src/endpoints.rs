@@ -82,6 +82,65 @@ pub struct FamilySpec {
     pub list_filter: Option<&'static str>,
 }
 
+impl FamilySpec {
+    /// The query parameters of the family's list call, in the order a query sends them.
+    ///
+    /// ```
+    /// use cckm_sync::CloudFamily;
+    ///
+    /// let names: Vec<&str> = CloudFamily::Aws.spec().list_parameters().map(|parameter| parameter.name()).collect();
+    /// assert_eq!(names, ["id", "overall_status", "kms", "skip", "limit", "sort"]);
+    /// assert_eq!(CloudFamily::Dsm.spec().list_parameters().count(), 5);
+    /// ```
+    pub fn list_parameters(&self) -> impl Iterator<Item = ListParameter> {
+        let filter = self.list_filter.map(ListParameter::ScopeFilter);
+        [ListParameter::Id, ListParameter::OverallStatus]
+            .into_iter()
+            .chain(filter)
+            .chain([ListParameter::Skip, ListParameter::Limit, ListParameter::Sort])
+    }
+}
+
+/// A query parameter of a list call.
+///
+/// The `sort` parameter is confirmed for the Salesforce and DSM lists and for sibling
+/// endpoints of the platform, and used by public client code for Google; it is offered for
+/// every family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ListParameter {
+    /// `id`: the job with this id.
+    Id,
+    /// `overall_status`: the jobs in this status.
+    OverallStatus,
+    /// The family's scope filter, such as `kms`; repeated once per value.
+    ScopeFilter(&'static str),
+    /// `skip`: how many jobs to skip.
+    Skip,
+    /// `limit`: how many jobs at most, `-1` for all.
+    Limit,
+    /// `sort`: comma-separated properties, `-` for descending.
+    Sort,
+}
+
+impl ListParameter {
+    /// The parameter's name in the query string.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::OverallStatus => "overall_status",
+            Self::ScopeFilter(name) => name,
+            Self::Skip => "skip",
+            Self::Limit => "limit",
+            Self::Sort => "sort",
+        }
+    }
+
+    /// Whether the parameter is repeated once per value (`kms=a&kms=b`).
+    pub const fn repeats(self) -> bool {
+        matches!(self, Self::ScopeFilter(_))
+    }
+}
+
 impl CloudFamily {
     /// What the jobs of this family carry.
     pub fn spec(self) -> &'static FamilySpec {

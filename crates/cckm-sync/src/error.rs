@@ -27,7 +27,14 @@ use crate::wire::{self, Key};
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(
+        description = "Error body of the CipherTrust Manager API, returned with a 4xx or 5xx \
+        status. Every field is optional; fields not listed here must be accepted."
+    )
+)]
 pub struct ApiError {
     /// Numeric error code, such as `16` for a resource that was not found.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -56,7 +56,16 @@ use crate::wire::{self, Key};
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema), schemars(rename = "{S}SyncJob"))]
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(
+        rename = "{S}SyncJob",
+        description = "A synchronization or refresh job, as the list, start, get and cancel calls \
+            return it. Fields not listed here may appear in responses of newer servers and must be \
+            accepted."
+    )
+)]
 pub struct SyncJob<S = AnyScope> {
     /// Resource id of the job.
     pub id: Uuid,
@@ -322,7 +331,7 @@ impl<'de, S: JobScope> de::Visitor<'de> for JobVisitor<S> {
 
         while let Some(Key(key)) = map.next_key()? {
             match &*key {
-                "id" => wire::read_once(&mut map, &mut id, "id")?,
+                "id" => wire::read_once::<_, wire::HyphenatedUuid>(&mut map, &mut id, "id")?,
                 "uri" => wire::read_once(&mut map, &mut uri, "uri")?,
                 "account" => wire::read_once(&mut map, &mut account, "account")?,
                 "application" => wire::read_once(&mut map, &mut application, "application")?,
@@ -347,7 +356,7 @@ impl<'de, S: JobScope> de::Visitor<'de> for JobVisitor<S> {
         }
 
         Ok(SyncJob {
-            id: wire::required(id, "id")?,
+            id: wire::required(id, "id")?.0,
             uri: wire::required(uri, "uri")?,
             account: wire::required(account, "account")?,
             application: wire::required(application, "application")?,

@@ -39,7 +39,15 @@ use crate::wire::{self, Key};
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema), schemars(rename = "{T}Page"))]
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(
+        rename = "{T}Page",
+        description = "One page of a list call: `resources` holds the items from `skip` on, out of \
+            `total` matching items. Fields not listed here must be accepted."
+    )
+)]
 pub struct Page<T> {
     /// Number of items skipped before this page.
     pub skip: u64,
@@ -48,11 +56,18 @@ pub struct Page<T> {
     /// Number of items matching the query, on every page.
     pub total: u64,
     /// The items of this page. A `null` list is read as empty.
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<Vec<T>>", required))]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "nullable_list::<T>"))]
     pub resources: Vec<T>,
     /// Fields this crate does not model, kept verbatim.
     #[serde(flatten)]
     pub unknown_fields: Map<String, Value>,
+}
+
+/// `resources` in the schema: an array, or `null` as a Go server writes an empty list.
+#[cfg(feature = "schemars")]
+fn nullable_list<T: schemars::JsonSchema>(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let items = generator.subschema_for::<T>();
+    schemars::json_schema!({ "type": ["array", "null"], "items": items })
 }
 
 /// A page of jobs of any family.

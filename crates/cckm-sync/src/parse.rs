@@ -14,7 +14,7 @@ use crate::unknown::{ReportUnknowns, Unknown, unknowns};
 /// let error = cckm_sync::from_str::<SyncJobPage>(r#"{"skip": 0, "limit": 10, "total": 1,
 ///     "resources": [{"id": "not-a-uuid"}]}"#).unwrap_err();
 /// assert_eq!(error.path(), "resources[0].id");
-/// assert!(error.to_string().starts_with("resources[0].id: UUID parsing failed"), "{error}");
+/// assert!(error.to_string().starts_with(r#"resources[0].id: invalid UUID "not-a-uuid""#), "{error}");
 /// ```
 #[derive(Debug)]
 pub struct ParseError {

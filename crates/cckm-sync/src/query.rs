@@ -16,20 +16,20 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use uuid::Uuid;
 
 use crate::cloud::CloudFamily;
-use crate::endpoints::{Endpoint, Operation};
+use crate::endpoints::{Endpoint, ListParameter, Operation};
 use crate::page::Page;
 use crate::scope::{
     AwsScope, AzureScope, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, OciScope, SalesforceScope, SapScope,
 };
 use crate::status::OverallStatus;
 
-/// Query parameters every family's list call takes. The scope filter, which differs by
-/// family, comes from the endpoint catalog ([`FamilySpec::list_filter`](crate::endpoints::FamilySpec::list_filter)).
-const ID: &str = "id";
-const OVERALL_STATUS: &str = "overall_status";
-const SKIP: &str = "skip";
-const LIMIT: &str = "limit";
-const SORT: &str = "sort";
+// Parameter names come from the endpoint catalog, like the scope filter's
+// ([`FamilySpec::list_filter`](crate::endpoints::FamilySpec::list_filter)).
+const ID: &str = ListParameter::Id.name();
+const OVERALL_STATUS: &str = ListParameter::OverallStatus.name();
+const SKIP: &str = ListParameter::Skip.name();
+const LIMIT: &str = ListParameter::Limit.name();
+const SORT: &str = ListParameter::Sort.name();
 
 /// Every byte but the RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is
 /// percent-encoded, so a value never needs to be checked against the rules of a URL.
@@ -871,3 +871,50 @@ impl fmt::Display for QueryError {
 }
 
 impl std::error::Error for QueryError {}
+
+#[cfg(feature = "schemars")]
+mod schema {
+    use std::borrow::Cow;
+
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+
+    use super::{Limit, Sort};
+
+    impl JsonSchema for Limit {
+        fn schema_name() -> Cow<'static, str> {
+            "Limit".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "description": "How many jobs a page holds at most: `-1` for every job, or a count from 1. \
+                    The server's default is 10.",
+                "type": "integer",
+                "format": "int64",
+                "oneOf": [
+                    { "type": "integer", "enum": [-1], "description": "Every job." },
+                    { "type": "integer", "minimum": 1, "maximum": u32::MAX }
+                ],
+                "examples": [10, -1]
+            })
+        }
+    }
+
+    impl JsonSchema for Sort {
+        fn schema_name() -> Cow<'static, str> {
+            "Sort".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            // One or more keys, comma-separated, each an optional `-` and a property with no
+            // whitespace or comma that does not start with `-`: what `Sort::parse` accepts.
+            json_schema!({
+                "description": "Comma-separated properties to sort by, the first the most \
+                    significant; a leading `-` sorts that property in descending order.",
+                "type": "string",
+                "pattern": "^-?[^\\s,-][^\\s,]*(,-?[^\\s,-][^\\s,]*)*$",
+                "examples": ["-createdAt", "name,-updatedAt"]
+            })
+        }
+    }
+}

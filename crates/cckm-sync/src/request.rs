@@ -669,32 +669,36 @@ mod schema {
         }
 
         fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+            // The two branches mirror `Target`: the listed items, or every item. A field that
+            // must be absent is a `false` schema, so each branch defines what it requires. One
+            // branch requires the list and the other forbids it, so at most one matches: `anyOf`
+            // says as much as `oneOf` without asking validators to prove it.
             let field = Self::scope_field();
-            let mut properties = Map::new();
-            properties.insert(
+            let mut options = Map::new();
+            S::StartOptions::add_schema_properties(generator, &mut options);
+            let mut items = Map::new();
+            items.insert(
                 field.to_owned(),
                 json!({
-                    "description": format!(
-                        "The items to synchronize; at least one, none empty. Mutually \
-                         exclusive with `{SYNCHRONIZE_ALL}: true`."
-                    ),
+                    "description": "The items to synchronize; at least one, none empty.",
                     "type": "array",
                     "items": {"type": "string", "minLength": 1},
                     "minItems": 1
                 }),
             );
-            properties.insert(
+            items.insert(
                 SYNCHRONIZE_ALL.to_owned(),
                 json!({
-                    "description": format!(
-                        "`true` synchronizes every item, instead of the `{field}` list. `false` \
-                         is allowed only next to the list, and means the same as leaving the \
-                         field out."
-                    ),
-                    "type": "boolean"
+                    "description": "`false`, or left out: the same.",
+                    "const": false
                 }),
             );
-            S::StartOptions::add_schema_properties(generator, &mut properties);
+            let mut all = Map::new();
+            all.insert(
+                SYNCHRONIZE_ALL.to_owned(),
+                json!({"description": "Synchronize every item.", "const": true}),
+            );
+            all.insert(field.to_owned(), Value::Bool(false));
             json_schema!({
                 "description": format!(
                     "Body of a start request: either `{field}`, a non-empty list of the items to \
@@ -702,19 +706,20 @@ mod schema {
                      them. Fields not described here are allowed and kept."
                 ),
                 "type": "object",
-                "properties": Value::Object(properties),
+                "properties": Value::Object(options),
                 "additionalProperties": true,
-                "oneOf": [
+                "anyOf": [
                     {
-                        "description": format!("The listed items: `{field}` present, `{SYNCHRONIZE_ALL}` absent or false."),
+                        "description": format!("The listed items, in `{field}`."),
+                        "type": "object",
                         "required": [field],
-                        "properties": {SYNCHRONIZE_ALL: {"const": false}}
+                        "properties": Value::Object(items)
                     },
                     {
-                        "description": format!("Every item: `{SYNCHRONIZE_ALL}` true, `{field}` absent."),
+                        "description": format!("Every item: `{SYNCHRONIZE_ALL}: true`, without `{field}`."),
+                        "type": "object",
                         "required": [SYNCHRONIZE_ALL],
-                        "properties": {SYNCHRONIZE_ALL: {"const": true}},
-                        "not": {"required": [field]}
+                        "properties": Value::Object(all)
                     }
                 ]
             })

@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess};
 use serde_json::{Map, Value};
+use uuid::Uuid;
 
 /// An object key, borrowed from the input when the input allows it.
 pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
@@ -63,4 +64,34 @@ pub(crate) fn keep_unknown<'de, A: MapAccess<'de>>(
     let value = map.next_value()?;
     unknown.insert(key.into_owned(), value);
     Ok(())
+}
+
+/// A UUID in its hyphenated form, `8-4-4-4-12` hex digits, the only one the server writes
+/// and the one JSON Schema's `uuid` format accepts; the `uuid` crate alone would also take
+/// the simple, braced and `urn:uuid:` forms.
+pub(crate) struct HyphenatedUuid(pub(crate) Uuid);
+
+impl<'de> Deserialize<'de> for HyphenatedUuid {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl de::Visitor<'_> for Visitor {
+            type Value = HyphenatedUuid;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a hyphenated UUID string")
+            }
+            fn visit_str<E: de::Error>(self, raw: &str) -> Result<HyphenatedUuid, E> {
+                let uuid =
+                    Uuid::parse_str(raw).map_err(|error| E::custom(format_args!("invalid UUID {raw:?}: {error}")))?;
+                let hyphenated =
+                    raw.len() == 36 && [8, 13, 18, 23].iter().all(|&at| raw.as_bytes().get(at) == Some(&b'-'));
+                if !hyphenated {
+                    return Err(E::custom(format_args!(
+                        "invalid UUID {raw:?}: expected the hyphenated form, such as \"0ea5d52e-387c-44fa-b079-21c8b768f77b\""
+                    )));
+                }
+                Ok(HyphenatedUuid(uuid))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
 }

@@ -22,7 +22,7 @@ const REJECTED: &[(&str, &str, &str)] = &[
     (
         "pages",
         "bad-uuid",
-        "resources[1].id: UUID parsing failed: invalid group length in group 4: expected 12, found 11 at line 26 column 55",
+        "resources[1].id: invalid UUID \"afef70ff-311e-46c1-8ead-e1999e8c6d4\": invalid group length in group 4: expected 12, found 11 at line 26 column 55",
     ),
     (
         "pages",
@@ -79,6 +79,11 @@ const REJECTED: &[(&str, &str, &str)] = &[
         "jobs",
         "duplicate-field",
         "(document): duplicate field `overall_status` at line 19 column 20",
+    ),
+    (
+        "jobs",
+        "id-not-hyphenated",
+        "id: invalid UUID \"1f1d1b1ba17c486fb864db894af6efac\": expected the hyphenated form, such as \"0ea5d52e-387c-44fa-b079-21c8b768f77b\" at line 2 column 44",
     ),
     (
         "jobs",
