@@ -1,5 +1,6 @@
 //! Project automation, run as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
 //!
+//! - `cargo xtask codegen [--check]`: write (or check) the generated `schemas/` and `openapi/`.
 //! - `cargo xtask test`: every test of the workspace, as CI runs it.
 //! - `cargo xtask bench`: the parse benchmark, with the ratios between its targets.
 
@@ -14,16 +15,20 @@ use std::process::ExitCode;
 mod bench;
 mod run;
 mod test;
+mod validate;
 
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
+  codegen [--check]  write the JSON Schema and OpenAPI files; with --check, change nothing
+                     and fail if a committed file is stale
   test     run every test, check snapshots and the serde-only build (what CI runs)
   bench    run the parse benchmark and print the ratios between typed and baseline parsing";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen(args.get(1..).unwrap_or_default()),
         Some("test") => test::run(),
         Some("bench") => bench::run(args.get(1..).unwrap_or_default()),
         Some("help" | "-h" | "--help") => {
@@ -39,4 +44,28 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn codegen(args: &[String]) -> Result<(), String> {
+    use xtask::codegen::{self, Mode};
+    let mode = match args {
+        [] => Mode::Write,
+        [flag] if flag == "--check" => Mode::Check,
+        _ => return Err(format!("unexpected arguments {args:?}\n\n{USAGE}")),
+    };
+    let start = std::time::Instant::now();
+    let files = codegen::generate()?;
+    let changed = codegen::update(&xtask::project_root(), &files, mode)?;
+    let elapsed = start.elapsed();
+    match mode {
+        Mode::Write if changed.is_empty() => eprintln!("{} files up to date ({elapsed:.1?})", files.len()),
+        Mode::Write => eprintln!(
+            "updated {} of {} files ({elapsed:.1?}): {}",
+            changed.len(),
+            files.len(),
+            changed.join(", ")
+        ),
+        Mode::Check => eprintln!("{} generated files are up to date ({elapsed:.1?})", files.len()),
+    }
+    Ok(())
 }

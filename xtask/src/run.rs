@@ -1,14 +1,9 @@
 //! Running other programs from the workspace root.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-/// The workspace root (the parent of this crate).
-pub(crate) fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
+pub(crate) use xtask::project_root as root;
 
 /// A `cargo` command run from the workspace root, with the cargo that runs the xtask.
 pub(crate) fn cargo(args: &[&str]) -> Command {

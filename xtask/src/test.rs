@@ -12,7 +12,8 @@ pub(crate) fn run() -> Result<(), String> {
     )?;
     // The serde-only build that most users compile.
     status(cargo(&["test", "-p", "cckm-sync", "--no-default-features", "--locked"]).env("INSTA_UPDATE", "no"))?;
-    check_light_dependencies()
+    check_light_dependencies()?;
+    crate::validate::run()
 }
 
 /// A user who only parses payloads must not compile the schema machinery.

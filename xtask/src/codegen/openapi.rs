@@ -1,0 +1,679 @@
+//! `openapi/cckm-sync.openapi.json` (OpenAPI 3.1) and `openapi/cckm-sync.openapi-3.0.json`
+//! (OpenAPI 3.0.3, for generators that read nothing newer).
+//!
+//! utoipa builds the document from the endpoint catalog: servers, security, tags, and per
+//! endpoint its four operations with their parameters, bodies, responses and examples.
+//! `components.schemas` is schemars' output for the same types as `schemas/`, set into the
+//! document as is: utoipa's own schema model would drop keywords the schemas use.
+
+use std::collections::BTreeMap;
+
+use cckm_sync::endpoints::{self, Endpoint, Evidence, JobKind, ListParameter, Operation};
+use cckm_sync::schemars::generate::SchemaSettings;
+use cckm_sync::schemars::transform::RecursiveTransform;
+use cckm_sync::schemars::{JsonSchema, Schema, SchemaGenerator};
+use cckm_sync::{
+    AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, Limit, OciScope, Page,
+    SalesforceScope, SapScope, Sort, StartJob, SyncJob,
+};
+use serde_json::{Value, json};
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::example::ExampleBuilder;
+use utoipa::openapi::info::{InfoBuilder, LicenseBuilder};
+use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, ParameterStyle, PathItem};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ComponentsBuilder, Ref};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::server::{ServerBuilder, ServerVariableBuilder};
+use utoipa::openapi::tag::TagBuilder;
+use utoipa::openapi::{OpenApiBuilder, PathsBuilder, RefOr, Required};
+
+use super::{GeneratedFile, MARKER, schemas, to_text};
+
+/// The OpenAPI 3.1 document.
+pub const OPENAPI_31: &str = "openapi/cckm-sync.openapi.json";
+/// The OpenAPI 3.0.3 document.
+pub const OPENAPI_30: &str = "openapi/cckm-sync.openapi-3.0.json";
+
+const FIXTURES: &str = "crates/cckm-sync/tests/fixtures";
+const SECURITY_SCHEME: &str = "bearerAuth";
+const JSON: &str = "application/json";
+const LICENSE: &str = "MIT OR Apache-2.0";
+
+/// The vendor's example responses, and the operation each one answers.
+const SEED_EXAMPLES: [(&str, &str, Operation); 5] = [
+    ("pages/seed-azure-keys-in-progress.json", "azure-keys", Operation::List),
+    (
+        "pages/seed-aws-keys-aborted-and-completed.json",
+        "aws-keys",
+        Operation::List,
+    ),
+    ("jobs/seed-google-completed.json", "google", Operation::Get),
+    (
+        "pages/seed-salesforce-keys-item-errors.json",
+        "salesforce-keys",
+        Operation::List,
+    ),
+    ("pages/seed-dsm-refresh-completed.json", "dsm", Operation::List),
+];
+
+/// Reusable error responses: name, status, description, example fixture.
+const ERROR_RESPONSES: [(&str, &str, &str, Option<&str>); 4] = [
+    (
+        "BadRequest",
+        "400",
+        "The request is invalid: a query parameter, the body or the job id is malformed.",
+        None,
+    ),
+    (
+        "Unauthorized",
+        "401",
+        "The bearer token is missing, invalid or expired.",
+        Some("errors/unauthorized.json"),
+    ),
+    (
+        "NotFound",
+        "404",
+        "No job, or no resource named in the body, has this id.",
+        Some("errors/resource-not-found.json"),
+    ),
+    ("ServerError", "5XX", "The server failed to handle the request.", None),
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V31,
+    V30,
+}
+
+pub(crate) fn files() -> Result<Vec<GeneratedFile>, String> {
+    let root = crate::project_root();
+    let fixtures = Fixtures::read(&root.join(FIXTURES))?;
+    [(OPENAPI_31, Version::V31), (OPENAPI_30, Version::V30)]
+        .into_iter()
+        .map(|(path, version)| {
+            Ok(GeneratedFile {
+                path: path.to_owned(),
+                contents: to_text(&document(version, &fixtures)?)?,
+            })
+        })
+        .collect()
+}
+
+/// The schema generator of a version: draft 2020-12 for 3.1, schemars' OpenAPI 3.0 dialect
+/// for 3.0, both with definitions under `#/components/schemas`.
+fn generator(version: Version) -> SchemaGenerator {
+    match version {
+        Version::V31 => SchemaSettings::draft2020_12()
+            .with(|settings| settings.definitions_path = "/components/schemas".into())
+            .with_transform(schemas::unwrap_descriptions())
+            .into_generator(),
+        // schemars writes a nullable `$ref` as `anyOf: [{$ref}, {nullable: true, enum: [null]}]`;
+        // OpenAPI 3.0 wants a `type` next to `nullable`, or linters reject the branch.
+        Version::V30 => SchemaSettings::openapi3()
+            .with_transform(schemas::unwrap_descriptions())
+            .with_transform(RecursiveTransform(|schema: &mut Schema| {
+                let null_only = schema.get("enum") == Some(&json!([null]));
+                if null_only && schema.get("nullable") == Some(&Value::Bool(true)) && schema.get("type").is_none() {
+                    schema.insert("type".into(), "string".into());
+                }
+            }))
+            .into_generator(),
+    }
+}
+
+fn document(version: Version, fixtures: &Fixtures) -> Result<Value, String> {
+    let mut generator = generator(version);
+    let parameters = ParameterSchemas::new(&mut generator)?;
+    schemas::add_payloads(&mut generator);
+
+    let mut paths: BTreeMap<String, PathItem> = BTreeMap::new();
+    for endpoint in &endpoints::ENDPOINTS {
+        let names = SchemaNames::of(endpoint.family)?;
+        for operation in Operation::ALL {
+            let built = operation_of(endpoint, operation, &names, &parameters, fixtures)?;
+            let item = PathItem::new(method(operation), built);
+            match paths.entry(endpoint.path_template(operation)) {
+                std::collections::btree_map::Entry::Vacant(entry) => {
+                    entry.insert(item);
+                }
+                std::collections::btree_map::Entry::Occupied(mut entry) => entry.get_mut().merge_operations(item),
+            }
+        }
+    }
+    let paths = paths
+        .into_iter()
+        .fold(PathsBuilder::new(), |builder, (path, item)| builder.path(path, item));
+
+    let mut components = ComponentsBuilder::new().security_scheme(
+        SECURITY_SCHEME,
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some(
+                    "A JWT from `POST /api/v1/auth/tokens` of the CipherTrust Manager, sent as \
+                     `Authorization: Bearer <token>`.",
+                ))
+                .build(),
+        ),
+    );
+    for (name, _, description, example) in ERROR_RESPONSES {
+        let mut content = ContentBuilder::new().schema(Some(Ref::from_schema_name(type_name::<cckm_sync::ApiError>())));
+        if let Some(example) = example {
+            content = content.examples_from_iter([(
+                "example",
+                fixtures.example(example, "An error body from public client code")?,
+            )]);
+        }
+        components = components.response(
+            name,
+            ResponseBuilder::new()
+                .description(description)
+                .content(JSON, content.build())
+                .build(),
+        );
+    }
+
+    let license = LicenseBuilder::new().name(LICENSE);
+    let license = match version {
+        Version::V31 => license.identifier(Some(LICENSE)),
+        // OpenAPI 3.0 has no SPDX identifier; it links to the licence instead.
+        Version::V30 => license.url(Some("https://spdx.org/licenses/")),
+    };
+    let api = OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("CipherTrust Manager CCKM synchronization and refresh jobs")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(INFO_DESCRIPTION))
+                .license(Some(license.build()))
+                .build(),
+        )
+        .servers(Some([ServerBuilder::new()
+            .url("https://{host}/api/v1")
+            .description(Some("A CipherTrust Manager"))
+            .parameter(
+                "host",
+                ServerVariableBuilder::new()
+                    .default_value("127.0.0.1")
+                    .description(Some("Host name or address of the CipherTrust Manager")),
+            )
+            .build()]))
+        .security(Some([SecurityRequirement::new(SECURITY_SCHEME, Vec::<String>::new())]))
+        .tags(Some(endpoints::ENDPOINTS.iter().map(|endpoint| {
+            TagBuilder::new()
+                .name(endpoint.title)
+                .description(Some(tag_description(endpoint)))
+                .build()
+        })))
+        .paths(paths)
+        .components(Some(components.build()))
+        .build();
+
+    let mut value = serde_json::to_value(&api).map_err(|error| error.to_string())?;
+    let Value::Object(document) = &mut value else {
+        return Err("utoipa wrote a document that is not an object".into());
+    };
+    document.insert("x-generated".into(), MARKER.into());
+    let components = document
+        .get_mut("components")
+        .and_then(Value::as_object_mut)
+        .ok_or("the document has no components")?;
+    components.insert("schemas".into(), Value::Object(generator.take_definitions(true)));
+    if version == Version::V30 {
+        document.insert("openapi".into(), "3.0.3".into());
+    }
+    Ok(value)
+}
+
+const INFO_DESCRIPTION: &str = "\
+The synchronization and refresh jobs of the Cloud Key Manager (CCKM) of Thales CipherTrust \
+Manager, for every cloud it manages. Each endpoint serves the same four calls: list (a page of \
+jobs), start, get and cancel.
+
+Generated from the `cckm-sync` Rust crate, whose parser accepts exactly what these schemas \
+accept. The vendor's example responses are the ground truth; facts known only from public \
+client code, or inferred from a sibling endpoint, are marked as such on each tag.
+
+Compatibility: newer servers add fields, statuses and cloud names. Every object accepts fields \
+not listed here, and `overall_status` and `cloud` accept values not listed here: clients must \
+keep them rather than fail. Azure and external CipherTrust Manager jobs spell a running job \
+`in progress`, the others `in_progress`. `abort` is the authoritative flag of a cancelled job, \
+which may end as `completed` as well as `aborted`.";
+
+fn method(operation: Operation) -> HttpMethod {
+    match operation.method() {
+        endpoints::Method::Get => HttpMethod::Get,
+        endpoints::Method::Post => HttpMethod::Post,
+    }
+}
+
+/// `aws-custom-key-stores` → `AwsCustomKeyStores`.
+fn pascal_case(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `listAwsKeysSyncJobs`, `startDsmRefreshJob`, …
+fn operation_id(endpoint: &Endpoint, operation: Operation) -> String {
+    let job = match endpoint.kind {
+        JobKind::Synchronization => "SyncJob",
+        JobKind::Refresh => "RefreshJob",
+    };
+    let plural = if operation == Operation::List { "s" } else { "" };
+    format!("{}{}{job}{plural}", operation.as_str(), pascal_case(endpoint.name))
+}
+
+fn kind_noun(endpoint: &Endpoint) -> &'static str {
+    match endpoint.kind {
+        JobKind::Synchronization => "synchronization",
+        JobKind::Refresh => "refresh",
+    }
+}
+
+fn evidence_text(evidence: Evidence) -> &'static str {
+    match evidence {
+        Evidence::Confirmed => "confirmed by the vendor's documentation",
+        Evidence::Code => "known from public client code",
+        Evidence::Inferred => "inferred from a sibling endpoint: no source shows it",
+    }
+}
+
+fn tag_description(endpoint: &Endpoint) -> String {
+    format!(
+        "{} jobs of {} (`{}{}`). Start-request body: {}. List filters: {}.",
+        capitalized(kind_noun(endpoint)),
+        endpoint.title,
+        endpoints::API_PREFIX,
+        endpoint.path,
+        evidence_text(endpoint.body_evidence),
+        evidence_text(endpoint.filter_evidence),
+    )
+}
+
+fn capitalized(word: &str) -> String {
+    pascal_case(word)
+}
+
+/// What an operation does, after the vendor's documentation of each call.
+fn texts(endpoint: &Endpoint, operation: Operation) -> (String, String) {
+    let kind = kind_noun(endpoint);
+    let title = endpoint.title;
+    let spec = endpoint.spec();
+    match operation {
+        Operation::List => (
+            format!("List {kind} jobs of {title}"),
+            format!(
+                "View the status of {kind} jobs: a page of jobs, filtered by the query parameters. \
+                 Array filters repeat their key (`{filter}=a&{filter}=b`). `limit=-1` returns every job.",
+                filter = spec.list_filter.unwrap_or("id"),
+            ),
+        ),
+        Operation::Start => (
+            format!("Start a {kind} job for {title}"),
+            format!(
+                "Start a {kind} job. The body names the items in `{field}`, or sets \
+                 `synchronize_all: true` to take every item; exactly one of the two. The server \
+                 answers with the new job; its documentation gives the status only as 2xx.",
+                field = spec.start_scope_field,
+            ),
+        ),
+        Operation::Get => (
+            format!("Get a {kind} job of {title}"),
+            format!("View the details of the {kind} job with the given id."),
+        ),
+        Operation::Cancel => (
+            format!("Cancel a {kind} job of {title}"),
+            "Cancel a running job. Only `in_progress` jobs can be cancelled: the job gets \
+             `abort: true` at once, keeps its status while it winds down, and ends as `completed` \
+             or `aborted`."
+                .to_owned(),
+        ),
+    }
+}
+
+fn operation_of(
+    endpoint: &Endpoint,
+    operation: Operation,
+    names: &SchemaNames,
+    parameters: &ParameterSchemas,
+    fixtures: &Fixtures,
+) -> Result<utoipa::openapi::path::Operation, String> {
+    let (summary, description) = texts(endpoint, operation);
+    let mut builder = OperationBuilder::new()
+        .operation_id(Some(operation_id(endpoint, operation)))
+        .summary(Some(summary))
+        .description(Some(description))
+        .tag(endpoint.title)
+        .security(SecurityRequirement::new(SECURITY_SCHEME, Vec::<String>::new()));
+
+    let job_response = |description: &str, examples: Vec<(String, utoipa::openapi::example::Example)>| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                JSON,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name(names.job.as_str())))
+                    .examples_from_iter(examples)
+                    .build(),
+            )
+            .build()
+    };
+    let seeds = fixtures.seed_examples(endpoint, operation)?;
+    match operation {
+        Operation::List => {
+            for parameter in endpoint.spec().list_parameters() {
+                builder = builder.parameter(parameters.query(parameter, endpoint.family)?);
+            }
+            builder = builder.response(
+                "200",
+                ResponseBuilder::new()
+                    .description(format!("A page of {} jobs.", kind_noun(endpoint)))
+                    .content(
+                        JSON,
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name(names.page.as_str())))
+                            .examples_from_iter(seeds)
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+        Operation::Start => {
+            let examples = fixtures.start_examples(endpoint.family)?;
+            builder = builder
+                .request_body(Some(
+                    RequestBodyBuilder::new()
+                        .required(Some(Required::True))
+                        .content(
+                            JSON,
+                            ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name(names.start.as_str())))
+                                .examples_from_iter(examples)
+                                .build(),
+                        )
+                        .build(),
+                ))
+                .response("200", job_response("The job started.", seeds.clone()))
+                .response("201", job_response("The job started.", seeds));
+        }
+        Operation::Get | Operation::Cancel => {
+            builder = builder.parameter(parameters.path_id()?);
+            let description = if operation == Operation::Get {
+                "The job."
+            } else {
+                "The job, with `abort: true`."
+            };
+            builder = builder.response("200", job_response(description, seeds));
+        }
+    }
+    for (name, status, ..) in ERROR_RESPONSES {
+        if status == "404" && operation == Operation::List {
+            continue;
+        }
+        builder = builder.response(status, Ref::from_response_name(name));
+    }
+    Ok(builder.build())
+}
+
+/// The schema names of one family's payloads, from the types themselves.
+struct SchemaNames {
+    job: String,
+    page: String,
+    start: String,
+}
+
+impl SchemaNames {
+    fn of(family: CloudFamily) -> Result<Self, String> {
+        fn names<S: FamilyScope + JsonSchema>() -> SchemaNames {
+            SchemaNames {
+                job: type_name::<SyncJob<S>>(),
+                page: type_name::<Page<SyncJob<S>>>(),
+                start: type_name::<StartJob<S>>(),
+            }
+        }
+        Ok(match family {
+            CloudFamily::Aws => names::<AwsScope>(),
+            CloudFamily::Azure => names::<AzureScope>(),
+            CloudFamily::Google => names::<GoogleScope>(),
+            CloudFamily::Oci => names::<OciScope>(),
+            CloudFamily::Sap => names::<SapScope>(),
+            CloudFamily::Salesforce => names::<SalesforceScope>(),
+            CloudFamily::Dsm => names::<DsmScope>(),
+            CloudFamily::ExternalCm => names::<ExternalCmScope>(),
+            other => return Err(format!("no scope type for the family {other:?}")),
+        })
+    }
+}
+
+fn type_name<T: JsonSchema>() -> String {
+    T::schema_name().into_owned()
+}
+
+/// The schemas of the query and path parameters, from the types that parse them.
+struct ParameterSchemas {
+    id: RefOr<utoipa::openapi::schema::Schema>,
+    overall_status: RefOr<utoipa::openapi::schema::Schema>,
+    skip: RefOr<utoipa::openapi::schema::Schema>,
+    limit: RefOr<utoipa::openapi::schema::Schema>,
+    sort: RefOr<utoipa::openapi::schema::Schema>,
+    scope_filter: RefOr<utoipa::openapi::schema::Schema>,
+}
+
+impl ParameterSchemas {
+    fn new(generator: &mut SchemaGenerator) -> Result<Self, String> {
+        Ok(Self {
+            id: lossless(generator.subschema_for::<uuid::Uuid>())?,
+            overall_status: lossless(generator.subschema_for::<cckm_sync::OverallStatus>())?,
+            skip: lossless(generator.subschema_for::<u64>())?,
+            limit: lossless(generator.subschema_for::<Limit>())?,
+            sort: lossless(generator.subschema_for::<Sort>())?,
+            // The values of a scope filter: strings, none empty (`ListSyncJobs` refuses "").
+            scope_filter: lossless(cckm_sync::schemars::json_schema!({
+                "type": "array",
+                "items": { "type": "string", "minLength": 1 }
+            }))?,
+        })
+    }
+
+    fn query(&self, parameter: ListParameter, family: CloudFamily) -> Result<utoipa::openapi::path::Parameter, String> {
+        let (schema, description) = match parameter {
+            ListParameter::Id => (&self.id, "Only the job with this id.".to_owned()),
+            ListParameter::OverallStatus => (
+                &self.overall_status,
+                "Only the jobs in this state. The server may compare the text: Azure and external \
+                 CipherTrust Manager jobs spell a running job `in progress`."
+                    .to_owned(),
+            ),
+            ListParameter::ScopeFilter(_) => (
+                &self.scope_filter,
+                format!(
+                    "Only the jobs of these {}; repeat the parameter once per value.",
+                    scope_items(family)
+                ),
+            ),
+            ListParameter::Skip => (&self.skip, "How many jobs to skip, from 0.".to_owned()),
+            ListParameter::Limit => (
+                &self.limit,
+                "How many jobs at most; `-1` for every job. The server's default is 10.".to_owned(),
+            ),
+            ListParameter::Sort => (
+                &self.sort,
+                "Comma-separated properties to sort by, such as `-createdAt`; `-` sorts descending.".to_owned(),
+            ),
+        };
+        let mut builder = ParameterBuilder::new()
+            .name(parameter.name())
+            .parameter_in(ParameterIn::Query)
+            .required(Required::False)
+            .description(Some(description))
+            .schema(Some(schema.clone()));
+        if parameter.repeats() {
+            builder = builder.style(Some(ParameterStyle::Form)).explode(Some(true));
+        }
+        Ok(builder.build())
+    }
+
+    fn path_id(&self) -> Result<utoipa::openapi::path::Parameter, String> {
+        Ok(ParameterBuilder::new()
+            .name("id")
+            .parameter_in(ParameterIn::Path)
+            .required(Required::True)
+            .description(Some("Resource id of the job."))
+            .schema(Some(self.id.clone()))
+            .build())
+    }
+}
+
+/// What the scope filter of a family names.
+fn scope_items(family: CloudFamily) -> &'static str {
+    match family {
+        CloudFamily::Aws => "CipherTrust AWS KMS resources, by name",
+        CloudFamily::Azure => "key vaults, as `<vault name>::<vault id>`",
+        CloudFamily::Google => "key rings, as `projects/<p>/locations/<l>/keyRings/<k>`",
+        CloudFamily::Oci => "OCI vaults",
+        CloudFamily::Sap => "SAP Data Custodian groups",
+        CloudFamily::Salesforce => "Salesforce organization ids",
+        _ => "scope items",
+    }
+}
+
+/// A schema in utoipa's model, refusing any schema that model would not keep verbatim.
+fn lossless(schema: Schema) -> Result<RefOr<utoipa::openapi::schema::Schema>, String> {
+    let value = schema.to_value();
+    let converted: RefOr<utoipa::openapi::schema::Schema> =
+        serde_json::from_value(value.clone()).map_err(|error| format!("{value}: {error}"))?;
+    let back = serde_json::to_value(&converted).map_err(|error| error.to_string())?;
+    if back == value {
+        Ok(converted)
+    } else {
+        Err(format!(
+            "utoipa does not keep the parameter schema {value} (it writes {back})"
+        ))
+    }
+}
+
+/// The fixtures the document shows as examples.
+struct Fixtures {
+    files: BTreeMap<String, Value>,
+}
+
+impl Fixtures {
+    fn read(dir: &std::path::Path) -> Result<Self, String> {
+        let mut files = BTreeMap::new();
+        for folder in ["pages", "jobs", "start", "errors"] {
+            let entries =
+                std::fs::read_dir(dir.join(folder)).map_err(|error| format!("{FIXTURES}/{folder}: {error}"))?;
+            for entry in entries {
+                let path = entry.map_err(|error| error.to_string())?.path();
+                if path.extension().is_some_and(|extension| extension == "json") {
+                    let name = format!("{folder}/{}", path.file_name().unwrap_or_default().to_string_lossy());
+                    let text = std::fs::read_to_string(&path).map_err(|error| format!("{name}: {error}"))?;
+                    let value = serde_json::from_str(&text).map_err(|error| format!("{name}: {error}"))?;
+                    files.insert(name, value);
+                }
+            }
+        }
+        Ok(Self { files })
+    }
+
+    fn get(&self, name: &str) -> Result<&Value, String> {
+        self.files
+            .get(name)
+            .ok_or_else(|| format!("no fixture {FIXTURES}/{name}"))
+    }
+
+    fn example(&self, name: &str, summary: &str) -> Result<utoipa::openapi::example::Example, String> {
+        Ok(ExampleBuilder::new()
+            .summary(summary)
+            .value(Some(self.get(name)?.clone()))
+            .build())
+    }
+
+    /// The vendor's example response of `operation` on `endpoint`, if it has one.
+    fn seed_examples(
+        &self,
+        endpoint: &Endpoint,
+        operation: Operation,
+    ) -> Result<Vec<(String, utoipa::openapi::example::Example)>, String> {
+        SEED_EXAMPLES
+            .iter()
+            .filter(|(_, name, seed_operation)| *name == endpoint.name && *seed_operation == operation)
+            .map(|(file, ..)| {
+                Ok((
+                    "vendor".to_owned(),
+                    self.example(file, "Example response of the vendor's documentation")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Start-request bodies of `family`: every fixture `start/<family>-*.json` that holds
+    /// nothing this contract does not know and that a round trip writes back unchanged.
+    fn start_examples(&self, family: CloudFamily) -> Result<Vec<(String, utoipa::openapi::example::Example)>, String> {
+        fn canonical<S: FamilyScope>(value: &Value) -> bool {
+            match serde_json::from_value::<StartJob<S>>(value.clone()) {
+                Ok(body) => {
+                    cckm_sync::unknowns(&body).is_empty() && serde_json::to_value(&body).ok().as_ref() == Some(value)
+                }
+                Err(_) => false,
+            }
+        }
+        let prefix = format!("start/{}-", family_file_prefix(family)?);
+        let mut examples = Vec::new();
+        for (name, value) in self.files.range(prefix.clone()..) {
+            let Some(case) = name.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(".json")) else {
+                break;
+            };
+            let keep = match family {
+                CloudFamily::Aws => canonical::<AwsScope>(value),
+                CloudFamily::Azure => canonical::<AzureScope>(value),
+                CloudFamily::Google => canonical::<GoogleScope>(value),
+                CloudFamily::Oci => canonical::<OciScope>(value),
+                CloudFamily::Sap => canonical::<SapScope>(value),
+                CloudFamily::Salesforce => canonical::<SalesforceScope>(value),
+                CloudFamily::Dsm => canonical::<DsmScope>(value),
+                CloudFamily::ExternalCm => canonical::<ExternalCmScope>(value),
+                _ => false,
+            };
+            if keep {
+                let summary = case.replace('-', " ");
+                examples.push((
+                    case.to_owned(),
+                    ExampleBuilder::new()
+                        .summary(summary)
+                        .value(Some(value.clone()))
+                        .build(),
+                ));
+            }
+        }
+        if examples.is_empty() {
+            return Err(format!("no start-request fixture {prefix}*.json"));
+        }
+        Ok(examples)
+    }
+}
+
+/// The file-name prefix of a family's start fixtures (see the fixtures' README).
+fn family_file_prefix(family: CloudFamily) -> Result<&'static str, String> {
+    Ok(match family {
+        CloudFamily::Aws => "aws",
+        CloudFamily::Azure => "azure",
+        CloudFamily::Google => "google",
+        CloudFamily::Oci => "oci",
+        CloudFamily::Sap => "sap",
+        CloudFamily::Salesforce => "salesforce",
+        CloudFamily::Dsm => "dsm",
+        CloudFamily::ExternalCm => "external-cm",
+        other => return Err(format!("no fixture prefix for the family {other:?}")),
+    })
+}
