@@ -38,6 +38,7 @@ use crate::wire::{self, Key};
 pub struct ApiError {
     /// Numeric error code, such as `16` for a resource that was not found.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", schemars(range(min = i64::MIN, max = i64::MAX)))]
     pub code: Option<i64>,
     /// `NCERR<Name>`, optionally followed by `: ` and a description.
     #[serde(rename = "codeDesc", skip_serializing_if = "Option::is_none")]

@@ -50,10 +50,13 @@ use crate::wire::{self, Key};
 )]
 pub struct Page<T> {
     /// Number of items skipped before this page.
+    #[cfg_attr(feature = "schemars", schemars(range(max = u64::MAX)))]
     pub skip: u64,
     /// Page size that was asked for; `-1` asks for every item.
+    #[cfg_attr(feature = "schemars", schemars(range(min = i64::MIN, max = i64::MAX)))]
     pub limit: i64,
     /// Number of items matching the query, on every page.
+    #[cfg_attr(feature = "schemars", schemars(range(max = u64::MAX)))]
     pub total: u64,
     /// The items of this page. A `null` list is read as empty.
     #[cfg_attr(feature = "schemars", schemars(schema_with = "nullable_list::<T>"))]

@@ -73,7 +73,13 @@ pub(crate) fn parse(raw: &str) -> Result<DateTime<Utc>, String> {
     if !matches!(raw.as_bytes().get(10), Some(b'T' | b't')) {
         return Err(invalid(&"date and time must be separated by `T`"));
     }
-    Ok(time.with_timezone(&Utc))
+    let time = time.with_timezone(&Utc);
+    // chrono takes second 60 at any time of day; RFC 3339 (and JSON Schema's `date-time`)
+    // only at the end of a UTC day, where leap seconds are inserted.
+    if time.nanosecond() >= 1_000_000_000 && (time.hour(), time.minute()) != (23, 59) {
+        return Err(invalid(&"a leap second must fall at 23:59:60 UTC"));
+    }
+    Ok(time)
 }
 
 /// Reads `YYYY-MM-DDTHH:MM:SS[.f]Z` with one to nine fraction digits, the only form the
@@ -187,6 +193,22 @@ mod tests {
     #[test]
     fn writes_a_leap_second_as_second_60() {
         assert_eq!(round_trip("2016-12-31T23:59:60.25Z"), "2016-12-31T23:59:60.25Z");
+        assert_eq!(round_trip("2016-12-31T15:59:60-08:00"), "2016-12-31T23:59:60Z");
+    }
+
+    #[test]
+    fn rejects_a_leap_second_that_is_not_at_the_end_of_a_utc_day() {
+        for raw in [
+            "2016-12-31T12:30:60Z",
+            "2016-12-31T23:59:60+02:00",
+            "2016-12-31T23:58:60Z",
+        ] {
+            let error = parse(raw).unwrap_err();
+            assert!(
+                error.contains("a leap second must fall at 23:59:60 UTC"),
+                "{raw}: {error}"
+            );
+        }
     }
 
     #[test]

@@ -355,3 +355,26 @@ fn back_to_any(job: FamilyJob) -> SyncJob {
         other => panic!("a new family: {other:?}"),
     }
 }
+
+#[test]
+fn numbers_in_unknown_fields_survive_a_round_trip_to_the_last_digit() {
+    // Shortest spellings of doubles that serde_json's default, faster float parser reads
+    // one unit in the last place off; the crate turns on its exact parser.
+    let numbers = [
+        "1.0715660391465826e-75",
+        "-1.81996730402717e-179",
+        "-1.603964615428183e143",
+        "-9.643915712060552e-234",
+    ];
+    for number in numbers {
+        let json = format!(r#"{{"code": 16, "ratio": {number}}}"#);
+        let error: cckm_sync::ApiError = cckm_sync::from_str(&json).unwrap();
+        let written = serde_json::to_string(&error.unknown_fields["ratio"]).unwrap();
+        let expected: f64 = number.parse().unwrap();
+        assert_eq!(
+            error.unknown_fields["ratio"].as_f64(),
+            Some(expected),
+            "{number} was read as {written}"
+        );
+    }
+}

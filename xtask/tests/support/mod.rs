@@ -1,0 +1,520 @@
+//! What the contract tests share: validators of the committed schema files and OpenAPI
+//! components, the Rust model of every schema, and the fixtures with the models they are
+//! payloads of.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use cckm_sync::schemars::JsonSchema;
+use cckm_sync::{
+    ApiError, AwsScope, AzureScope, Cloud, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, OciScope,
+    Page, SalesforceScope, SapScope, StartJob, SyncJob, SyncJobPage,
+};
+use jsonschema::{Draft, Registry, Validator};
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Value, json};
+use xtask::codegen::{OPENAPI_30, OPENAPI_31, schema_file_name};
+
+/// The made-up base URI the schema files are registered under: a name, never fetched.
+pub const SCHEMAS_BASE: &str = "https://cckm-sync.invalid/schemas/";
+/// The made-up URI the OpenAPI 3.1 document is registered under.
+pub const OPENAPI_BASE: &str = "https://cckm-sync.invalid/openapi.json";
+/// Where the components of the OpenAPI documents live.
+pub const COMPONENTS: &str = "#/components/schemas/";
+
+/// Which of the two published forms of a schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `schemas/<Name>.schema.json`.
+    File,
+    /// `#/components/schemas/<Name>` of the OpenAPI 3.1 document.
+    Component,
+}
+
+impl Form {
+    pub const BOTH: [Form; 2] = [Form::File, Form::Component];
+}
+
+impl fmt::Display for Form {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::File => "schema file",
+            Self::Component => "OpenAPI 3.1 component",
+        })
+    }
+}
+
+/// The committed contract files, read once, with a validator for every schema.
+pub struct Contract {
+    /// `schemas/<Name>.schema.json`, by name.
+    pub files: BTreeMap<String, Value>,
+    /// `openapi/cckm-sync.openapi.json`.
+    pub openapi_31: Value,
+    /// `openapi/cckm-sync.openapi-3.0.json`.
+    pub openapi_30: Value,
+    file_validators: BTreeMap<String, Validator>,
+    component_validators: BTreeMap<String, Validator>,
+}
+
+/// The contract, loaded and compiled on first use.
+pub fn contract() -> &'static Contract {
+    static CONTRACT: OnceLock<Contract> = OnceLock::new();
+    CONTRACT.get_or_init(|| Contract::load().unwrap_or_else(|error| panic!("cannot load the contract: {error}")))
+}
+
+fn read_json(path: &Path) -> Result<Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))
+}
+
+/// A validator of draft 2020-12 with formats checked, that never fetches anything.
+fn options() -> jsonschema::ValidationOptions<'static> {
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .should_validate_formats(true)
+        .offline()
+}
+
+impl Contract {
+    fn load() -> Result<Self, String> {
+        let root = xtask::project_root();
+        let mut files = BTreeMap::new();
+        let dir = root.join("schemas");
+        for entry in std::fs::read_dir(&dir).map_err(|error| format!("{}: {error}", dir.display()))? {
+            let path = entry.map_err(|error| error.to_string())?.path();
+            let file_name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            if let Some(name) = file_name.strip_suffix(".schema.json") {
+                files.insert(name.to_owned(), read_json(&path)?);
+            }
+        }
+        if files.is_empty() {
+            return Err(format!("no schema file in {}", dir.display()));
+        }
+        let openapi_31 = read_json(&root.join(OPENAPI_31))?;
+        let openapi_30 = read_json(&root.join(OPENAPI_30))?;
+
+        let registry = Registry::new()
+            .draft(Draft::Draft202012)
+            .extend(
+                files
+                    .iter()
+                    .map(|(name, schema)| (format!("{SCHEMAS_BASE}{}", schema_file_name(name)), schema.clone())),
+            )
+            .and_then(|builder| builder.prepare())
+            .map_err(|error| format!("registry of the schema files: {error}"))?;
+        let mut file_validators = BTreeMap::new();
+        for name in files.keys() {
+            let reference = json!({"$ref": format!("{SCHEMAS_BASE}{}", schema_file_name(name))});
+            let validator = options()
+                .with_registry(&registry)
+                .build(&reference)
+                .map_err(|error| format!("{}: {error}", schema_file_name(name)))?;
+            file_validators.insert(name.clone(), validator);
+        }
+
+        let registry = Registry::new()
+            .draft(Draft::Draft202012)
+            .add(OPENAPI_BASE, openapi_31.clone())
+            .and_then(|builder| builder.prepare())
+            .map_err(|error| format!("registry of {OPENAPI_31}: {error}"))?;
+        let mut component_validators = BTreeMap::new();
+        let components = openapi_31["components"]["schemas"]
+            .as_object()
+            .ok_or_else(|| format!("{OPENAPI_31} has no components.schemas"))?;
+        for name in components.keys() {
+            let reference = json!({"$ref": format!("{OPENAPI_BASE}{COMPONENTS}{name}")});
+            let validator = options()
+                .with_registry(&registry)
+                .build(&reference)
+                .map_err(|error| format!("{OPENAPI_31} {COMPONENTS}{name}: {error}"))?;
+            component_validators.insert(name.clone(), validator);
+        }
+        Ok(Self {
+            files,
+            openapi_31,
+            openapi_30,
+            file_validators,
+            component_validators,
+        })
+    }
+
+    fn validator(&self, form: Form, name: &str) -> &Validator {
+        let validators = match form {
+            Form::File => &self.file_validators,
+            Form::Component => &self.component_validators,
+        };
+        validators
+            .get(name)
+            .unwrap_or_else(|| panic!("the contract has no {form} for the schema {name:?}"))
+    }
+
+    /// Whether `instance` is valid against the schema `name` in `form`.
+    pub fn accepts(&self, form: Form, name: &str, instance: &Value) -> bool {
+        self.validator(form, name).is_valid(instance)
+    }
+
+    /// Validates `instance` against the schema `name` in `form`; the error lists every
+    /// violation with its instance path.
+    pub fn validate(&self, form: Form, name: &str, instance: &Value) -> Result<(), String> {
+        let errors: Vec<String> = self
+            .validator(form, name)
+            .iter_errors(instance)
+            .map(|error| {
+                let path = error.instance_path().as_str().to_owned();
+                let path = if path.is_empty() { "(document)".to_owned() } else { path };
+                format!("{path}: {error}")
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors.join("\n    "))
+        }
+    }
+
+    /// A validator of an arbitrary schema of the OpenAPI 3.1 document (such as the schema of
+    /// a media type), resolving its references within the document.
+    pub fn openapi_validator(&self, schema: &Value) -> Result<Validator, String> {
+        let registry = Registry::new()
+            .draft(Draft::Draft202012)
+            .add(OPENAPI_BASE, self.openapi_31.clone())
+            .and_then(|builder| builder.prepare())
+            .map_err(|error| error.to_string())?;
+        options()
+            .with_registry(&registry)
+            .build(&within_document(schema))
+            .map_err(|error| error.to_string())
+    }
+}
+
+/// `schema` with every reference local to the OpenAPI document (`#/components/…`) made
+/// absolute, so that it resolves in the registered document rather than in `schema` itself.
+fn within_document(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, value)| match (key.as_str(), value) {
+                    ("$ref", Value::String(reference)) if reference.starts_with('#') => {
+                        (key.clone(), Value::from(format!("{OPENAPI_BASE}{reference}")))
+                    }
+                    _ => (key.clone(), within_document(value)),
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(within_document).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A Rust model of the contract: the name of its schema and its parser.
+#[derive(Clone)]
+pub struct Model {
+    /// The schema name, from the type's `JsonSchema` implementation, such as `AwsSyncJobPage`.
+    pub name: String,
+    parse: fn(&str) -> Result<(), String>,
+}
+
+impl fmt::Debug for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl Model {
+    /// The model of `T`.
+    pub fn of<T: DeserializeOwned + JsonSchema>() -> Self {
+        Self {
+            name: T::schema_name().into_owned(),
+            parse: parse_as::<T>,
+        }
+    }
+
+    /// Parses `json` with the crate's parser; the error is the parser's message.
+    pub fn parse(&self, json: &str) -> Result<(), String> {
+        (self.parse)(json)
+    }
+}
+
+fn parse_as<T: DeserializeOwned>(json: &str) -> Result<(), String> {
+    cckm_sync::from_str::<T>(json)
+        .map(drop)
+        .map_err(|error| error.to_string())
+}
+
+/// The models of one family's payloads.
+pub struct FamilyModels {
+    pub job: Model,
+    pub page: Model,
+    pub start: Model,
+}
+
+fn family_models_of<S: FamilyScope + JsonSchema>() -> FamilyModels {
+    FamilyModels {
+        job: Model::of::<SyncJob<S>>(),
+        page: Model::of::<Page<SyncJob<S>>>(),
+        start: Model::of::<StartJob<S>>(),
+    }
+}
+
+/// The models of `family`'s payloads.
+pub fn family_models(family: CloudFamily) -> FamilyModels {
+    match family {
+        CloudFamily::Aws => family_models_of::<AwsScope>(),
+        CloudFamily::Azure => family_models_of::<AzureScope>(),
+        CloudFamily::Google => family_models_of::<GoogleScope>(),
+        CloudFamily::Oci => family_models_of::<OciScope>(),
+        CloudFamily::Sap => family_models_of::<SapScope>(),
+        CloudFamily::Salesforce => family_models_of::<SalesforceScope>(),
+        CloudFamily::Dsm => family_models_of::<DsmScope>(),
+        CloudFamily::ExternalCm => family_models_of::<ExternalCmScope>(),
+        other => panic!("no scope type for the family {other:?}"),
+    }
+}
+
+/// Every payload model, by schema name.
+pub fn all_models() -> BTreeMap<String, Model> {
+    let mut models = vec![
+        Model::of::<SyncJob>(),
+        Model::of::<SyncJobPage>(),
+        Model::of::<ApiError>(),
+    ];
+    for family in CloudFamily::ALL {
+        let FamilyModels { job, page, start } = family_models(family);
+        models.extend([job, page, start]);
+    }
+    models.into_iter().map(|model| (model.name.clone(), model)).collect()
+}
+
+/// The fixture folders, each a kind of payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Folder {
+    /// A list response.
+    Pages,
+    /// A start, get or cancel response.
+    Jobs,
+    /// A start-request body.
+    Start,
+    /// An error body.
+    Errors,
+}
+
+impl Folder {
+    pub const ALL: [Folder; 4] = [Folder::Pages, Folder::Jobs, Folder::Start, Folder::Errors];
+
+    pub fn dir_name(self) -> &'static str {
+        match self {
+            Self::Pages => "pages",
+            Self::Jobs => "jobs",
+            Self::Start => "start",
+            Self::Errors => "errors",
+        }
+    }
+}
+
+/// One fixture file and the models it is a payload of.
+pub struct Fixture {
+    /// Path under the fixtures folder, such as `invalid/pages/bad-uuid.json`.
+    pub name: String,
+    pub text: String,
+    pub models: Vec<Model>,
+}
+
+impl fmt::Display for Fixture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    xtask::project_root().join("crates/cckm-sync/tests/fixtures")
+}
+
+/// The fixtures the parser must accept.
+pub fn valid_fixtures() -> Vec<Fixture> {
+    Folder::ALL
+        .into_iter()
+        .flat_map(|folder| read_folder("", folder))
+        .collect()
+}
+
+/// The fixtures the parser must reject (`invalid/<folder>/`).
+pub fn invalid_fixtures() -> Vec<Fixture> {
+    Folder::ALL
+        .into_iter()
+        .flat_map(|folder| read_folder("invalid/", folder))
+        .collect()
+}
+
+fn read_folder(prefix: &str, folder: Folder) -> Vec<Fixture> {
+    let relative = format!("{prefix}{}", folder.dir_name());
+    let dir = fixtures_dir().join(&relative);
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|error| panic!("{}: {error}", dir.display()));
+    let mut fixtures: Vec<Fixture> = entries
+        .map(|entry| {
+            entry
+                .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
+                .path()
+        })
+        .filter(|path| path.extension().is_some_and(|extension| extension == "json"))
+        .map(|path| {
+            let file_name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let name = format!("{relative}/{file_name}");
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{name}: {error}"));
+            let stem = file_name.trim_end_matches(".json");
+            let models = models_of(folder, stem, &text);
+            Fixture { name, text, models }
+        })
+        .collect();
+    fixtures.sort_by(|a, b| a.name.cmp(&b.name));
+    assert!(!fixtures.is_empty(), "no fixture in {relative}");
+    fixtures
+}
+
+/// The models of a fixture, as the fixtures' README says: the folder's model of any family,
+/// and the family's own model when the payload names one family.
+fn models_of(folder: Folder, stem: &str, text: &str) -> Vec<Model> {
+    let value: Option<Value> = serde_json::from_str(text).ok();
+    match folder {
+        Folder::Pages => {
+            let mut models = vec![Model::of::<SyncJobPage>()];
+            if let Some(family) = value.as_ref().and_then(page_family) {
+                models.push(family_models(family).page);
+            }
+            models
+        }
+        Folder::Jobs => {
+            let mut models = vec![Model::of::<SyncJob>()];
+            let cloud = value.as_ref().and_then(|job| job.get("cloud")).and_then(Value::as_str);
+            if let Some(family) = cloud.and_then(|cloud| Cloud::from(cloud).family()) {
+                models.push(family_models(family).job);
+            }
+            models
+        }
+        Folder::Start => vec![family_models(start_family(stem)).start],
+        Folder::Errors => vec![Model::of::<ApiError>()],
+    }
+}
+
+/// The one family of every job of a page, if they share a known family.
+pub fn page_family(page: &Value) -> Option<CloudFamily> {
+    let families: Vec<Option<CloudFamily>> = page
+        .get("resources")?
+        .as_array()?
+        .iter()
+        .map(|job| Cloud::from(job.get("cloud").and_then(Value::as_str).unwrap_or_default()).family())
+        .collect();
+    let first = *families.first()?;
+    families
+        .iter()
+        .all(|family| *family == first)
+        .then_some(first)
+        .flatten()
+}
+
+/// The family of a start-request fixture, from its file name (`<family>-<what>`).
+fn start_family(stem: &str) -> CloudFamily {
+    if stem.starts_with("external-cm-") {
+        return CloudFamily::ExternalCm;
+    }
+    match stem.split('-').next().unwrap_or_default() {
+        "aws" => CloudFamily::Aws,
+        "azure" => CloudFamily::Azure,
+        "google" => CloudFamily::Google,
+        "oci" => CloudFamily::Oci,
+        "sap" => CloudFamily::Sap,
+        "salesforce" => CloudFamily::Salesforce,
+        "dsm" => CloudFamily::Dsm,
+        other => panic!("start fixture {stem}.json: no family is named {other:?} (see fixtures/start/README.md)"),
+    }
+}
+
+/// Why a text is not a JSON document a schema can judge.
+#[derive(Debug)]
+pub enum NotSchemaJson {
+    /// Not well-formed JSON at all (truncated, HTML, …).
+    Malformed(String),
+    /// Well-formed, but an object repeats a key: a JSON value (and so a schema) keeps only
+    /// one of them, while the parser refuses the repetition of a modeled field.
+    DuplicateKey(String),
+}
+
+impl fmt::Display for NotSchemaJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed(reason) => write!(f, "not JSON: {reason}"),
+            Self::DuplicateKey(reason) => write!(f, "repeats a key: {reason}"),
+        }
+    }
+}
+
+/// The JSON value of `text` if it is well-formed JSON in which no object repeats a key.
+pub fn schema_json(text: &str) -> Result<Value, NotSchemaJson> {
+    let value: Value = serde_json::from_str(text).map_err(|error| NotSchemaJson::Malformed(error.to_string()))?;
+    serde_json::from_str::<NoDuplicateKeys>(text).map_err(|error| NotSchemaJson::DuplicateKey(error.to_string()))?;
+    Ok(value)
+}
+
+/// Deserializes any JSON, failing on an object that repeats a key.
+struct NoDuplicateKeys;
+
+impl<'de> serde::Deserialize<'de> for NoDuplicateKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NoDuplicateKeysVisitor)
+    }
+}
+
+struct NoDuplicateKeysVisitor;
+
+impl<'de> Visitor<'de> for NoDuplicateKeysVisitor {
+    type Value = NoDuplicateKeys;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut seen = HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(de::Error::custom(format_args!(
+                    "the key {key:?} appears twice in an object"
+                )));
+            }
+            map.next_value::<NoDuplicateKeys>()?;
+        }
+        Ok(NoDuplicateKeys)
+    }
+}
