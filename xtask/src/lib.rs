@@ -11,3 +11,22 @@ pub fn project_root() -> PathBuf {
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
+
+/// The fixtures of the `cckm-sync` crate, which the generator shows as examples and the
+/// validators and contract tests check.
+pub mod fixtures {
+    use cckm_sync::CloudFamily;
+
+    /// The fixtures folder, relative to the workspace root.
+    pub const DIR: &str = "crates/cckm-sync/tests/fixtures";
+
+    /// The family of a start-request fixture named `<family>-<what>` (see the fixtures'
+    /// README), where `<family>` is the catalog's [`name`](cckm_sync::endpoints::FamilySpec::name).
+    pub fn start_family(file_stem: &str) -> Option<CloudFamily> {
+        CloudFamily::ALL.into_iter().find(|family| {
+            file_stem
+                .strip_prefix(family.spec().name)
+                .is_some_and(|rest| rest.starts_with('-'))
+        })
+    }
+}

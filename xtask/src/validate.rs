@@ -50,8 +50,6 @@ const TOOLS_DIR: &str = ".tools";
 /// The generated files, relative to the workspace root.
 const OPENAPI_DIR: &str = "openapi";
 const SCHEMAS_DIR: &str = "schemas";
-/// The fixtures, relative to the workspace root.
-const FIXTURES_DIR: &str = "crates/cckm-sync/tests/fixtures";
 
 /// The oldest Python the pinned set installs on: check-jsonschema 0.39, rpds-py and regress
 /// declare `Requires-Python >= 3.11`.
@@ -64,19 +62,6 @@ const FIXTURE_FOLDERS: [(&str, Option<&str>); 4] = [
     ("jobs", Some("SyncJob")),
     ("errors", Some("ApiError")),
     ("start", None),
-];
-
-/// Start-request fixtures are named `<family>-<what>.json`; the schema of a family's body is
-/// `<Family>StartJob.schema.json`.
-const START_FAMILIES: [(&str, &str); 8] = [
-    ("aws", "Aws"),
-    ("azure", "Azure"),
-    ("google", "Google"),
-    ("oci", "Oci"),
-    ("sap", "Sap"),
-    ("salesforce", "Salesforce"),
-    ("dsm", "Dsm"),
-    ("external-cm", "ExternalCm"),
 ];
 
 /// Runs every third-party validator on the generated files and the fixtures, installing the
@@ -195,7 +180,7 @@ fn files_ending_with(dir: &Path, suffix: &str) -> Result<Vec<String>, String> {
 /// folders named in the fixtures' README. Fails if a folder is empty, a start fixture names no
 /// known family, or a schema file is missing.
 fn instance_checks(root: &Path) -> Result<BTreeMap<PathBuf, Vec<PathBuf>>, String> {
-    let fixtures = Path::new(FIXTURES_DIR);
+    let fixtures = Path::new(xtask::fixtures::DIR);
     let mut checks: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for (folder, schema) in FIXTURE_FOLDERS {
         let names = files_ending_with(&root.join(fixtures).join(folder), ".json")?;
@@ -222,19 +207,21 @@ fn instance_checks(root: &Path) -> Result<BTreeMap<PathBuf, Vec<PathBuf>>, Strin
     Ok(checks)
 }
 
-/// The schema name of the start-request fixture `file_name` (`aws-kms.json` → `AwsStartJob`).
+/// The schema name of the start-request fixture `file_name` (`aws-kms.json` → `AwsStartJob`),
+/// from the family its name starts with.
 fn start_schema(file_name: &str) -> Result<String, String> {
-    START_FAMILIES
-        .iter()
-        .find(|(prefix, _)| file_name.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('-')))
-        .map(|(_, family)| format!("{family}StartJob"))
-        .ok_or_else(|| {
-            let known: Vec<&str> = START_FAMILIES.iter().map(|(prefix, _)| *prefix).collect();
-            format!(
-                "start fixture `{file_name}` is not named `<family>-<what>.json` with a family among {}",
-                known.join(", ")
-            )
-        })
+    let stem = file_name.strip_suffix(".json").unwrap_or(file_name);
+    let family = xtask::fixtures::start_family(stem).ok_or_else(|| {
+        let known: Vec<&str> = cckm_sync::CloudFamily::ALL
+            .iter()
+            .map(|family| family.spec().name)
+            .collect();
+        format!(
+            "start fixture `{file_name}` is not named `<family>-<what>.json` with a family among {}",
+            known.join(", ")
+        )
+    })?;
+    Ok(xtask::codegen::family_schemas(family)?.start)
 }
 
 /// The installed validators.

@@ -70,6 +70,9 @@ pub enum JobKind {
 pub struct FamilySpec {
     /// The family.
     pub family: CloudFamily,
+    /// Short, stable name, such as `aws` or `external-cm`: for file names, command lines and
+    /// logs.
+    pub name: &'static str,
     /// Display name, such as `AWS`.
     pub title: &'static str,
     /// Wire names of the scope arrays in the family's jobs.
@@ -156,6 +159,18 @@ impl CloudFamily {
         }
     }
 
+    /// The family named `name` (see [`FamilySpec::name`]).
+    ///
+    /// ```
+    /// use cckm_sync::CloudFamily;
+    ///
+    /// assert_eq!(CloudFamily::from_name("external-cm"), Some(CloudFamily::ExternalCm));
+    /// assert_eq!(CloudFamily::from_name("luna"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|family| family.spec().name == name)
+    }
+
     /// The endpoints of this family, in catalog order.
     pub fn endpoints(self) -> impl Iterator<Item = &'static Endpoint> {
         ENDPOINTS.iter().filter(move |endpoint| endpoint.family == self)
@@ -164,6 +179,7 @@ impl CloudFamily {
 
 static AWS: FamilySpec = FamilySpec {
     family: CloudFamily::Aws,
+    name: "aws",
     title: "AWS",
     job_scope_fields: AwsScope::FIELDS,
     start_scope_field: "kms",
@@ -173,6 +189,7 @@ static AWS: FamilySpec = FamilySpec {
 
 static AZURE: FamilySpec = FamilySpec {
     family: CloudFamily::Azure,
+    name: "azure",
     title: "Azure",
     job_scope_fields: AzureScope::FIELDS,
     start_scope_field: "key_vaults",
@@ -182,6 +199,7 @@ static AZURE: FamilySpec = FamilySpec {
 
 static GOOGLE: FamilySpec = FamilySpec {
     family: CloudFamily::Google,
+    name: "google",
     title: "Google Cloud",
     job_scope_fields: GoogleScope::FIELDS,
     start_scope_field: "key_rings",
@@ -191,6 +209,7 @@ static GOOGLE: FamilySpec = FamilySpec {
 
 static OCI: FamilySpec = FamilySpec {
     family: CloudFamily::Oci,
+    name: "oci",
     title: "Oracle Cloud Infrastructure",
     job_scope_fields: OciScope::FIELDS,
     start_scope_field: "vaults",
@@ -200,6 +219,7 @@ static OCI: FamilySpec = FamilySpec {
 
 static SAP: FamilySpec = FamilySpec {
     family: CloudFamily::Sap,
+    name: "sap",
     title: "SAP Data Custodian",
     job_scope_fields: SapScope::FIELDS,
     start_scope_field: "groups",
@@ -209,6 +229,7 @@ static SAP: FamilySpec = FamilySpec {
 
 static SALESFORCE: FamilySpec = FamilySpec {
     family: CloudFamily::Salesforce,
+    name: "salesforce",
     title: "Salesforce",
     job_scope_fields: SalesforceScope::FIELDS,
     start_scope_field: "organization_ids",
@@ -218,6 +239,7 @@ static SALESFORCE: FamilySpec = FamilySpec {
 
 static DSM: FamilySpec = FamilySpec {
     family: CloudFamily::Dsm,
+    name: "dsm",
     title: "Data Security Manager",
     job_scope_fields: DsmScope::FIELDS,
     start_scope_field: "domains",
@@ -227,6 +249,7 @@ static DSM: FamilySpec = FamilySpec {
 
 static EXTERNAL_CM: FamilySpec = FamilySpec {
     family: CloudFamily::ExternalCm,
+    name: "external-cm",
     title: "External CipherTrust Manager",
     job_scope_fields: ExternalCmScope::FIELDS,
     start_scope_field: "domains",

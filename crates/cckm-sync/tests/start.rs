@@ -33,21 +33,15 @@ fn fixtures(folder: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The family of a fixture, from the part of its name before the first `-`.
+/// The family of a fixture named `<family>-<what>`, `<family>` being the catalog's name.
 fn family_of(name: &str) -> CloudFamily {
-    if name.starts_with("external-cm-") {
-        return CloudFamily::ExternalCm;
-    }
-    match name.split('-').next().unwrap() {
-        "aws" => CloudFamily::Aws,
-        "azure" => CloudFamily::Azure,
-        "google" => CloudFamily::Google,
-        "oci" => CloudFamily::Oci,
-        "sap" => CloudFamily::Sap,
-        "salesforce" => CloudFamily::Salesforce,
-        "dsm" => CloudFamily::Dsm,
-        other => panic!("{name}: unknown family {other:?}"),
-    }
+    CloudFamily::ALL
+        .into_iter()
+        .find(|family| {
+            name.strip_prefix(family.spec().name)
+                .is_some_and(|rest| rest.starts_with('-'))
+        })
+        .unwrap_or_else(|| panic!("{name}: no family is named so (see fixtures/start/README.md)"))
 }
 
 /// Parses `text` as the start request of `S` and writes it back, or gives the error.

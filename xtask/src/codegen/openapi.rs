@@ -13,8 +13,8 @@ use cckm_sync::schemars::generate::SchemaSettings;
 use cckm_sync::schemars::transform::RecursiveTransform;
 use cckm_sync::schemars::{JsonSchema, Schema, SchemaGenerator};
 use cckm_sync::{
-    AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, Limit, OciScope, Page,
-    SalesforceScope, SapScope, Sort, StartJob, SyncJob,
+    AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, Limit, OciScope,
+    SalesforceScope, SapScope, Sort, StartJob,
 };
 use serde_json::{Value, json};
 use utoipa::openapi::content::ContentBuilder;
@@ -36,7 +36,6 @@ pub const OPENAPI_31: &str = "openapi/cckm-sync.openapi.json";
 /// The OpenAPI 3.0.3 document.
 pub const OPENAPI_30: &str = "openapi/cckm-sync.openapi-3.0.json";
 
-const FIXTURES: &str = "crates/cckm-sync/tests/fixtures";
 const SECURITY_SCHEME: &str = "bearerAuth";
 const JSON: &str = "application/json";
 const LICENSE: &str = "MIT OR Apache-2.0";
@@ -89,7 +88,7 @@ enum Version {
 
 pub(crate) fn files() -> Result<Vec<GeneratedFile>, String> {
     let root = crate::project_root();
-    let fixtures = Fixtures::read(&root.join(FIXTURES))?;
+    let fixtures = Fixtures::read(&root.join(crate::fixtures::DIR))?;
     [(OPENAPI_31, Version::V31), (OPENAPI_30, Version::V30)]
         .into_iter()
         .map(|(path, version)| {
@@ -130,7 +129,7 @@ fn document(version: Version, fixtures: &Fixtures) -> Result<Value, String> {
 
     let mut paths: BTreeMap<String, PathItem> = BTreeMap::new();
     for endpoint in &endpoints::ENDPOINTS {
-        let names = SchemaNames::of(endpoint.family)?;
+        let names = super::family_schemas(endpoint.family)?;
         for operation in Operation::ALL {
             let built = operation_of(endpoint, operation, &names, &parameters, fixtures)?;
             let item = PathItem::new(method(operation), built);
@@ -344,7 +343,7 @@ fn texts(endpoint: &Endpoint, operation: Operation) -> (String, String) {
 fn operation_of(
     endpoint: &Endpoint,
     operation: Operation,
-    names: &SchemaNames,
+    names: &super::FamilySchemas,
     parameters: &ParameterSchemas,
     fixtures: &Fixtures,
 ) -> Result<utoipa::openapi::path::Operation, String> {
@@ -423,36 +422,6 @@ fn operation_of(
         builder = builder.response(status, Ref::from_response_name(name));
     }
     Ok(builder.build())
-}
-
-/// The schema names of one family's payloads, from the types themselves.
-struct SchemaNames {
-    job: String,
-    page: String,
-    start: String,
-}
-
-impl SchemaNames {
-    fn of(family: CloudFamily) -> Result<Self, String> {
-        fn names<S: FamilyScope + JsonSchema>() -> SchemaNames {
-            SchemaNames {
-                job: type_name::<SyncJob<S>>(),
-                page: type_name::<Page<SyncJob<S>>>(),
-                start: type_name::<StartJob<S>>(),
-            }
-        }
-        Ok(match family {
-            CloudFamily::Aws => names::<AwsScope>(),
-            CloudFamily::Azure => names::<AzureScope>(),
-            CloudFamily::Google => names::<GoogleScope>(),
-            CloudFamily::Oci => names::<OciScope>(),
-            CloudFamily::Sap => names::<SapScope>(),
-            CloudFamily::Salesforce => names::<SalesforceScope>(),
-            CloudFamily::Dsm => names::<DsmScope>(),
-            CloudFamily::ExternalCm => names::<ExternalCmScope>(),
-            other => return Err(format!("no scope type for the family {other:?}")),
-        })
-    }
 }
 
 fn type_name<T: JsonSchema>() -> String {
@@ -571,8 +540,8 @@ impl Fixtures {
     fn read(dir: &std::path::Path) -> Result<Self, String> {
         let mut files = BTreeMap::new();
         for folder in ["pages", "jobs", "start", "errors"] {
-            let entries =
-                std::fs::read_dir(dir.join(folder)).map_err(|error| format!("{FIXTURES}/{folder}: {error}"))?;
+            let entries = std::fs::read_dir(dir.join(folder))
+                .map_err(|error| format!("{}/{folder}: {error}", crate::fixtures::DIR))?;
             for entry in entries {
                 let path = entry.map_err(|error| error.to_string())?.path();
                 if path.extension().is_some_and(|extension| extension == "json") {
@@ -589,7 +558,7 @@ impl Fixtures {
     fn get(&self, name: &str) -> Result<&Value, String> {
         self.files
             .get(name)
-            .ok_or_else(|| format!("no fixture {FIXTURES}/{name}"))
+            .ok_or_else(|| format!("no fixture {}/{name}", crate::fixtures::DIR))
     }
 
     fn example(&self, name: &str, summary: &str) -> Result<utoipa::openapi::example::Example, String> {
@@ -628,12 +597,14 @@ impl Fixtures {
                 Err(_) => false,
             }
         }
-        let prefix = format!("start/{}-", family_file_prefix(family)?);
         let mut examples = Vec::new();
-        for (name, value) in self.files.range(prefix.clone()..) {
-            let Some(case) = name.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(".json")) else {
-                break;
+        for (name, value) in &self.files {
+            let Some(stem) = name.strip_prefix("start/").and_then(|rest| rest.strip_suffix(".json")) else {
+                continue;
             };
+            if crate::fixtures::start_family(stem) != Some(family) {
+                continue;
+            }
             let keep = match family {
                 CloudFamily::Aws => canonical::<AwsScope>(value),
                 CloudFamily::Azure => canonical::<AzureScope>(value),
@@ -646,34 +617,19 @@ impl Fixtures {
                 _ => false,
             };
             if keep {
-                let summary = case.replace('-', " ");
-                examples.push((
-                    case.to_owned(),
-                    ExampleBuilder::new()
-                        .summary(summary)
-                        .value(Some(value.clone()))
-                        .build(),
-                ));
+                let case = stem
+                    .strip_prefix(family.spec().name)
+                    .unwrap_or(stem)
+                    .trim_start_matches('-');
+                let example = ExampleBuilder::new()
+                    .summary(case.replace('-', " "))
+                    .value(Some(value.clone()));
+                examples.push((case.to_owned(), example.build()));
             }
         }
         if examples.is_empty() {
-            return Err(format!("no start-request fixture {prefix}*.json"));
+            return Err(format!("no start-request fixture start/{}-*.json", family.spec().name));
         }
         Ok(examples)
     }
-}
-
-/// The file-name prefix of a family's start fixtures (see the fixtures' README).
-fn family_file_prefix(family: CloudFamily) -> Result<&'static str, String> {
-    Ok(match family {
-        CloudFamily::Aws => "aws",
-        CloudFamily::Azure => "azure",
-        CloudFamily::Google => "google",
-        CloudFamily::Oci => "oci",
-        CloudFamily::Sap => "sap",
-        CloudFamily::Salesforce => "salesforce",
-        CloudFamily::Dsm => "dsm",
-        CloudFamily::ExternalCm => "external-cm",
-        other => return Err(format!("no fixture prefix for the family {other:?}")),
-    })
 }

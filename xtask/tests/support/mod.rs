@@ -330,7 +330,7 @@ impl fmt::Display for Fixture {
 }
 
 pub fn fixtures_dir() -> PathBuf {
-    xtask::project_root().join("crates/cckm-sync/tests/fixtures")
+    xtask::project_root().join(xtask::fixtures::DIR)
 }
 
 /// The fixtures the parser must accept.
@@ -417,19 +417,8 @@ pub fn page_family(page: &Value) -> Option<CloudFamily> {
 
 /// The family of a start-request fixture, from its file name (`<family>-<what>`).
 fn start_family(stem: &str) -> CloudFamily {
-    if stem.starts_with("external-cm-") {
-        return CloudFamily::ExternalCm;
-    }
-    match stem.split('-').next().unwrap_or_default() {
-        "aws" => CloudFamily::Aws,
-        "azure" => CloudFamily::Azure,
-        "google" => CloudFamily::Google,
-        "oci" => CloudFamily::Oci,
-        "sap" => CloudFamily::Sap,
-        "salesforce" => CloudFamily::Salesforce,
-        "dsm" => CloudFamily::Dsm,
-        other => panic!("start fixture {stem}.json: no family is named {other:?} (see fixtures/start/README.md)"),
-    }
+    xtask::fixtures::start_family(stem)
+        .unwrap_or_else(|| panic!("start fixture {stem}.json: no family is named so (see fixtures/start/README.md)"))
 }
 
 /// Why a text is not a JSON document a schema can judge.
