@@ -10,6 +10,7 @@
 //! | `redocly lint` (npm `@redocly/cli`) | both OpenAPI files against the `recommended-strict` rules |
 //! | `check-jsonschema --check-metaschema` (PyPI) | every `schemas/*.schema.json` against its meta-schema |
 //! | `check-jsonschema --schemafile` | every valid fixture against the schema file of its payload |
+//! | `datamodel-code-generator` (PyPI) | pydantic models generated from `schemas/` and from each OpenAPI document parse every valid fixture |
 //!
 //! The last row is a second, independent implementation of the schemas: check-jsonschema
 //! follows the cross-file `$ref`s (`"JobStatus.schema.json"`) from the files alone, with date-time
@@ -138,8 +139,96 @@ fn run_at(root: &Path) -> Result<(), String> {
         timings.push(&format!("check-jsonschema --schemafile {}", schema.display()), started);
     }
 
+    let started = Instant::now();
+    python_models(root, &tools, &openapi, &instance_checks)?;
+    timings.push("Python models of the contract parse the fixtures", started);
+
     timings.print();
     Ok(())
+}
+
+/// Where the interop check writes the models it generates (inside the ignored `target/`).
+const INTEROP_DIR: &str = "target/xtask/interop";
+
+/// Interop: generates pydantic models with `datamodel-code-generator` from `schemas/` and from
+/// each OpenAPI document, as a Python team would, and parses every valid fixture with each
+/// set (`tools/interop/check_python_models.py`). The fixtures and their schemas are those of
+/// the `check-jsonschema` step.
+fn python_models(
+    root: &Path,
+    tools: &Tools,
+    openapi: &[PathBuf],
+    checks: &BTreeMap<PathBuf, Vec<PathBuf>>,
+) -> Result<(), String> {
+    // Pinned options, so that a change of the generator's defaults changes nothing here.
+    const OPTIONS: [&str; 5] = [
+        "--output-model-type",
+        "pydantic_v2.BaseModel",
+        "--disable-timestamp",
+        "--formatters",
+        "builtin",
+    ];
+    let out = root.join(INTEROP_DIR);
+    if out.exists() {
+        fs::remove_dir_all(&out).map_err(|error| format!("cannot remove {}: {error}", out.display()))?;
+    }
+    fs::create_dir_all(&out).map_err(|error| format!("cannot create {}: {error}", out.display()))?;
+
+    let package = "schemas_models";
+    status(
+        tools
+            .python_tool("datamodel-codegen")
+            .args(["--input", SCHEMAS_DIR, "--input-file-type", "jsonschema", "--output"])
+            .arg(out.join(package))
+            .args(OPTIONS)
+            .current_dir(root),
+    )?;
+    let mut modules = Vec::new();
+    for file in openapi {
+        // `openapi/cckm-sync.openapi-3.0.json` → `cckm_sync_openapi_3_0`
+        let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+        let module: String = stem
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        status(
+            tools
+                .python_tool("datamodel-codegen")
+                .arg("--input")
+                .arg(file)
+                .args(["--input-file-type", "openapi", "--output"])
+                .arg(out.join(format!("{module}.py")))
+                .args(OPTIONS)
+                .current_dir(root),
+        )?;
+        modules.push(module);
+    }
+
+    let checks: BTreeMap<String, Vec<String>> = checks
+        .iter()
+        .map(|(schema, fixtures)| {
+            let name = schema.file_name().unwrap_or_default().to_string_lossy();
+            let name = name.strip_suffix(".schema.json").unwrap_or(&name).to_owned();
+            let fixtures = fixtures
+                .iter()
+                .map(|fixture| root.join(fixture).display().to_string())
+                .collect();
+            (name, fixtures)
+        })
+        .collect();
+    let checks_file = out.join("checks.json");
+    let checks = serde_json::to_string_pretty(&checks).map_err(|error| error.to_string())?;
+    fs::write(&checks_file, checks).map_err(|error| format!("cannot write {}: {error}", checks_file.display()))?;
+    status(
+        tools
+            .python_tool("python")
+            .arg(root.join("tools/interop/check_python_models.py"))
+            .arg(&checks_file)
+            .arg(package)
+            .args(&modules)
+            .env("PYTHONPATH", &out)
+            .current_dir(root),
+    )
 }
 
 /// The files of `dir` (relative to `root`) whose names end with `suffix`, sorted, as paths
@@ -252,7 +341,13 @@ fn ensure_tools(root: &Path) -> Result<Tools, String> {
     let venv = tools_dir.join("venv");
     let venv_bin = venv.join(if cfg!(windows) { "Scripts" } else { "bin" });
     let exe = std::env::consts::EXE_SUFFIX;
-    let venv_programs = ["python", "openapi-spec-validator", "check-jsonschema"].map(|name| format!("{name}{exe}"));
+    let venv_programs = [
+        "python",
+        "openapi-spec-validator",
+        "check-jsonschema",
+        "datamodel-codegen",
+    ]
+    .map(|name| format!("{name}{exe}"));
     let python_part = Part {
         name: "Python validators",
         dir: venv.clone(),

@@ -672,7 +672,8 @@ mod schema {
             // The two branches mirror `Target`: the listed items, or every item. A field that
             // must be absent is a `false` schema, so each branch defines what it requires. One
             // branch requires the list and the other forbids it, so at most one matches: `anyOf`
-            // says as much as `oneOf` without asking validators to prove it.
+            // says as much as `oneOf` without asking validators to prove it. The titles name the
+            // branches' types in generated clients (`AwsStartJobItems`, `AwsStartJobAll`).
             let field = Self::scope_field();
             let mut options = Map::new();
             S::StartOptions::add_schema_properties(generator, &mut options);
@@ -710,12 +711,14 @@ mod schema {
                 "additionalProperties": true,
                 "anyOf": [
                     {
+                        "title": format!("{}Items", Self::schema_name()),
                         "description": format!("The listed items, in `{field}`."),
                         "type": "object",
                         "required": [field],
                         "properties": Value::Object(items)
                     },
                     {
+                        "title": format!("{}All", Self::schema_name()),
                         "description": format!("Every item: `{SYNCHRONIZE_ALL}: true`, without `{field}`."),
                         "type": "object",
                         "required": [SYNCHRONIZE_ALL],
