@@ -5,6 +5,8 @@
 //!   [`AzureSyncJob`], … give typed access to one family's scope.
 //! - [`Page`] is the `{skip, limit, total, resources}` envelope of every list call.
 //! - [`JobStatus`] and [`Cloud`] are open enums: a value from a newer server parses and is kept.
+//! - [`ListSyncJobs`] builds a family's list query; [`StartJob`] is a family's start-request
+//!   body, which cannot select both a list and every item, nor neither.
 //! - [`ApiError`] is the server's error body.
 //! - [`endpoints`] is the catalog of every endpoint, its operations and filters.
 //!
