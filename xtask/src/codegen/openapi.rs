@@ -87,6 +87,15 @@ enum Version {
 }
 
 pub(crate) fn files() -> Result<Vec<GeneratedFile>, String> {
+    // An example must not vanish silently when an endpoint is renamed in the catalog.
+    if let Some((file, name, _)) = SEED_EXAMPLES
+        .iter()
+        .find(|(_, name, _)| endpoints::find(name).is_none())
+    {
+        return Err(format!(
+            "the seed example {file} names no endpoint of the catalog: {name:?}"
+        ));
+    }
     let root = crate::project_root();
     let fixtures = Fixtures::read(&root.join(crate::fixtures::DIR))?;
     [(OPENAPI_31, Version::V31), (OPENAPI_30, Version::V30)]
@@ -290,17 +299,13 @@ fn evidence_text(evidence: Evidence) -> &'static str {
 fn tag_description(endpoint: &Endpoint) -> String {
     format!(
         "{} jobs of {} (`{}{}`). Start-request body: {}. List filters: {}.",
-        capitalized(kind_noun(endpoint)),
+        pascal_case(kind_noun(endpoint)),
         endpoint.title,
         endpoints::API_PREFIX,
         endpoint.path,
         evidence_text(endpoint.body_evidence),
         evidence_text(endpoint.filter_evidence),
     )
-}
-
-fn capitalized(word: &str) -> String {
-    pascal_case(word)
 }
 
 /// What an operation does, after the vendor's documentation of each call.
