@@ -180,12 +180,6 @@ fn the_contract_summary() {
             let mark = if required.contains(&field.as_str()) { "" } else { "?" };
             writeln!(summary, "  {field}{mark}: {}", shape(property)).unwrap();
         }
-        let object_branches = ["anyOf", "oneOf"].iter().filter(|_| schema["type"] == "object");
-        for (keyword, branches) in object_branches.filter_map(|keyword| Some((keyword, schema[keyword].as_array()?))) {
-            for branch in branches {
-                writeln!(summary, "  {keyword}: {}", branch_summary(branch)).unwrap();
-            }
-        }
     }
 
     writeln!(summary, "\n# Operations (security: {})\n", openapi["security"]).unwrap();
@@ -283,11 +277,7 @@ fn shape(schema: &Value) -> String {
             write!(text, " {keyword}={value}").unwrap();
         }
     }
-    // The branches of an object are listed with its fields.
-    for keyword in ["oneOf", "anyOf"]
-        .into_iter()
-        .filter(|_| schema["properties"].is_null())
-    {
+    for keyword in ["oneOf", "anyOf"] {
         if let Some(branches) = schema[keyword].as_array() {
             let branches: Vec<String> = branches.iter().map(shape).collect();
             write!(text, " {keyword}({})", branches.join("; ")).unwrap();
@@ -297,16 +287,6 @@ fn shape(schema: &Value) -> String {
         text.push_str(", other fields allowed");
     }
     text
-}
-
-fn branch_summary(branch: &Value) -> String {
-    let fields: Vec<String> = branch["properties"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(field, property)| format!("{field}: {}", shape(property)))
-        .collect();
-    format!("requires {} where {}", branch["required"], fields.join(", "))
 }
 
 fn examples(content: &Value) -> String {

@@ -651,6 +651,7 @@ impl<S: FamilyScope> ReportUnknowns for StartJob<S> {
 #[cfg(feature = "schemars")]
 mod schema {
     use std::borrow::Cow;
+    use std::marker::PhantomData;
 
     use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
     use serde_json::{Map, Value, json};
@@ -669,62 +670,88 @@ mod schema {
         }
 
         fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-            // The two branches mirror `Target`: the listed items, or every item. A field that
-            // must be absent is a `false` schema, so each branch defines what it requires. One
-            // branch requires the list and the other forbids it, so at most one matches: `anyOf`
-            // says as much as `oneOf` without asking validators to prove it. The titles name the
-            // branches' types in generated clients (`AwsStartJobItems`, `AwsStartJobAll`).
-            let field = Self::scope_field();
-            let mut options = Map::new();
-            S::StartOptions::add_schema_properties(generator, &mut options);
-            let mut items = Map::new();
-            items.insert(
-                field.to_owned(),
-                json!({
-                    "description": "The items to synchronize; at least one, none empty.",
-                    "type": "array",
-                    "items": {"type": "string", "minLength": 1},
-                    "minItems": 1
-                }),
-            );
-            items.insert(
-                SYNCHRONIZE_ALL.to_owned(),
-                json!({
-                    "description": "`false`, or left out: the same.",
-                    "const": false
-                }),
-            );
-            let mut all = Map::new();
-            all.insert(
-                SYNCHRONIZE_ALL.to_owned(),
-                json!({"description": "Synchronize every item.", "const": true}),
-            );
-            all.insert(field.to_owned(), Value::Bool(false));
+            // The two branches mirror `Target`: the listed items, or every item. Each is a
+            // whole object type of its own, referred to by name, so that generated clients
+            // get a named type per branch (`AwsStartJobItems`, `AwsStartJobAll`) rather than
+            // numbered inline ones. One branch requires the list and the other forbids it, so
+            // at most one matches: `anyOf` says as much as `oneOf` without asking validators
+            // to prove it.
+            let field = StartJob::<S>::scope_field();
             json_schema!({
                 "description": format!(
                     "Body of a start request: either `{field}`, a non-empty list of the items to \
                      synchronize, or `\"{SYNCHRONIZE_ALL}\": true` for every item; exactly one of \
                      them. Fields not described here are allowed and kept."
                 ),
-                "type": "object",
-                "properties": Value::Object(options),
-                "additionalProperties": true,
                 "anyOf": [
-                    {
-                        "title": format!("{}Items", Self::schema_name()),
-                        "description": format!("The listed items, in `{field}`."),
-                        "type": "object",
-                        "required": [field],
-                        "properties": Value::Object(items)
-                    },
-                    {
-                        "title": format!("{}All", Self::schema_name()),
-                        "description": format!("Every item: `{SYNCHRONIZE_ALL}: true`, without `{field}`."),
-                        "type": "object",
-                        "required": [SYNCHRONIZE_ALL],
-                        "properties": Value::Object(all)
-                    }
+                    generator.subschema_for::<Branch<S, false>>(),
+                    generator.subschema_for::<Branch<S, true>>()
                 ]
+            })
+        }
+    }
+
+    /// One branch of a start request's schema: the listed items (`ALL` false), or every item.
+    /// It exists only to give each branch a name of its own.
+    struct Branch<S, const ALL: bool>(PhantomData<S>);
+
+    impl<S: FamilyScope + JsonSchema, const ALL: bool> JsonSchema for Branch<S, ALL> {
+        fn schema_name() -> Cow<'static, str> {
+            let which = if ALL { "All" } else { "Items" };
+            format!("{}{which}", StartJob::<S>::schema_name()).into()
+        }
+
+        fn schema_id() -> Cow<'static, str> {
+            format!("cckm_sync::StartJob<{}>::{}", S::schema_id(), Self::schema_name()).into()
+        }
+
+        fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+            // A field that must be absent is a `false` schema: each branch says what it
+            // requires and what it forbids, and stands alone as a type.
+            let field = StartJob::<S>::scope_field();
+            let mut properties = Map::new();
+            let (description, required) = if ALL {
+                properties.insert(
+                    SYNCHRONIZE_ALL.to_owned(),
+                    json!({"description": "Synchronize every item.", "const": true}),
+                );
+                properties.insert(field.to_owned(), Value::Bool(false));
+                (
+                    format!(
+                        "A start request for every item: `\"{SYNCHRONIZE_ALL}\": true`, without \
+                         `{field}`. Fields not described here are allowed and kept."
+                    ),
+                    SYNCHRONIZE_ALL,
+                )
+            } else {
+                properties.insert(
+                    field.to_owned(),
+                    json!({
+                        "description": "The items to synchronize; at least one, none empty.",
+                        "type": "array",
+                        "items": {"type": "string", "minLength": 1},
+                        "minItems": 1
+                    }),
+                );
+                properties.insert(
+                    SYNCHRONIZE_ALL.to_owned(),
+                    json!({"description": "`false`, or left out: the same.", "const": false}),
+                );
+                (
+                    format!(
+                        "A start request for the items listed in `{field}`. Fields not described \
+                         here are allowed and kept."
+                    ),
+                    field,
+                )
+            };
+            S::StartOptions::add_schema_properties(generator, &mut properties);
+            json_schema!({
+                "description": description,
+                "type": "object",
+                "required": [required],
+                "properties": Value::Object(properties),
+                "additionalProperties": true
             })
         }
     }

@@ -421,14 +421,21 @@ fn schemas_are_named_per_family_and_state_the_choice() {
     assert_eq!(ExternalCmStartJob::schema_name(), "ExternalCmStartJob");
     assert_ne!(DsmStartJob::schema_id(), ExternalCmStartJob::schema_id());
 
-    // The two branches of `Target`: the listed items, or every item (the list forbidden).
-    // What the schema accepts is checked against the parser by the contract tests.
+    // The two branches of `Target`, each a named type of its own: the listed items, or every
+    // item (the list forbidden). Both carry the family's options. What the schemas accept is
+    // checked against the parser by the contract tests.
     let aws = root::<AwsStartJob>();
     assert_eq!(aws["title"], "AwsStartJob");
-    assert_eq!(aws["type"], "object");
-    assert_eq!(aws["additionalProperties"], true);
-    assert_eq!(aws["properties"]["regions"]["type"], json!(["array", "null"]));
-    let [items, all] = [&aws["anyOf"][0], &aws["anyOf"][1]];
+    assert_eq!(
+        aws["anyOf"],
+        json!([{"$ref": "#/$defs/AwsStartJobItems"}, {"$ref": "#/$defs/AwsStartJobAll"}])
+    );
+    let [items, all] = [&aws["$defs"]["AwsStartJobItems"], &aws["$defs"]["AwsStartJobAll"]];
+    for branch in [items, all] {
+        assert_eq!(branch["type"], "object");
+        assert_eq!(branch["additionalProperties"], true);
+        assert_eq!(branch["properties"]["regions"]["type"], json!(["array", "null"]));
+    }
     assert_eq!(items["required"], json!(["kms"]));
     assert_eq!(items["properties"]["kms"]["minItems"], 1);
     assert_eq!(
@@ -441,11 +448,15 @@ fn schemas_are_named_per_family_and_state_the_choice() {
     assert_eq!(all["properties"]["kms"], false);
 
     let salesforce = root::<SalesforceStartJob>();
-    assert_eq!(salesforce["anyOf"][0]["required"], json!(["organization_ids"]));
-    assert_eq!(salesforce["anyOf"][1]["properties"]["organization_ids"], false);
+    let defs = &salesforce["$defs"];
+    assert_eq!(defs["SalesforceStartJobItems"]["required"], json!(["organization_ids"]));
+    assert_eq!(defs["SalesforceStartJobAll"]["properties"]["organization_ids"], false);
     let azure = root::<AzureStartJob>();
-    assert_eq!(
-        azure["properties"]["take_cloud_key_backup"]["type"],
-        json!(["boolean", "null"])
-    );
+    for branch in ["AzureStartJobItems", "AzureStartJobAll"] {
+        assert_eq!(
+            azure["$defs"][branch]["properties"]["take_cloud_key_backup"]["type"],
+            json!(["boolean", "null"]),
+            "{branch}"
+        );
+    }
 }
