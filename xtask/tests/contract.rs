@@ -22,6 +22,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value, json};
 use support::{COMPONENTS, Fixture, Form, Model, contract};
 use xtask::codegen::{SCHEMA_DIALECT, schema_file_name};
+use xtask::fixtures::schema_json;
 
 /// Components the OpenAPI documents hold besides the payload schemas: the schemas of query
 /// parameters, which have no schema file.
@@ -120,7 +121,7 @@ fn every_valid_fixture_validates_against_its_schema_file_and_component_and_parse
     let mut failures = Vec::new();
     let fixtures = support::valid_fixtures();
     for fixture in &fixtures {
-        let value = match support::schema_json(&fixture.text) {
+        let value = match schema_json(&fixture.text) {
             Ok(value) => value,
             Err(reason) => {
                 failures.push(format!(
@@ -158,7 +159,7 @@ fn every_invalid_fixture_is_rejected_by_the_parser_and_by_its_schema_file_and_co
         // a value, and there is none. Nor one whose object repeats a key: a JSON value keeps
         // one of the two, so the schema sees a different document than the parser, which
         // refuses a repeated field. The parser alone must refuse these.
-        let value = support::schema_json(&fixture.text).ok();
+        let value = schema_json(&fixture.text).ok();
         for model in &fixture.models {
             if model.parse(&fixture.text).is_ok() {
                 failures.push(format!("{fixture} as {}: the parser accepts it", model.name));
@@ -201,7 +202,7 @@ fn a_text_is_left_to_the_parser_alone_only_when_it_is_malformed_or_repeats_a_key
         ("", "not JSON"),
     ];
     for (text, expected) in cases {
-        let verdict = match support::schema_json(text) {
+        let verdict = match schema_json(text) {
             Ok(_) => "plain".to_owned(),
             Err(reason) => reason.to_string(),
         };
@@ -216,7 +217,7 @@ fn open_enums_stay_open_an_unknown_status_cloud_or_field_validates_as_it_parses(
         .iter()
         .find(|fixture| fixture.name == "jobs/seed-google-completed.json")
         .unwrap_or_else(|| panic!("no fixture jobs/seed-google-completed.json"));
-    let job = support::schema_json(&job_fixture.text).unwrap_or_else(|reason| panic!("{job_fixture}: {reason}"));
+    let job = schema_json(&job_fixture.text).unwrap_or_else(|reason| panic!("{job_fixture}: {reason}"));
     let newer = [
         ("overall_status", json!("paused")),
         ("overall_status", json!("")),
@@ -506,7 +507,7 @@ fn the_parser_and_the_schemas_agree_on_every_mutation_of_every_valid_fixture() {
     let mut checked = 0_usize;
     let fixtures: Vec<Fixture> = support::valid_fixtures();
     for fixture in &fixtures {
-        let original = support::schema_json(&fixture.text).unwrap_or_else(|reason| panic!("{fixture}: {reason}"));
+        let original = schema_json(&fixture.text).unwrap_or_else(|reason| panic!("{fixture}: {reason}"));
         let mut mutations = Vec::new();
         mutations_of(&original, "", false, &mut mutations);
         for mutation in &mutations {

@@ -4,7 +4,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -15,7 +15,7 @@ use cckm_sync::{
     Page, SalesforceScope, SapScope, StartJob, SyncJob, SyncJobPage,
 };
 use jsonschema::{Draft, Registry, Validator};
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use xtask::codegen::{OPENAPI_30, OPENAPI_31, schema_file_name};
 
@@ -419,91 +419,4 @@ pub fn page_family(page: &Value) -> Option<CloudFamily> {
 fn start_family(stem: &str) -> CloudFamily {
     xtask::fixtures::start_family(stem)
         .unwrap_or_else(|| panic!("start fixture {stem}.json: no family is named so (see fixtures/start/README.md)"))
-}
-
-/// Why a text is not a JSON document a schema can judge.
-#[derive(Debug)]
-pub enum NotSchemaJson {
-    /// Not well-formed JSON at all (truncated, HTML, …).
-    Malformed(String),
-    /// Well-formed, but an object repeats a key: a JSON value (and so a schema) keeps only
-    /// one of them, while the parser refuses the repetition of a modeled field.
-    DuplicateKey(String),
-}
-
-impl fmt::Display for NotSchemaJson {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Malformed(reason) => write!(f, "not JSON: {reason}"),
-            Self::DuplicateKey(reason) => write!(f, "repeats a key: {reason}"),
-        }
-    }
-}
-
-/// The JSON value of `text` if it is well-formed JSON in which no object repeats a key.
-pub fn schema_json(text: &str) -> Result<Value, NotSchemaJson> {
-    let value: Value = serde_json::from_str(text).map_err(|error| NotSchemaJson::Malformed(error.to_string()))?;
-    serde_json::from_str::<NoDuplicateKeys>(text).map_err(|error| NotSchemaJson::DuplicateKey(error.to_string()))?;
-    Ok(value)
-}
-
-/// Deserializes any JSON, failing on an object that repeats a key.
-struct NoDuplicateKeys;
-
-impl<'de> serde::Deserialize<'de> for NoDuplicateKeys {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NoDuplicateKeysVisitor)
-    }
-}
-
-struct NoDuplicateKeysVisitor;
-
-impl<'de> Visitor<'de> for NoDuplicateKeysVisitor {
-    type Value = NoDuplicateKeys;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(NoDuplicateKeys)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(NoDuplicateKeys)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(NoDuplicateKeys)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(NoDuplicateKeys)
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(NoDuplicateKeys)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(NoDuplicateKeys)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
-        Ok(NoDuplicateKeys)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut seen = HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if !seen.insert(key.clone()) {
-                return Err(de::Error::custom(format_args!(
-                    "the key {key:?} appears twice in an object"
-                )));
-            }
-            map.next_value::<NoDuplicateKeys>()?;
-        }
-        Ok(NoDuplicateKeys)
-    }
 }
