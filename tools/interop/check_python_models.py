@@ -6,7 +6,8 @@ OpenAPI document (one module each). Shows that a team generating a Python client
 published files can read every response and request the contract describes.
 
 usage: check_python_models.py CHECKS_JSON SCHEMAS_PACKAGE OPENAPI_MODULE...
-  CHECKS_JSON     {"<schema name>": ["<fixture path>", ...], ...}, written by the xtask
+  CHECKS_JSON     {"valid": {"<schema name>": ["<fixture path>", ...], ...}, "invalid": {...}},
+                  written by the xtask; the valid fixtures are parsed
   SCHEMAS_PACKAGE the package generated from schemas/ (its folder must be on sys.path)
   OPENAPI_MODULE  a module generated from an OpenAPI document (on sys.path)
 """
@@ -26,7 +27,7 @@ def model_from_module(module, name):
 
 def main(checks_json, package, *modules):
     with open(checks_json, encoding="utf-8") as file:
-        checks = json.load(file)
+        checks = json.load(file)["valid"]
     sources = [(f"schemas/ ({package})", lambda name: model_from_package(package, name))]
     sources += [(module, lambda name, module=module: model_from_module(module, name)) for module in modules]
     failures, parsed = [], 0

@@ -11,11 +11,14 @@
 //! | `check-jsonschema --check-metaschema` (PyPI) | every `schemas/*.schema.json` against its meta-schema |
 //! | `check-jsonschema --schemafile` | every valid fixture against the schema file of its payload |
 //! | `datamodel-code-generator` (PyPI) | pydantic models generated from `schemas/` and from each OpenAPI document parse every valid fixture |
+//! | `ajv` (npm, strict mode, with `ajv-formats`) | every schema file compiles; every valid fixture validates and every invalid fixture a schema can judge is rejected |
+//! | `openapi-typescript` and `typescript` (npm) | the types generated from each OpenAPI document accept every valid fixture under `tsc --strict` |
 //!
-//! The last row is a second, independent implementation of the schemas: check-jsonschema
-//! follows the cross-file `$ref`s (`"JobStatus.schema.json"`) from the files alone, with date-time
-//! and uuid formats checked (its default), so a schema that only works inside our own
-//! validator's registry fails here. Negative fixtures are left to the Rust contract tests.
+//! check-jsonschema and ajv are two more implementations of the schemas, besides the Rust
+//! contract tests': both follow the cross-file `$ref`s (`"JobStatus.schema.json"`) from the
+//! files alone, with date-time and uuid formats checked, so a schema that only works inside our
+//! own validator's registry fails here. The code generators show that teams in Python and
+//! TypeScript can read every payload with the types they generate from the published files.
 //!
 //! # Installation
 //!
@@ -51,13 +54,17 @@ const TOOLS_DIR: &str = ".tools";
 /// The generated files, relative to the workspace root.
 const OPENAPI_DIR: &str = "openapi";
 const SCHEMAS_DIR: &str = "schemas";
+const SCHEMA_SUFFIX: &str = ".schema.json";
+/// The JavaScript and TypeScript interop check, relative to the workspace root.
+const JS_CHECK: &str = "tools/interop/check_javascript.mjs";
 
 /// The oldest Python the pinned set installs on: check-jsonschema 0.39, rpds-py and regress
 /// declare `Requires-Python >= 3.11`.
 const MIN_PYTHON: (u32, u32) = (3, 11);
 
-/// The folders of valid fixtures, with the schema their payloads are checked against; `None`
-/// for `start/`, whose schema is that of the family named by the file.
+/// The folders of fixtures (the valid ones; the invalid ones are under `invalid/` with the same
+/// names), with the schema their payloads are checked against; `None` for `start/`, whose
+/// schema is that of the family named by the file.
 const FIXTURE_FOLDERS: [(&str, Option<&str>); 4] = [
     ("pages", Some("SyncJobPage")),
     ("jobs", Some("SyncJob")),
@@ -80,8 +87,9 @@ pub(crate) fn run() -> Result<(), String> {
 /// [`run`] for the workspace at `root`.
 fn run_at(root: &Path) -> Result<(), String> {
     let openapi = generated_files(root, OPENAPI_DIR, ".json")?;
-    let schemas = generated_files(root, SCHEMAS_DIR, ".schema.json")?;
-    let instance_checks = instance_checks(root)?;
+    let schemas = generated_files(root, SCHEMAS_DIR, SCHEMA_SUFFIX)?;
+    let valid_checks = instance_checks(root, Validity::Valid)?;
+    let invalid_checks = instance_checks(root, Validity::Invalid)?;
 
     let mut timings = Timings::default();
     let started = Instant::now();
@@ -126,7 +134,7 @@ fn run_at(root: &Path) -> Result<(), String> {
     )?;
     timings.push("check-jsonschema --check-metaschema", started);
 
-    for (schema, instances) in &instance_checks {
+    for (schema, instances) in &valid_checks {
         let started = Instant::now();
         status(
             tools
@@ -139,26 +147,72 @@ fn run_at(root: &Path) -> Result<(), String> {
         timings.push(&format!("check-jsonschema --schemafile {}", schema.display()), started);
     }
 
+    let interop = interop_dir(root)?;
+    let checks_file = write_checks(&interop, root, &valid_checks, &invalid_checks)?;
+
     let started = Instant::now();
-    python_models(root, &tools, &openapi, &instance_checks)?;
+    python_models(root, &tools, &openapi, &interop, &checks_file)?;
     timings.push("Python models of the contract parse the fixtures", started);
+
+    let started = Instant::now();
+    javascript(root, &tools, &openapi, &interop, &checks_file)?;
+    timings.push("ajv and TypeScript types of the contract judge the fixtures", started);
 
     timings.print();
     Ok(())
 }
 
-/// Where the interop check writes the models it generates (inside the ignored `target/`).
+/// Where the interop checks write what they generate (inside the ignored `target/`).
 const INTEROP_DIR: &str = "target/xtask/interop";
 
-/// Interop: generates pydantic models with `datamodel-code-generator` from `schemas/` and from
-/// each OpenAPI document, as a Python team would, and parses every valid fixture with each
-/// set (`tools/interop/check_python_models.py`). The fixtures and their schemas are those of
-/// the `check-jsonschema` step.
+/// The interop folder, emptied.
+fn interop_dir(root: &Path) -> Result<PathBuf, String> {
+    let out = root.join(INTEROP_DIR);
+    if out.exists() {
+        fs::remove_dir_all(&out).map_err(|error| format!("cannot remove {}: {error}", out.display()))?;
+    }
+    fs::create_dir_all(&out).map_err(|error| format!("cannot create {}: {error}", out.display()))?;
+    Ok(out)
+}
+
+/// Writes `checks.json` into `out` for the interop scripts, and returns its path:
+/// `{"valid": {"<schema name>": ["<absolute fixture path>", …]}, "invalid": {…}}`.
+fn write_checks(
+    out: &Path,
+    root: &Path,
+    valid: &BTreeMap<PathBuf, Vec<PathBuf>>,
+    invalid: &BTreeMap<PathBuf, Vec<PathBuf>>,
+) -> Result<PathBuf, String> {
+    let by_name = |checks: &BTreeMap<PathBuf, Vec<PathBuf>>| -> BTreeMap<String, Vec<String>> {
+        checks
+            .iter()
+            .map(|(schema, fixtures)| {
+                let name = schema.file_name().unwrap_or_default().to_string_lossy();
+                let name = name.strip_suffix(SCHEMA_SUFFIX).unwrap_or(&name).to_owned();
+                let fixtures = fixtures
+                    .iter()
+                    .map(|fixture| root.join(fixture).display().to_string())
+                    .collect();
+                (name, fixtures)
+            })
+            .collect()
+    };
+    let checks = serde_json::json!({"valid": by_name(valid), "invalid": by_name(invalid)});
+    let checks = serde_json::to_string_pretty(&checks).map_err(|error| error.to_string())?;
+    let path = out.join("checks.json");
+    fs::write(&path, checks).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    Ok(path)
+}
+
+/// Interop with Python: generates pydantic models with `datamodel-code-generator` from
+/// `schemas/` and from each OpenAPI document, as a Python team would, and parses every valid
+/// fixture with each set (`tools/interop/check_python_models.py`).
 fn python_models(
     root: &Path,
     tools: &Tools,
     openapi: &[PathBuf],
-    checks: &BTreeMap<PathBuf, Vec<PathBuf>>,
+    out: &Path,
+    checks_file: &Path,
 ) -> Result<(), String> {
     // Pinned options, so that a change of the generator's defaults changes nothing here.
     const OPTIONS: [&str; 5] = [
@@ -168,12 +222,6 @@ fn python_models(
         "--formatters",
         "builtin",
     ];
-    let out = root.join(INTEROP_DIR);
-    if out.exists() {
-        fs::remove_dir_all(&out).map_err(|error| format!("cannot remove {}: {error}", out.display()))?;
-    }
-    fs::create_dir_all(&out).map_err(|error| format!("cannot create {}: {error}", out.display()))?;
-
     let package = "schemas_models";
     status(
         tools
@@ -203,30 +251,35 @@ fn python_models(
         )?;
         modules.push(module);
     }
-
-    let checks: BTreeMap<String, Vec<String>> = checks
-        .iter()
-        .map(|(schema, fixtures)| {
-            let name = schema.file_name().unwrap_or_default().to_string_lossy();
-            let name = name.strip_suffix(".schema.json").unwrap_or(&name).to_owned();
-            let fixtures = fixtures
-                .iter()
-                .map(|fixture| root.join(fixture).display().to_string())
-                .collect();
-            (name, fixtures)
-        })
-        .collect();
-    let checks_file = out.join("checks.json");
-    let checks = serde_json::to_string_pretty(&checks).map_err(|error| error.to_string())?;
-    fs::write(&checks_file, checks).map_err(|error| format!("cannot write {}: {error}", checks_file.display()))?;
     status(
         tools
             .python_tool("python")
             .arg(root.join("tools/interop/check_python_models.py"))
-            .arg(&checks_file)
+            .arg(checks_file)
             .arg(package)
             .args(&modules)
-            .env("PYTHONPATH", &out)
+            .env("PYTHONPATH", out)
+            .current_dir(root),
+    )
+}
+
+/// Interop with JavaScript and TypeScript (`tools/interop/check_javascript.mjs`): ajv in strict
+/// mode judges every fixture against its schema file, and the types openapi-typescript
+/// generates from each OpenAPI document type-check every valid fixture.
+fn javascript(root: &Path, tools: &Tools, openapi: &[PathBuf], out: &Path, checks_file: &Path) -> Result<(), String> {
+    // Node resolves the script's imports from the script's own folder upwards, so it runs
+    // from a copy beside the installed `node_modules`.
+    let source = root.join(JS_CHECK);
+    let script = root.join(&tools.node_dir).join("check_javascript.mjs");
+    fs::copy(&source, &script)
+        .map_err(|error| format!("cannot copy {} to {}: {error}", source.display(), script.display()))?;
+    status(
+        Command::new(&tools.node)
+            .arg(&script)
+            .arg(checks_file)
+            .arg(root.join(SCHEMAS_DIR))
+            .arg(out)
+            .args(openapi.iter().map(|file| root.join(file)))
             .current_dir(root),
     )
 }
@@ -265,24 +318,45 @@ fn files_ending_with(dir: &Path, suffix: &str) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-/// Each schema file (relative to the root) with the valid fixtures it must accept, from the
-/// folders named in the fixtures' README. Fails if a folder is empty, a start fixture names no
-/// known family, or a schema file is missing.
-fn instance_checks(root: &Path) -> Result<BTreeMap<PathBuf, Vec<PathBuf>>, String> {
-    let fixtures = Path::new(xtask::fixtures::DIR);
+/// Which fixtures: those every schema must accept, or those it must reject.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Validity {
+    Valid,
+    Invalid,
+}
+
+/// Each schema file (relative to the root) with its fixtures of the given validity, from the
+/// folders named in the fixtures' README. The invalid ones are only those a schema can judge
+/// (see [`xtask::fixtures::schema_json`]): not a truncated or repeated-key text, which only the
+/// parser can refuse. Fails if a folder is empty, a start fixture names no known family, or a
+/// schema file is missing.
+fn instance_checks(root: &Path, validity: Validity) -> Result<BTreeMap<PathBuf, Vec<PathBuf>>, String> {
+    let fixtures = match validity {
+        Validity::Valid => PathBuf::from(xtask::fixtures::DIR),
+        Validity::Invalid => Path::new(xtask::fixtures::DIR).join("invalid"),
+    };
     let mut checks: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for (folder, schema) in FIXTURE_FOLDERS {
-        let names = files_ending_with(&root.join(fixtures).join(folder), ".json")?;
+        let names = files_ending_with(&root.join(&fixtures).join(folder), ".json")?;
         if names.is_empty() {
             return Err(format!("no fixtures in {}", fixtures.join(folder).display()));
         }
         for name in names {
+            let fixture = fixtures.join(folder).join(&name);
+            if validity == Validity::Invalid {
+                let text = fs::read(root.join(&fixture))
+                    .map_err(|error| format!("cannot read {}: {error}", fixture.display()))?;
+                let judgeable = std::str::from_utf8(&text).is_ok_and(|text| xtask::fixtures::schema_json(text).is_ok());
+                if !judgeable {
+                    continue;
+                }
+            }
             let schema = match schema {
                 Some(schema) => schema.to_owned(),
                 None => start_schema(&name)?,
             };
-            let schema = Path::new(SCHEMAS_DIR).join(format!("{schema}.schema.json"));
-            checks.entry(schema).or_default().push(fixtures.join(folder).join(name));
+            let schema = Path::new(SCHEMAS_DIR).join(format!("{schema}{SCHEMA_SUFFIX}"));
+            checks.entry(schema).or_default().push(fixture);
         }
     }
     for schema in checks.keys() {
@@ -321,6 +395,8 @@ struct Tools {
     node: OsString,
     /// redocly's entry point, relative to the workspace root.
     redocly: PathBuf,
+    /// The folder of the Node packages, relative to the workspace root.
+    node_dir: PathBuf,
 }
 
 impl Tools {
@@ -388,13 +464,24 @@ fn ensure_tools(root: &Path) -> Result<Tools, String> {
     }
 
     let node_dir = tools_dir.join("node");
-    let redocly = Path::new(TOOLS_DIR).join("node/node_modules/@redocly/cli/bin/cli.js");
+    let relative_node_dir = Path::new(TOOLS_DIR).join("node");
+    let redocly = relative_node_dir.join("node_modules/@redocly/cli/bin/cli.js");
+    let mut programs = vec![root.join(&redocly)];
+    // The packages the JavaScript check imports.
+    programs.extend(
+        ["ajv", "ajv-formats", "openapi-typescript", "typescript"].map(|package| {
+            root.join(&relative_node_dir)
+                .join("node_modules")
+                .join(package)
+                .join("package.json")
+        }),
+    );
     let node_part = Part {
         name: "Node validators",
         dir: node_dir.clone(),
         lock: root.join("tools/package-lock.json"),
         stamp: tools_dir.join("package-lock.json"),
-        programs: vec![root.join(&redocly)],
+        programs,
     };
     let manifest = root.join("tools/package.json");
     let mut node_reason = node_part.stale_because()?;
@@ -416,7 +503,7 @@ fn ensure_tools(root: &Path) -> Result<Tools, String> {
         status(
             Command::new(&npm)
                 .args(["ci", "--prefix"])
-                .arg(Path::new(TOOLS_DIR).join("node"))
+                .arg(&relative_node_dir)
                 .args(["--no-audit", "--no-fund", "--ignore-scripts", "--no-update-notifier"])
                 .current_dir(root),
         )?;
@@ -427,6 +514,7 @@ fn ensure_tools(root: &Path) -> Result<Tools, String> {
         venv_bin,
         node,
         redocly,
+        node_dir: relative_node_dir,
     })
 }
 
