@@ -100,6 +100,11 @@ pub use scope::{
 pub use status::{JobStatus, OverallStatus};
 pub use unknown::{JsonPath, ReportUnknowns, Unknown, UnknownKind, UnknownValue, unknowns};
 
+/// The README's examples, compiled and run as doctests so that they keep up with the crate.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
+
 /// The `schemars` version the `schemars` feature derives for.
 #[cfg(feature = "schemars")]
 pub use schemars;
