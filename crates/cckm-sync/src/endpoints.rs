@@ -8,11 +8,12 @@
 //! use uuid::Uuid;
 //!
 //! let aws = endpoints::find("aws-keys").unwrap();
-//! assert_eq!(aws.url_path(Operation::List, None), "/api/v1/cckm/aws/synchronization-jobs");
+//! assert_eq!(aws.collection_path(), "/api/v1/cckm/aws/synchronization-jobs");
+//! assert_eq!(aws.path_template(Operation::Get), "/cckm/aws/synchronization-jobs/{id}");
 //!
 //! let id = Uuid::parse_str("0ea5d52e-387c-44fa-b079-21c8b768f77b").unwrap();
 //! assert_eq!(
-//!     aws.url_path(Operation::Cancel, Some(id)),
+//!     aws.cancel_path(id),
 //!     "/api/v1/cckm/aws/synchronization-jobs/0ea5d52e-387c-44fa-b079-21c8b768f77b/cancel",
 //! );
 //! assert_eq!(aws.spec().list_filter, Some("kms"));
@@ -288,15 +289,36 @@ impl Endpoint {
         format!("{}{}", self.path, operation.path_suffix())
     }
 
-    /// The absolute path of a call, with the job id filled in. `id` is needed by
-    /// [`Operation::Get`] and [`Operation::Cancel`] and ignored by the others; without it,
-    /// the path keeps the `{id}` placeholder.
-    pub fn url_path(&self, operation: Operation, id: Option<Uuid>) -> String {
-        let template = format!("{API_PREFIX}{}", self.path_template(operation));
-        match id {
-            Some(id) => template.replace("{id}", &id.to_string()),
-            None => template,
-        }
+    /// The absolute path of the list and start calls ([`Operation::List`],
+    /// [`Operation::Start`]); a list query adds its query string
+    /// ([`ListSyncJobs::url_path`](crate::ListSyncJobs::url_path)).
+    pub fn collection_path(&self) -> String {
+        format!("{API_PREFIX}{}", self.path)
+    }
+
+    /// The absolute path of the call that reads job `id` ([`Operation::Get`]).
+    ///
+    /// ```
+    /// use uuid::uuid;
+    ///
+    /// let dsm = cckm_sync::endpoints::find("dsm").unwrap();
+    /// assert_eq!(
+    ///     dsm.job_path(uuid!("5a7c6e3d-1b2f-4c8d-9e0a-7f6b5c4d3e2f")),
+    ///     "/api/v1/cckm/dsm/refresh/5a7c6e3d-1b2f-4c8d-9e0a-7f6b5c4d3e2f",
+    /// );
+    /// ```
+    pub fn job_path(&self, id: Uuid) -> String {
+        self.path_with_id(Operation::Get, id)
+    }
+
+    /// The absolute path of the call that cancels job `id` ([`Operation::Cancel`]).
+    pub fn cancel_path(&self, id: Uuid) -> String {
+        self.path_with_id(Operation::Cancel, id)
+    }
+
+    fn path_with_id(&self, operation: Operation, id: Uuid) -> String {
+        // The server writes ids hyphenated and lower-case, as `Uuid`'s `Display` does.
+        format!("{API_PREFIX}{}", self.path_template(operation)).replace("{id}", &id.to_string())
     }
 }
 

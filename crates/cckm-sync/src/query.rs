@@ -16,7 +16,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use uuid::Uuid;
 
 use crate::cloud::CloudFamily;
-use crate::endpoints::{Endpoint, ListParameter, Operation};
+use crate::endpoints::{Endpoint, ListParameter};
 use crate::page::Page;
 use crate::scope::{
     AwsScope, AzureScope, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, OciScope, SalesforceScope, SapScope,
@@ -284,7 +284,7 @@ impl<S: FamilyScope> ListSyncJobs<S> {
                 query_family: S::FAMILY_ID,
             });
         }
-        let mut path = endpoint.url_path(Operation::List, None);
+        let mut path = endpoint.collection_path();
         if self.has_parameters() {
             path.push('?');
             path.push_str(&self.to_query_string());
