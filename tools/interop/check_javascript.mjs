@@ -30,26 +30,6 @@ import ts from "typescript";
 
 const SUFFIX = ".schema.json";
 
-// Invalid fixtures ajv accepts, by path under the fixtures folder, with the reason. Each is a
-// known leniency of ajv, not of the schema, which the other validators apply strictly. A listed
-// fixture that ajv rejects fails the check, so the list cannot go stale.
-const AJV_LENIENCIES = new Map([
-  [
-    "invalid/pages/bad-timestamp.json",
-    "ajv-formats' `date-time` takes a space between date and time (RFC 3339 allows it in a " +
-      "note, not in the grammar JSON Schema's `date-time` refers to)",
-  ],
-]);
-
-function leniency(fixture) {
-  for (const [suffix, reason] of AJV_LENIENCIES) {
-    if (fixture.endsWith(`/${suffix}`)) {
-      return reason;
-    }
-  }
-  return undefined;
-}
-
 // `uint64` (the OpenAPI format registry's unsigned 64-bit integer, which schemars writes for
 // Rust's `u64`) is not among ajv-formats' formats; strict mode wants every format declared.
 function declareRegistryFormats(ajv) {
@@ -82,7 +62,6 @@ function checkSchemas(checks, schemasDir) {
     }
   }
   let judged = 0;
-  const lenient = [];
   for (const [expectValid, byName] of [[true, checks.valid], [false, checks.invalid]]) {
     for (const [name, fixtures] of Object.entries(byName)) {
       const validate = ajv.getSchema(`${name}${SUFFIX}`);
@@ -93,13 +72,7 @@ function checkSchemas(checks, schemasDir) {
       for (const fixture of fixtures) {
         const valid = validate(readJson(fixture));
         judged += 1;
-        const known = expectValid ? undefined : leniency(fixture);
-        if (known !== undefined) {
-          lenient.push(fixture);
-          if (!valid) {
-            failures.push(`${fixture} is listed as accepted by ajv (${known}), but ajv rejects it: remove it from the list`);
-          }
-        } else if (valid && !expectValid) {
+        if (valid && !expectValid) {
           failures.push(`${fixture} is invalid, but ${name}${SUFFIX} accepts it`);
         } else if (!valid && expectValid) {
           failures.push(`${fixture} against ${name}${SUFFIX}: ${ajv.errorsText(validate.errors)}`);
@@ -107,15 +80,7 @@ function checkSchemas(checks, schemasDir) {
       }
     }
   }
-  if (lenient.length !== AJV_LENIENCIES.size) {
-    failures.push(`the list of ajv's leniencies names ${AJV_LENIENCIES.size} fixtures, but ${lenient.length} were judged`);
-  }
-  return {
-    failures,
-    summary:
-      `ajv (strict): ${compiled} schemas compile; ${judged - lenient.length} fixtures judged as expected, ` +
-      `${lenient.length} accepted through a known leniency of ajv-formats`,
-  };
+  return { failures, summary: `ajv (strict): ${compiled} schemas compile; ${judged} fixtures judged as expected` };
 }
 
 async function checkTypeScript(checks, outDir, openapiFiles) {

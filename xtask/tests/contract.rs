@@ -679,3 +679,54 @@ fn the_openapi_3_0_document_shows_the_same_examples_as_the_3_1_document() {
         );
     }
 }
+
+/// Many validators treat `format` as an annotation only (the draft 2020-12 default); the
+/// `pattern` beside each timestamp and UUID format makes them refuse, as the parser does, what is
+/// not even shaped like one. Here the parser and the job schema's property schemas, validated
+/// without formats, agree on each spelling.
+#[test]
+fn without_format_validation_the_patterns_still_refuse_misspelled_timestamps_and_ids() {
+    let job = &contract().files["SyncJob"];
+    let template = support::valid_fixtures()
+        .into_iter()
+        .find(|fixture| fixture.to_string().contains("seed-google-completed"))
+        .expect("the Google seed job");
+    let template = schema_json(&template.text).unwrap();
+    let cases: [(&str, &str, bool); 14] = [
+        ("createdAt", "2020-11-05T06:39:45.726289Z", true),
+        ("createdAt", "2020-11-05t06:39:45z", true),
+        ("createdAt", "2020-11-05T07:39:45+01:00", true),
+        ("createdAt", "2020-11-05 06:39:45Z", false),
+        ("createdAt", "2020-11-05T06:39:45", false),
+        ("createdAt", "2020-11-05T06:39:45+0000", false),
+        ("createdAt", "2020-11-05T06:39:45.Z", false),
+        ("completed_at", "05/11/2020 06:39", false),
+        ("id", "0ea5d52e-387c-44fa-b079-21c8b768f77b", true),
+        ("id", "0EA5D52E-387C-44FA-B079-21C8B768F77B", true),
+        ("id", "0ea5d52e387c44fab07921c8b768f77b", false),
+        ("id", "{0ea5d52e-387c-44fa-b079-21c8b768f77b}", false),
+        ("id", "urn:uuid:0ea5d52e-387c-44fa-b079-21c8b768f77b", false),
+        ("id", "0ea5d52e-387c-44fa-b079-21c8b768f77g", false),
+    ];
+    let mut problems = Vec::new();
+    for (field, text, valid) in cases {
+        let property = &job["properties"][field];
+        let without_formats = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(false)
+            .build(property)
+            .unwrap_or_else(|error| panic!("{field}: {error}"));
+        if without_formats.is_valid(&json!(text)) != valid {
+            problems.push(format!(
+                "{field} = {text:?}: the schema without formats should say valid = {valid}"
+            ));
+        }
+        let mut instance = template.clone();
+        instance[field] = json!(text);
+        let parsed = cckm_sync::from_str::<cckm_sync::SyncJob>(&instance.to_string()).is_ok();
+        if parsed != valid {
+            problems.push(format!("{field} = {text:?}: the parser should say valid = {valid}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

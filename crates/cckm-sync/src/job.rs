@@ -68,6 +68,7 @@ use crate::wire::{self, Key};
 )]
 pub struct SyncJob<S = AnyScope> {
     /// Resource id of the job.
+    #[cfg_attr(feature = "schemars", schemars(pattern(crate::wire::UUID_PATTERN)))]
     pub id: Uuid,
     /// Resource URI, `kylo:kylo:cckm:synchronize:<id>`.
     pub uri: String,
@@ -80,15 +81,18 @@ pub struct SyncJob<S = AnyScope> {
     pub dev_account: String,
     /// When the job was created.
     #[serde(rename = "createdAt", serialize_with = "timestamp::serialize")]
+    #[cfg_attr(feature = "schemars", schemars(pattern(timestamp::PATTERN)))]
     pub created_at: DateTime<Utc>,
     /// When the job record last changed.
     #[serde(rename = "updatedAt", serialize_with = "timestamp::serialize")]
+    #[cfg_attr(feature = "schemars", schemars(pattern(timestamp::PATTERN)))]
     pub updated_at: DateTime<Utc>,
     /// When the job ended; absent while it runs.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "timestamp::serialize_option"
     )]
+    #[cfg_attr(feature = "schemars", schemars(pattern(timestamp::PATTERN)))]
     pub completed_at: Option<DateTime<Utc>>,
     /// Overall state of the job, with the server's exact spelling.
     pub overall_status: OverallStatus,

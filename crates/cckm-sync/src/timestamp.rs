@@ -42,6 +42,14 @@ impl fmt::Display for GoRfc3339 {
     }
 }
 
+/// The syntax of an RFC 3339 `date-time` that [`parse`] accepts, as a JSON Schema `pattern`
+/// next to the `date-time` format: many validators treat `format` as an annotation only (the
+/// draft 2020-12 default), and some accept a space for the `T`. The format still checks the
+/// calendar and the ranges, which a pattern cannot.
+#[cfg(feature = "schemars")]
+pub(crate) const PATTERN: &str =
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$";
+
 pub(crate) fn serialize<S: Serializer>(time: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
     // RFC 3339 has four-digit years only; chrono would write `+10000-…` or `-0001-…`.
     if !(0..=9999).contains(&time.year()) {

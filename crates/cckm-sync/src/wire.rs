@@ -66,6 +66,12 @@ pub(crate) fn keep_unknown<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
+/// The syntax of a hyphenated UUID, as a JSON Schema `pattern` next to the `uuid` format: many
+/// validators treat `format` as an annotation only (the draft 2020-12 default), and a pattern
+/// makes them refuse what the parser refuses as well.
+#[cfg(feature = "schemars")]
+pub(crate) const UUID_PATTERN: &str = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
 /// A UUID in its hyphenated form, `8-4-4-4-12` hex digits, the only one the server writes
 /// and the one JSON Schema's `uuid` format accepts; the `uuid` crate alone would also take
 /// the simple, braced and `urn:uuid:` forms.
