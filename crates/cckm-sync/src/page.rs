@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde::de::{self, Deserialize, Deserializer, MapAccess};
 use serde_json::{Map, Value};
 
+use crate::cloud::CloudFamily;
 use crate::job::SyncJob;
 use crate::scope::{AwsScope, AzureScope, DsmScope, ExternalCmScope, GoogleScope, OciScope, SalesforceScope, SapScope};
 use crate::unknown::{JsonPath, ReportUnknowns, Unknown};
@@ -125,6 +126,39 @@ impl<T> Page<T> {
             resources: self.resources.into_iter().map(f).collect(),
             unknown_fields: self.unknown_fields,
         }
+    }
+}
+
+impl<S> Page<SyncJob<S>> {
+    /// The family every job of the page belongs to: `None` for an empty page, a page that
+    /// mixes families, or one with a job of a cloud this crate does not know. A page read as
+    /// [`SyncJobPage`] can then be converted to its family's type with
+    /// [`SyncJob::into_family`].
+    ///
+    /// ```
+    /// use cckm_sync::{CloudFamily, SyncJobPage};
+    ///
+    /// let job = |cloud: &str| serde_json::json!({
+    ///     "id": "afef70ff-311e-46c1-8ead-e1999e8c6d46", "uri": "", "account": "",
+    ///     "application": "", "devAccount": "", "createdAt": "2020-11-05T06:38:25Z",
+    ///     "updatedAt": "2020-11-05T06:38:29Z", "overall_status": "completed",
+    ///     "cloud": cloud, "abort": false
+    /// });
+    /// let page = |jobs: Vec<serde_json::Value>| -> SyncJobPage {
+    ///     let total = jobs.len();
+    ///     serde_json::from_value(serde_json::json!(
+    ///         {"skip": 0, "limit": 10, "total": total, "resources": jobs}
+    ///     )).unwrap()
+    /// };
+    /// assert_eq!(page(vec![job("AzureCloud"), job("AzureChinaCloud")]).family(), Some(CloudFamily::Azure));
+    /// assert_eq!(page(vec![job("aws"), job("gcp")]).family(), None);
+    /// assert_eq!(page(vec![job("hsm-luna")]).family(), None);
+    /// assert_eq!(page(vec![]).family(), None);
+    /// ```
+    pub fn family(&self) -> Option<CloudFamily> {
+        let (first, rest) = self.resources.split_first()?;
+        let family = first.family()?;
+        rest.iter().all(|job| job.family() == Some(family)).then_some(family)
     }
 }
 

@@ -399,7 +399,9 @@ fn models_of(folder: Folder, stem: &str, text: &str) -> Vec<Model> {
     }
 }
 
-/// The one family of every job of a page, if they share a known family.
+/// The one family of every job of a page, if they share a known family: what
+/// [`Page::family`](cckm_sync::Page::family) says of a parsed page, read from the JSON value
+/// because invalid fixtures, which the parser refuses, have family models too.
 pub fn page_family(page: &Value) -> Option<CloudFamily> {
     let families: Vec<Option<CloudFamily>> = page
         .get("resources")?

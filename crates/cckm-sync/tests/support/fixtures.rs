@@ -78,21 +78,6 @@ pub fn round_trip<T: DeserializeOwned + Serialize + PartialEq + Debug>(fixture: 
     typed
 }
 
-/// The one family of every job in a page value, if they share a known family.
-pub fn page_family(page: &Value) -> Option<CloudFamily> {
-    let families: Vec<Option<CloudFamily>> = page["resources"]
-        .as_array()?
-        .iter()
-        .map(|job| cckm_sync::Cloud::from(job["cloud"].as_str().unwrap_or_default()).family())
-        .collect();
-    let first = *families.first()?;
-    families
-        .iter()
-        .all(|family| *family == first)
-        .then_some(first)
-        .flatten()
-}
-
 /// Round-trips a page fixture with the page type of `family`.
 pub fn round_trip_family_page(fixture: &Fixture, family: CloudFamily) {
     match family {
