@@ -57,6 +57,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
+mod auth;
 mod cloud;
 mod detailed;
 pub mod endpoints;
@@ -72,6 +73,7 @@ mod timestamp;
 mod unknown;
 mod wire;
 
+pub use auth::{TokenRequest, TokenResponse};
 pub use cloud::{AzureEnvironment, Cloud, CloudFamily};
 pub use detailed::DetailedStatus;
 pub use error::ApiError;
