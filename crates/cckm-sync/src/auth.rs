@@ -123,3 +123,9 @@ impl TokenResponse {
         format!("Bearer {}", self.jwt)
     }
 }
+
+impl crate::unknown::ReportUnknowns for TokenResponse {
+    fn report_unknowns(&self, path: &mut crate::unknown::JsonPath, out: &mut Vec<crate::unknown::Unknown>) {
+        path.push_unknown_fields(&self.unknown_fields, out);
+    }
+}
