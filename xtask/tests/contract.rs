@@ -24,9 +24,9 @@ use support::{COMPONENTS, Fixture, Form, Model, contract};
 use xtask::codegen::{SCHEMA_DIALECT, schema_file_name};
 use xtask::fixtures::schema_json;
 
-/// Components the OpenAPI documents hold besides the payload schemas: the schemas of query
-/// parameters, which have no schema file.
-const PARAMETER_COMPONENTS: [&str; 2] = ["Limit", "Sort"];
+/// Components the OpenAPI documents hold besides the payload schemas, which have no schema
+/// file: the schema of the `limit` parameter, and the bodies of the token call.
+const PARAMETER_COMPONENTS: [&str; 3] = ["Limit", "TokenRequest", "TokenResponse"];
 
 #[test]
 fn every_schema_file_is_a_draft_2020_12_schema_without_an_id() {

@@ -52,7 +52,7 @@ pub enum TokenRequest {
     },
     /// `"grant_type": "refresh_token"`: a new JWT from the refresh token of an earlier answer.
     RefreshToken {
-        /// The refresh token of an earlier [`TokenResponse`].
+        /// The refresh token of an earlier token answer.
         refresh_token: String,
         /// Whether to replace the refresh token as well (the newer Terraform provider sends
         /// `true`); the old one then stops working.
