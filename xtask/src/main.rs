@@ -3,6 +3,7 @@
 //! - `cargo xtask codegen [--check]`: write (or check) the generated `schemas/` and `openapi/`.
 //! - `cargo xtask test`: every test of the workspace, as CI runs it.
 //! - `cargo xtask bench`: the parse benchmark, with the ratios between its targets.
+//! - `cargo xtask bench-mock`: `cckm-sync mock` against Prism, requests per second and p99.
 
 #![allow(
     clippy::print_stdout,
@@ -13,7 +14,9 @@
 use std::process::ExitCode;
 
 mod bench;
+mod bench_mock;
 mod run;
+mod schemathesis;
 mod test;
 mod validate;
 
@@ -23,7 +26,8 @@ commands:
   codegen [--check]  write the JSON Schema and OpenAPI files; with --check, change nothing
                      and fail if a committed file is stale
   test     run every test, check snapshots and the serde-only build (what CI runs)
-  bench    run the parse benchmark and print the ratios between typed and baseline parsing";
+  bench    run the parse benchmark and print the ratios between typed and baseline parsing
+  bench-mock  measure `cckm-sync mock` against Prism on the same document (wrk, 64 connections)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen(args.get(1..).unwrap_or_default()),
         Some("test") => test::run(),
         Some("bench") => bench::run(args.get(1..).unwrap_or_default()),
+        Some("bench-mock") => bench_mock::run(),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())

@@ -624,7 +624,14 @@ impl ParameterSchemas {
         Ok(Self {
             id: lossless(generator.subschema_for::<uuid::Uuid>())?,
             overall_status: lossless(generator.subschema_for::<cckm_sync::OverallStatus>())?,
-            skip: lossless(generator.subschema_for::<u64>())?,
+            // `u64`, bounded: a `skip` beyond what the parser reads is refused, so the schema
+            // says where it ends (schemars gives a `u64` no `maximum`).
+            skip: lossless(cckm_sync::schemars::json_schema!({
+                "type": "integer",
+                "format": "uint64",
+                "minimum": 0,
+                "maximum": u64::MAX
+            }))?,
             limit: lossless(generator.subschema_for::<Limit>())?,
             // The values of a scope filter: strings, none empty (`ListSyncJobs` refuses "").
             scope_filter: lossless(cckm_sync::schemars::json_schema!({
