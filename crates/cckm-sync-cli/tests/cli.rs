@@ -233,7 +233,7 @@ fn a_seed_that_is_not_a_page_or_a_job_fails_the_start_naming_the_file() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("broken.json") && stderr.contains("resources[0].id"),
+        stderr.contains("broken.json") && stderr.contains("/resources/0/id"),
         "{stderr}"
     );
 }

@@ -6,12 +6,12 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cckm_sync::endpoints::{ErrorSpec, SERVER_ERROR};
 use cckm_sync::{
-    ApiError, AwsStartJob, AwsStartOptions, AzureEnvironment, Cloud, CloudFamily, DetailedStatus, JobScope,
-    OverallStatus, Page, StartJob, StartOptions, SyncJob, TokenResponse,
+    ApiError, AwsStartJob, AwsStartOptions, CloudFamily, DetailedStatus, JobScope, NullFields, OverallStatus, Page,
+    StartJob, StartOptions, SyncJob, TokenResponse, UnknownFields,
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::inventory::{self, Inventory};
@@ -64,22 +64,6 @@ pub(crate) fn parse_start(family: CloudFamily, body: &[u8]) -> Result<StartReque
         CloudFamily::ExternalCm => plain(items(&read::<cckm_sync::ExternalCmScope>(body)?)),
         other => return Err(format!("the mock cannot start {other} jobs")),
     })
-}
-
-/// The `cloud` of the jobs the mock starts for `family`: Azure jobs carry the public cloud's
-/// name, as in the vendor's example.
-fn cloud(family: CloudFamily) -> Cloud {
-    match family {
-        CloudFamily::Aws => Cloud::Aws,
-        CloudFamily::Azure => Cloud::Azure(AzureEnvironment::Public),
-        CloudFamily::Google => Cloud::Gcp,
-        CloudFamily::Oci => Cloud::Oci,
-        CloudFamily::Sap => Cloud::Sap,
-        CloudFamily::Salesforce => Cloud::Salesforce,
-        CloudFamily::Dsm => Cloud::Dsm,
-        CloudFamily::ExternalCm => Cloud::ExternalCm,
-        other => Cloud::from(other.spec().name),
-    }
 }
 
 /// The job field that lists a family's items: the start request's scope field where the job
@@ -151,10 +135,12 @@ pub(crate) fn new_job(
                 .map(|key| (key.as_str(), running))
                 .collect::<DetailedStatus>(),
         ),
-        cloud: cloud(family),
+        // Azure jobs carry the public cloud's name, as in the vendor's example.
+        cloud: family.cloud(),
         scope,
         abort: false,
-        unknown_fields: Map::new(),
+        null_fields: NullFields::new(),
+        unknown_fields: UnknownFields::new(),
     };
     (job, keys)
 }
@@ -204,13 +190,7 @@ impl Newer {
 
 /// A page of a list answer.
 pub(crate) fn page(skip: u64, limit: i64, total: u64, resources: Vec<SyncJob>) -> Page<SyncJob> {
-    Page {
-        skip,
-        limit,
-        total,
-        resources,
-        unknown_fields: Map::new(),
-    }
+    Page::new(skip, limit, total, resources)
 }
 
 /// The answer to a token request.
@@ -220,7 +200,7 @@ pub(crate) fn token(jwt: String, duration: u64, refresh_token: String) -> TokenR
         duration,
         token_type: "Bearer".to_owned(),
         refresh_token: Some(refresh_token),
-        unknown_fields: Map::new(),
+        unknown_fields: serde_json::Map::new(),
     }
 }
 
@@ -231,7 +211,8 @@ pub(crate) fn api_error(spec: &ErrorSpec, message: impl Into<String>) -> ApiErro
         code_desc: Some(spec.code_desc.to_owned()),
         message: Some(message.into()),
         request_id: Some(Uuid::new_v4().to_string()),
-        unknown_fields: Map::new(),
+        null_fields: NullFields::new(),
+        unknown_fields: UnknownFields::new(),
     }
 }
 

@@ -154,5 +154,5 @@ async fn the_control_api_loads_a_body_for_a_named_endpoint_and_refuses_what_is_n
     let response = api.http.post(&url).body(bad).send().await.unwrap();
     assert_eq!(response.status(), 400);
     let error: cckm_sync::ApiError = response.json().await.unwrap();
-    assert!(error.message.unwrap().contains("resources[0].createdAt"));
+    assert!(error.message.unwrap().contains("/resources/0/createdAt"));
 }

@@ -125,7 +125,9 @@ impl TokenResponse {
 }
 
 impl crate::unknown::ReportUnknowns for TokenResponse {
-    fn report_unknowns(&self, path: &mut crate::unknown::JsonPath, out: &mut Vec<crate::unknown::Unknown>) {
-        path.push_unknown_fields(&self.unknown_fields, out);
+    fn report_unknowns(&self, path: &mut crate::unknown::JsonPointer, out: &mut Vec<crate::unknown::Unknown>) {
+        for key in self.unknown_fields.keys() {
+            path.push_unknown(key, crate::unknown::UnknownKind::Field, out);
+        }
     }
 }

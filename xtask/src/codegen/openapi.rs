@@ -236,7 +236,7 @@ fn document(version: Version, fixtures: &Fixtures) -> Result<Value, String> {
             InfoBuilder::new()
                 .title("CipherTrust Manager CCKM synchronization and refresh jobs")
                 .version(env!("CARGO_PKG_VERSION"))
-                .description(Some(INFO_DESCRIPTION))
+                .description(Some(info_description()))
                 .license(Some(license.build()))
                 .build(),
         )
@@ -299,6 +299,21 @@ not listed here, and `overall_status` and `cloud` accept values not listed here:
 keep them rather than fail. Azure and external CipherTrust Manager jobs spell a running job \
 `in progress`, the others `in_progress`. `abort` is the authoritative flag of a cancelled job, \
 which may end as `completed` as well as `aborted`.";
+
+/// The document's description: [`INFO_DESCRIPTION`] and the catalog's wire rules, each with
+/// its evidence.
+fn info_description() -> String {
+    let mut description = format!("{INFO_DESCRIPTION}\n\nRules of the wire, for every endpoint:\n");
+    for rule in &endpoints::WIRE_RULES {
+        description.push_str(&format!(
+            "\n- {} Evidence: {}, {}.",
+            rule.rule,
+            rule.evidence.as_str(),
+            rule.source
+        ));
+    }
+    description
+}
 
 fn method(operation: Operation) -> HttpMethod {
     match operation.method() {
@@ -803,12 +818,20 @@ impl Fixtures {
     }
 
     /// Start-request bodies of `family`: every fixture `start/<family>-*.json` that holds
-    /// nothing this contract does not know and that a round trip writes back unchanged.
+    /// nothing this contract does not know, that a round trip writes back unchanged, and that
+    /// spells no field without a value (`null`, or `"synchronize_all": false`): the bodies a
+    /// client should send.
     fn start_examples(&self, family: CloudFamily) -> Result<Vec<(String, utoipa::openapi::example::Example)>, String> {
         fn canonical<S: FamilyScope>(value: &Value) -> bool {
+            let spelled_without_value = value.as_object().is_none_or(|fields| {
+                fields.values().any(Value::is_null)
+                    || fields.get(endpoints::SYNCHRONIZE_ALL) == Some(&Value::Bool(false))
+            });
             match serde_json::from_value::<StartJob<S>>(value.clone()) {
                 Ok(body) => {
-                    cckm_sync::unknowns(&body).is_empty() && serde_json::to_value(&body).ok().as_ref() == Some(value)
+                    !spelled_without_value
+                        && cckm_sync::unknowns(&body).is_empty()
+                        && serde_json::to_value(&body).ok().as_ref() == Some(value)
                 }
                 Err(_) => false,
             }
