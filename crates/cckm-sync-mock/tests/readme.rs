@@ -11,7 +11,10 @@ async fn a_job_runs_to_its_end() -> Result<(), Box<dyn std::error::Error>> {
     // (This workspace builds reqwest on rustls without a default crypto provider.)
     let _ = rustls::crypto::ring::default_provider().install_default();
     // Arrange: jobs of 10 s, and a clock that moves only when told.
-    let server = MockServer::builder().job_duration(Duration::from_secs(10)).start().await?;
+    let server = MockServer::builder()
+        .job_duration(Duration::from_secs(10))
+        .start()
+        .await?;
     server.pause_clock();
     let aws = endpoints::find("aws-keys").unwrap();
     let client = reqwest::Client::new();
@@ -58,5 +61,8 @@ fn the_readme_shows_this_example_as_it_is() {
         .and_then(|rest| rest.split_once("\n#[test]\nfn the_readme_shows"))
         .map(|(example, _)| example)
         .unwrap();
-    assert!(readme.contains(&format!("```rust,ignore\n{example}```")), "README.md does not show tests/readme.rs");
+    assert!(
+        readme.contains(&format!("```rust,ignore\n{example}```")),
+        "README.md does not show tests/readme.rs"
+    );
 }
