@@ -220,25 +220,28 @@ impl JobStore {
     /// The page `query` selects of `endpoint`'s jobs at `now`: `(skip, limit, total, jobs)`.
     pub(crate) fn list(&self, endpoint: &Endpoint, query: &Query, now: DateTime<Utc>) -> (u64, i64, u64, Vec<SyncJob>) {
         let field = crate::payload::job_items_field(endpoint.family);
-        let mut selected: Vec<(&StoredJob, Snapshot)> = self
+        // Each job with its place in the store, which breaks ties of the sort keys so that
+        // paging through equal keys is stable.
+        let mut selected: Vec<(usize, &StoredJob, Snapshot)> = self
             .of(endpoint)
-            .filter(|job| query.id.is_none_or(|id| job.record.id == id))
-            .filter(|job| {
+            .enumerate()
+            .filter(|(_, job)| query.id.is_none_or(|id| job.record.id == id))
+            .filter(|(_, job)| {
                 query.filter.is_empty()
                     || field
                         .and_then(|field| job.record.scope.list(field))
                         .is_some_and(|items| items.iter().any(|item| query.filter.contains(item)))
             })
-            .map(|job| (job, job.snapshot(now)))
+            .map(|(place, job)| (place, job, job.snapshot(now)))
             // Both spellings of a running job (`in_progress`, `in progress`) mean the same.
-            .filter(|(_, snapshot)| {
+            .filter(|(_, _, snapshot)| {
                 query
                     .status
                     .as_ref()
                     .is_none_or(|status| status.status() == snapshot.status.status())
             })
             .collect();
-        selected.sort_by(|(a, sa), (b, sb)| {
+        let order = |(pa, a, sa): &(usize, &StoredJob, Snapshot), (pb, b, sb): &(usize, &StoredJob, Snapshot)| {
             query
                 .sort
                 .keys()
@@ -248,8 +251,8 @@ impl JobStore {
                     if key.is_descending() { order.reverse() } else { order }
                 })
                 .find(|order| order.is_ne())
-                .unwrap_or(Ordering::Equal)
-        });
+                .unwrap_or_else(|| pa.cmp(pb))
+        };
         let total = selected.len();
         let skip = query.skip.unwrap_or(0);
         let limit = query.limit.unwrap_or(Limit::Count(
@@ -260,11 +263,19 @@ impl JobStore {
             Limit::All => total,
             Limit::Count(count) => usize::try_from(count.get()).unwrap_or(usize::MAX),
         };
+        // Only the first `start + take` jobs in order matter: select them in linear time and
+        // sort those, rather than sorting the whole store on every call.
+        let end = start.saturating_add(take).min(total);
+        if end < total && end > 0 {
+            selected.select_nth_unstable_by(end - 1, order);
+            selected.truncate(end);
+        }
+        selected.sort_unstable_by(order);
         let page = selected
             .iter()
             .skip(start)
             .take(take)
-            .map(|(job, _)| job.at(now))
+            .map(|(_, job, _)| job.at(now))
             .collect();
         (skip, limit.as_i64(), u64::try_from(total).unwrap_or(u64::MAX), page)
     }
@@ -297,5 +308,59 @@ mod tests {
             }
         }
         assert_eq!(compare("detailed_status", (&job, &snapshot), (&job, &snapshot)), None);
+    }
+
+    /// A store of `count` ended AWS jobs: the ids count up, every other job shares the
+    /// creation time of its neighbour (ties for the sort), and the store order is shuffled
+    /// against both.
+    fn store(count: u128) -> JobStore {
+        let mut store = JobStore::new(1_000);
+        for index in 0..count {
+            let shuffled = (index * 7) % count;
+            let mut job: SyncJob = serde_json::from_str(
+                r#"{"id":"0ea5d52e-387c-44fa-b079-21c8b768f77b","uri":"u","account":"a","application":"p",
+                "devAccount":"d","createdAt":"2020-11-05T06:39:45Z","updatedAt":"2020-11-05T06:39:57Z",
+                "overall_status":"completed","cloud":"aws","kms":["kms"],"abort":false}"#,
+            )
+            .unwrap();
+            job.id = Uuid::from_u128(shuffled);
+            job.created_at += chrono::TimeDelta::seconds(i64::try_from(shuffled / 2).unwrap());
+            let stored = StoredJob {
+                endpoint: &ENDPOINTS[0],
+                record: job,
+                plan: None,
+            };
+            store.insert(stored).unwrap();
+        }
+        store
+    }
+
+    fn ids(store: &JobStore, raw: &str) -> Vec<Uuid> {
+        let query = parse_query(&ENDPOINTS[0], Some(raw)).unwrap();
+        let (.., jobs) = store.list(&ENDPOINTS[0], &query, DateTime::<Utc>::MIN_UTC);
+        jobs.into_iter().map(|job| job.id).collect()
+    }
+
+    #[test]
+    fn pages_of_a_sorted_list_with_ties_join_into_the_whole_list() {
+        let store = store(61);
+        for sort in ["createdAt", "-createdAt", "-abort,id", "overall_status"] {
+            let whole = ids(&store, &format!("sort={sort}&limit=-1"));
+            assert_eq!(whole.len(), 61, "{sort}");
+            for size in [1, 7, 10, 60, 61, 100] {
+                let mut joined = Vec::new();
+                for skip in (0..70).step_by(size) {
+                    joined.extend(ids(&store, &format!("sort={sort}&skip={skip}&limit={size}")));
+                }
+                assert_eq!(joined, whole, "sort={sort}, pages of {size}");
+            }
+        }
+        // Equal keys keep the store's order; the ids count up by creation time here.
+        let by_creation = ids(&store, "sort=createdAt&limit=-1");
+        assert!(
+            by_creation
+                .windows(2)
+                .all(|pair| pair[0] < pair[1] || pair[0].as_u128() / 2 == pair[1].as_u128() / 2)
+        );
     }
 }
