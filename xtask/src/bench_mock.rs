@@ -13,13 +13,14 @@
 //! Needs `wrk` (Debian: `apt-get install wrk`; installed that way when missing and running as
 //! root with apt) and Node.js; Prism is installed from `tools/bench/` into `.tools/bench-node`.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use crate::run::{cargo, output, root, status};
+use crate::run::{output, root, status};
+use crate::server::{Server, build_cckm_sync};
 
 /// Jobs in the mock's store.
 const STORE: usize = 1_000;
@@ -36,20 +37,16 @@ pub(crate) fn run() -> Result<(), String> {
     let root = root();
     let wrk = ensure_wrk()?;
     let prism = ensure_prism(&root)?;
-    status(&mut cargo(&["build", "--release", "-p", "cckm-sync-cli", "--locked"]))?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let program = target
-        .join("release")
-        .join(format!("cckm-sync{}", std::env::consts::EXE_SUFFIX));
-
+    let program = build_cckm_sync(true)?;
+    // `target/release/cckm-sync` → `target/bench-mock/seed`.
+    let target = program
+        .ancestors()
+        .nth(2)
+        .ok_or("the program is not in a target folder")?;
     let seed = target.join("bench-mock/seed");
     let ids = write_store(&seed)?;
-    let mock = Server::start(
-        Command::new(&program)
-            .args(["mock", "--listen", "127.0.0.1:0", "--token-lifetime", "3600s", "--seed"])
-            .arg(&seed),
-        |line| line.strip_prefix("cckm-sync mock serving ").map(str::to_owned),
-    )?;
+    let seed_dir = seed.to_string_lossy();
+    let mock = Server::mock(&program, &["--token-lifetime", "3600s", "--seed", &seed_dir], &root)?;
     let mock_url = mock.url.clone();
     let token = token(&mock_url)?;
 
@@ -237,64 +234,6 @@ fn free_port() -> Result<u16, String> {
         .local_addr()
         .map(|address| address.port())
         .map_err(|error| error.to_string())
-}
-
-/// A server started for the benchmark, stopped when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    /// Starts `command` and waits (at most a minute) for the line `ready` reads a URL from.
-    fn start(command: &mut Command, ready: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
-        let mut child = command
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|error| format!("cannot start {:?}: {error}", command.get_program()))?;
-        let stdout = child.stdout.take().ok_or("no standard output")?;
-        let (sender, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut server = Self {
-            child,
-            url: String::new(),
-        };
-        let started = Instant::now();
-        loop {
-            let left = Duration::from_secs(60).saturating_sub(started.elapsed());
-            let line = lines
-                .recv_timeout(left)
-                .map_err(|_| "the server did not start within a minute".to_owned())?;
-            if let Some(url) = ready(&line) {
-                server.url = url;
-                break;
-            }
-        }
-        std::thread::spawn(move || while lines.recv().is_ok() {});
-        Ok(server)
-    }
-
-    /// The URL without the API prefix.
-    fn base(&self) -> &str {
-        self.url
-            .strip_suffix(cckm_sync::endpoints::API_PREFIX)
-            .unwrap_or(&self.url)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// `wrk`, installed with apt when missing and possible.

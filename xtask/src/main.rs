@@ -17,6 +17,7 @@ mod bench;
 mod bench_mock;
 mod run;
 mod schemathesis;
+mod server;
 mod test;
 mod validate;
 

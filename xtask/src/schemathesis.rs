@@ -11,13 +11,12 @@
 //! seed (the same cases on every run), and the whole run killed after [`TIME_LIMIT`]. The
 //! report (JUnit, and every request and answer as HAR) stays in `target/schemathesis/`.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::run::{cargo, status};
+use crate::server::{Server, build_cckm_sync, read_lines};
 use crate::validate::Tools;
 
 /// Test cases per operation and phase: schemathesis' default.
@@ -26,18 +25,12 @@ const MAX_EXAMPLES: &str = "100";
 const SEED: &str = "1";
 /// How long the whole run may take (it takes about a minute on two cores).
 const TIME_LIMIT: Duration = Duration::from_secs(15 * 60);
-/// How long the mock may take to print its first line.
-const START_LIMIT: Duration = Duration::from_secs(60);
 /// Where the report goes, relative to the workspace root.
 const REPORT_DIR: &str = "target/schemathesis";
 
 /// Runs schemathesis against a fresh `cckm-sync mock`.
 pub(crate) fn run(root: &Path, tools: &Tools) -> Result<(), String> {
-    status(&mut cargo(&["build", "-p", "cckm-sync-cli", "--locked"]))?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let program = target
-        .join("debug")
-        .join(format!("cckm-sync{}", std::env::consts::EXE_SUFFIX));
+    let program = build_cckm_sync(false)?;
     let report_dir = root.join(REPORT_DIR);
     if report_dir.exists() {
         std::fs::remove_dir_all(&report_dir).map_err(|error| format!("cannot remove {REPORT_DIR}: {error}"))?;
@@ -46,18 +39,10 @@ pub(crate) fn run(root: &Path, tools: &Tools) -> Result<(), String> {
 
     // Jobs run 2 s: long enough for a stateful sequence to cancel the job it started, short
     // enough that a later start of the same endpoint mostly finds it ended. Tokens outlive the run.
-    let mock = Mock::start(
-        Command::new(&program)
-            .args([
-                "mock",
-                "--listen",
-                "127.0.0.1:0",
-                "--job-duration",
-                "2s",
-                "--token-lifetime",
-                "3600s",
-            ])
-            .current_dir(&report_dir),
+    let mock = Server::mock(
+        &program,
+        &["--job-duration", "2s", "--token-lifetime", "3600s"],
+        &report_dir,
     )?;
     let mut command = tools.python_tool("schemathesis");
     command
@@ -66,7 +51,7 @@ pub(crate) fn run(root: &Path, tools: &Tools) -> Result<(), String> {
         .arg("--no-color")
         .arg("run")
         .arg(root.join(xtask::codegen::OPENAPI_31))
-        .args(["--url", &mock.api_url])
+        .args(["--url", &mock.url])
         .args([
             "--checks",
             "all",
@@ -85,7 +70,7 @@ pub(crate) fn run(root: &Path, tools: &Tools) -> Result<(), String> {
     eprintln!(
         "$ schemathesis run {} --url {} --checks all --mode all …",
         xtask::codegen::OPENAPI_31,
-        mock.api_url
+        mock.url
     );
     let mut child = command
         .spawn()
@@ -114,7 +99,7 @@ pub(crate) fn run(root: &Path, tools: &Tools) -> Result<(), String> {
             }
         }
     };
-    mock.stop();
+    drop(mock);
     let exit = outcome?;
     let figures = Figures::read(&output);
     eprintln!(
@@ -174,63 +159,6 @@ impl Figures {
             }
         }
         figures
-    }
-}
-
-/// Lines of `reader`, sent as they come by a thread of their own.
-fn read_lines(reader: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
-    let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(reader).lines() {
-            let Ok(line) = line else { break };
-            if sender.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    receiver
-}
-
-/// A running `cckm-sync mock`, stopped when dropped.
-struct Mock {
-    child: Child,
-    api_url: String,
-}
-
-impl Mock {
-    fn start(command: &mut Command) -> Result<Self, String> {
-        let mut child = command
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|error| format!("cannot run cckm-sync mock: {error}"))?;
-        let stdout = child.stdout.take().ok_or("cckm-sync mock has no standard output")?;
-        let lines = read_lines(stdout);
-        let mut mock = Self {
-            child,
-            api_url: String::new(),
-        };
-        let first = lines
-            .recv_timeout(START_LIMIT)
-            .map_err(|_| format!("cckm-sync mock printed nothing within {} s", START_LIMIT.as_secs()))?;
-        mock.api_url = first
-            .strip_prefix("cckm-sync mock serving ")
-            .ok_or_else(|| format!("cckm-sync mock's first line names no URL: {first:?}"))?
-            .to_owned();
-        eprintln!("{first}");
-        // Keep draining what it prints, so that it never blocks on a full pipe.
-        std::thread::spawn(move || while lines.recv().is_ok() {});
-        Ok(mock)
-    }
-
-    fn stop(self) {
-        drop(self);
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
