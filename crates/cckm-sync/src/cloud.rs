@@ -259,6 +259,17 @@ pub(crate) fn family_clouds_schema(family: CloudFamily) -> serde_json::Value {
     }
 }
 
+/// A regular expression (to anchor at the start) that matches exactly the `cloud` values of
+/// `family`'s jobs: the family's one name up to the end of the text, or for Azure every name
+/// that starts with `Azure`. The names are ASCII letters, with nothing to escape.
+#[cfg(feature = "schemars")]
+pub(crate) fn family_clouds_regex(family: CloudFamily) -> String {
+    match family {
+        CloudFamily::Azure => AZURE_PREFIX.to_owned(),
+        other => format!("{}$", other.cloud().as_str()),
+    }
+}
+
 #[cfg(feature = "schemars")]
 mod schema {
     use std::borrow::Cow;

@@ -611,11 +611,16 @@ mod schema {
     }
 
     fn refuse_other_clouds(schema: &mut Schema, family: CloudFamily) {
-        let others: Vec<Value> = CloudFamily::ALL
+        // One `pattern` under `not`, rather than `not` over an `anyOf` of the other families'
+        // clouds: openapi-generator turns a composed schema under `not` into a model of its
+        // own (`AwsSyncJobCloudNot`), while a plain string schema stays an annotation of the
+        // `cloud` string. Both refuse the same strings.
+        let others = CloudFamily::ALL
             .into_iter()
             .filter(|other| *other != family)
-            .map(crate::cloud::family_clouds_schema)
-            .collect();
+            .map(crate::cloud::family_clouds_regex)
+            .collect::<Vec<String>>()
+            .join("|");
         if let Some(Value::Object(cloud)) = schema
             .get_mut("properties")
             .and_then(|properties| properties.get_mut(super::CLOUD))
@@ -624,7 +629,7 @@ mod schema {
                 "description".into(),
                 format!("The cloud the job ran against: not a cloud of another family than {family}.").into(),
             );
-            cloud.insert("not".into(), json!({"anyOf": others}));
+            cloud.insert("not".into(), json!({"pattern": format!("^({others})")}));
         }
     }
 

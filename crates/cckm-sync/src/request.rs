@@ -779,19 +779,34 @@ mod schema {
         fn json_schema(generator: &mut SchemaGenerator) -> Schema {
             // Each branch says what it requires and what it forbids, and stands alone as a
             // type. A field without a value may be left out or sent as `null`, which the
-            // server's Go decoder reads as no value: the list of the `All` branch is typed
-            // `null` (rather than forbidden with a `false` schema, which some generators
-            // refuse), and `synchronize_all` of the `Items` branch is `false` or `null`.
+            // server's Go decoder reads as no value. The forms are chosen so that the code
+            // generators of other languages keep each branch as a plain object type with
+            // typed properties (each form says exactly what the parser accepts):
+            //
+            // - the list of the `All` branch is `{"const": null}`: `null` or left out. Typed
+            //   `"type": "null"`, openapi-generator's Python generator stops ("not yet
+            //   supported") and its Go client does not compile (`nil is not a type`); a `false`
+            //   schema is refused by openapi-python-client.
+            // - `synchronize_all` is a boolean that is not `false` (`All`), or a boolean or
+            //   `null` that is not `true` (`Items`), with `not` rather than `const` or `enum`:
+            //   openapi-generator's Python models compare a boolean enum with the strings
+            //   `'true'`/`'false'` and so refuse every value, and openapi-python-client cannot
+            //   process `{"type": ["boolean", "null"], "enum": [false, null]}`. Generators
+            //   ignore the `not`, and type the field as a (nullable) boolean.
             let field = StartJob::<S>::scope_field();
             let mut properties = Map::new();
             let (description, required) = if ALL {
                 properties.insert(
                     SYNCHRONIZE_ALL.to_owned(),
-                    json!({"description": "Synchronize every item.", "type": "boolean", "const": true}),
+                    json!({
+                        "description": "Synchronize every item: `true`.",
+                        "type": "boolean",
+                        "not": {"const": false}
+                    }),
                 );
                 properties.insert(
                     field.to_owned(),
-                    json!({"description": "Left out, or `null`: no list with every item.", "type": "null"}),
+                    json!({"description": "Left out, or `null`: no list with every item.", "const": null}),
                 );
                 (
                     format!(
@@ -815,7 +830,7 @@ mod schema {
                     json!({
                         "description": "`false`, `null`, or left out: the same.",
                         "type": ["boolean", "null"],
-                        "enum": [false, null]
+                        "not": {"const": true}
                     }),
                 );
                 (

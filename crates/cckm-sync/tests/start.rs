@@ -456,17 +456,25 @@ fn schemas_are_named_per_family_and_state_the_choice() {
         items["properties"]["kms"]["items"],
         json!({"type": "string", "minLength": 1})
     );
-    assert_eq!(items["properties"]["synchronize_all"]["enum"], json!([false, null]));
+    // In the forms code generators keep as plain typed properties (see the schema's comments):
+    // `false` or `null`, `true`, and `null` only.
+    assert_eq!(
+        items["properties"]["synchronize_all"]["type"],
+        json!(["boolean", "null"])
+    );
+    assert_eq!(items["properties"]["synchronize_all"]["not"], json!({"const": true}));
     assert_eq!(all["required"], json!(["synchronize_all"]));
-    assert_eq!(all["properties"]["synchronize_all"]["const"], true);
-    assert_eq!(all["properties"]["kms"]["type"], "null");
+    assert_eq!(all["properties"]["synchronize_all"]["type"], "boolean");
+    assert_eq!(all["properties"]["synchronize_all"]["not"], json!({"const": false}));
+    assert_eq!(all["properties"]["kms"].get("const"), Some(&Value::Null));
+    assert!(all["properties"]["kms"].get("type").is_none());
 
     let salesforce = root::<SalesforceStartJob>();
     let defs = &salesforce["$defs"];
     assert_eq!(defs["SalesforceStartJobItems"]["required"], json!(["organization_ids"]));
     assert_eq!(
-        defs["SalesforceStartJobAll"]["properties"]["organization_ids"]["type"],
-        "null"
+        defs["SalesforceStartJobAll"]["properties"]["organization_ids"].get("const"),
+        Some(&Value::Null)
     );
     let azure = root::<AzureStartJob>();
     for branch in ["AzureStartJobItems", "AzureStartJobAll"] {

@@ -153,13 +153,16 @@ fn generator(version: Version) -> SchemaGenerator {
             .with(|settings| settings.definitions_path = "/components/schemas".into())
             .with_transform(schemas::unwrap_descriptions())
             .into_generator(),
-        // schemars writes a nullable `$ref` as `anyOf: [{$ref}, {nullable: true, enum: [null]}]`;
-        // OpenAPI 3.0 wants a `type` next to `nullable`, or linters reject the branch.
+        // schemars writes a nullable `$ref` as `anyOf: [{$ref}, {nullable: true, enum: [null]}]`,
+        // and `{const: null}` (the list of a start request for every item) as `{enum: [null]}`.
+        // OpenAPI 3.0 has no null type: `null` is valid only under `nullable: true`, which
+        // needs a `type` beside it, or linters reject the schema.
         Version::V30 => SchemaSettings::openapi3()
             .with_transform(schemas::unwrap_descriptions())
             .with_transform(RecursiveTransform(|schema: &mut Schema| {
                 let null_only = schema.get("enum") == Some(&json!([null]));
-                if null_only && schema.get("nullable") == Some(&Value::Bool(true)) && schema.get("type").is_none() {
+                if null_only && schema.get("type").is_none() {
+                    schema.insert("nullable".into(), true.into());
                     schema.insert("type".into(), "string".into());
                 }
             }))
@@ -278,7 +281,9 @@ fn document(version: Version, fixtures: &Fixtures) -> Result<Value, String> {
         .get_mut("components")
         .and_then(Value::as_object_mut)
         .ok_or("the document has no components")?;
-    components.insert("schemas".into(), Value::Object(generator.take_definitions(true)));
+    let mut schemas = generator.take_definitions(true);
+    name_token_grants(&mut schemas)?;
+    components.insert("schemas".into(), Value::Object(schemas));
     if version == Version::V30 {
         document.insert("openapi".into(), "3.0.3".into());
     }
@@ -616,6 +621,32 @@ fn token_operation(generator: &mut SchemaGenerator) -> utoipa::openapi::path::Op
                 .build(),
         );
     error_responses(builder, Call::Token).build()
+}
+
+/// Gives each branch of the token request a `title` after its grant (`PasswordGrant`,
+/// `RefreshTokenGrant`): code generators name the type of an inline `oneOf` branch after its
+/// title, and number it otherwise (`TokenRequestOneOf1`, `TokenRequestType1`).
+fn name_token_grants(schemas: &mut serde_json::Map<String, Value>) -> Result<(), String> {
+    let name = type_name::<cckm_sync::TokenRequest>();
+    let branches = schemas
+        .get_mut(&name)
+        .and_then(|schema| schema.get_mut("oneOf"))
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| format!("the schema of {name} is not a `oneOf`"))?;
+    for branch in branches {
+        // `const` in OpenAPI 3.1, a one-value `enum` in 3.0.
+        let grant = branch
+            .pointer("/properties/grant_type/const")
+            .or_else(|| branch.pointer("/properties/grant_type/enum/0"))
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("a branch of {name} has no constant `grant_type`"))?;
+        let title = format!("{}Grant", pascal_case(&grant.replace('_', "-")));
+        branch
+            .as_object_mut()
+            .ok_or_else(|| format!("a branch of {name} is not an object"))?
+            .insert("title".into(), title.into());
+    }
+    Ok(())
 }
 
 /// The tag of the token call.
