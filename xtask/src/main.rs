@@ -2,6 +2,7 @@
 //!
 //! - `cargo xtask codegen [--check]`: write (or check) the generated `schemas/` and `openapi/`.
 //! - `cargo xtask test`: every test of the workspace, as CI runs it.
+//! - `cargo xtask clients`: clients generated from `openapi/`, run against `cckm-sync mock`.
 //! - `cargo xtask bench`: the parse benchmark, with the ratios between its targets.
 //! - `cargo xtask bench-mock`: `cckm-sync mock` against Prism, requests per second and p99.
 
@@ -15,6 +16,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod bench_mock;
+mod clients;
 mod run;
 mod schemathesis;
 mod server;
@@ -27,6 +29,9 @@ commands:
   codegen [--check]  write the JSON Schema and OpenAPI files; with --check, change nothing
                      and fail if a committed file is stale
   test     run every test, check snapshots and the serde-only build (what CI runs)
+  clients [WORD...]  generate a client with each generator (or those whose name holds a
+           word) from openapi/ and run its scenario against `cckm-sync mock` (the last step
+           of `test`)
   bench    run the parse benchmark and print the ratios between typed and baseline parsing
   bench-mock  measure `cckm-sync mock` against Prism on the same document (wrk, 64 connections)";
 
@@ -35,6 +40,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(args.get(1..).unwrap_or_default()),
         Some("test") => test::run(),
+        Some("clients") => clients::run_alone(args.get(1..).unwrap_or_default()),
         Some("bench") => bench::run(args.get(1..).unwrap_or_default()),
         Some("bench-mock") => bench_mock::run(),
         Some("help" | "-h" | "--help") => {

@@ -41,7 +41,7 @@ pub(crate) fn output(command: &mut Command) -> Result<String, String> {
     String::from_utf8(output.stdout).map_err(|error| format!("`{}` printed non-UTF-8: {error}", display(command)))
 }
 
-fn display(command: &Command) -> String {
+pub(crate) fn display(command: &Command) -> String {
     let program = Path::new(command.get_program()).file_name().map_or_else(
         || command.get_program().to_string_lossy(),
         |name| name.to_string_lossy(),

@@ -1,4 +1,5 @@
-//! The last step of `cargo xtask test`: schemathesis against the running `cckm-sync mock`.
+//! A step of `cargo xtask test`, after the validators: schemathesis against the running
+//! `cckm-sync mock`.
 //!
 //! The built program serves on `127.0.0.1:0` (its first line names the port); schemathesis
 //! reads the OpenAPI 3.1 document and runs every check (`--checks all`) on positive and negative

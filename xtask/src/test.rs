@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check that must pass before a change lands: the generated files
 //! are fresh, every test passes with snapshots in check mode, the serde-only build passes and
-//! stays light, and the third-party validators accept the generated contract.
+//! stays light, the third-party validators accept the generated contract, and clients generated
+//! from it in Python, TypeScript and Go run their scenario against `cckm-sync mock`.
 
 use crate::run::{cargo, output, status};
 
@@ -22,7 +23,8 @@ pub(crate) fn run() -> Result<(), String> {
     // The serde-only build that most users compile.
     status(cargo(&["test", "-p", "cckm-sync", "--no-default-features", "--locked"]).env("INSTA_UPDATE", "no"))?;
     check_light_dependencies()?;
-    crate::validate::run()
+    let tools = crate::validate::run()?;
+    crate::clients::run(&tools)
 }
 
 /// A user who only parses payloads must not compile the schema machinery.

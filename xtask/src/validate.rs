@@ -1,4 +1,5 @@
-//! Third-party validation of the generated contract files: the last step of `cargo xtask test`.
+//! Third-party validation of the generated contract files: a step of `cargo xtask test`,
+//! before the generated clients (`xtask/src/clients/`).
 //!
 //! The Rust tests check the generated files against the crate; this step checks them with
 //! validators written by others, so that a mistake shared by our generator and our tests
@@ -83,12 +84,14 @@ const FIXTURE_FOLDERS: [(&str, Option<&str>); 4] = [
 /// is clean (no errors, no warnings) and every problem it finds is printed. A rule the contract
 /// cannot satisfy is switched off in that file, with the reason next to it, instead of being
 /// tolerated as a warning that nobody reads.
-pub(crate) fn run() -> Result<(), String> {
+///
+/// Returns the installed tools, for the steps that follow.
+pub(crate) fn run() -> Result<Tools, String> {
     run_at(&root())
 }
 
 /// [`run`] for the workspace at `root`.
-fn run_at(root: &Path) -> Result<(), String> {
+fn run_at(root: &Path) -> Result<Tools, String> {
     let openapi = generated_files(root, OPENAPI_DIR, ".json")?;
     let schemas = generated_files(root, SCHEMAS_DIR, SCHEMA_SUFFIX)?;
     let valid_checks = instance_checks(root, Validity::Valid)?;
@@ -166,7 +169,7 @@ fn run_at(root: &Path) -> Result<(), String> {
     timings.push("schemathesis against cckm-sync mock", started);
 
     timings.print();
-    Ok(())
+    Ok(tools)
 }
 
 /// Where the interop checks write what they generate (inside the ignored `target/`).
@@ -411,6 +414,21 @@ impl Tools {
     pub(crate) fn python_tool(&self, name: &str) -> Command {
         Command::new(self.venv_bin.join(format!("{name}{}", std::env::consts::EXE_SUFFIX)))
     }
+
+    /// The folder of the virtual environment's programs.
+    pub(crate) fn venv_bin(&self) -> PathBuf {
+        self.venv_bin.clone()
+    }
+
+    /// The Node.js that runs the Node tools.
+    pub(crate) fn node(&self) -> &OsString {
+        &self.node
+    }
+
+    /// The installed Node packages, relative to the workspace root.
+    pub(crate) fn node_modules(&self) -> PathBuf {
+        self.node_dir.join("node_modules")
+    }
 }
 
 /// Installs the pinned validators into `<root>/.tools` unless they are installed already from
@@ -430,6 +448,8 @@ pub(crate) fn ensure_tools(root: &Path) -> Result<Tools, String> {
         "check-jsonschema",
         "datamodel-codegen",
         "schemathesis",
+        "openapi-python-client",
+        "openapi-generator-cli",
     ]
     .map(|name| format!("{name}{exe}"));
     let python_part = Part {
@@ -477,7 +497,15 @@ pub(crate) fn ensure_tools(root: &Path) -> Result<Tools, String> {
     let mut programs = vec![root.join(&redocly)];
     // The packages the JavaScript check imports.
     programs.extend(
-        ["ajv", "ajv-formats", "openapi-typescript", "typescript"].map(|package| {
+        [
+            "ajv",
+            "ajv-formats",
+            "openapi-typescript",
+            "typescript",
+            "openapi-fetch",
+            "@types/node",
+        ]
+        .map(|package| {
             root.join(&relative_node_dir)
                 .join("node_modules")
                 .join(package)

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 mod openapi;
 mod schemas;
 
-pub use openapi::{OPENAPI_30, OPENAPI_31};
+pub use openapi::{OPENAPI_30, OPENAPI_31, operation_id};
 pub use schemas::{SCHEMA_DIALECT, schema_file_name};
 
 /// Folders that hold nothing but generated files.

@@ -341,7 +341,7 @@ fn pascal_case(name: &str) -> String {
 }
 
 /// `listAwsKeysSyncJobs`, `startDsmRefreshJob`, …
-fn operation_id(endpoint: &Endpoint, operation: Operation) -> String {
+pub fn operation_id(endpoint: &Endpoint, operation: Operation) -> String {
     let job = match endpoint.kind {
         JobKind::Synchronization => "SyncJob",
         JobKind::Refresh => "RefreshJob",
