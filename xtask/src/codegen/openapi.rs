@@ -153,17 +153,37 @@ fn generator(version: Version) -> SchemaGenerator {
             .with(|settings| settings.definitions_path = "/components/schemas".into())
             .with_transform(schemas::unwrap_descriptions())
             .into_generator(),
-        // schemars writes a nullable `$ref` as `anyOf: [{$ref}, {nullable: true, enum: [null]}]`,
-        // and `{const: null}` (the list of a start request for every item) as `{enum: [null]}`.
         // OpenAPI 3.0 has no null type: `null` is valid only under `nullable: true`, which
         // needs a `type` beside it, or linters reject the schema.
+        //
+        // - schemars writes a nullable `$ref` as `anyOf: [{$ref}, {nullable: true, enum:
+        //   [null]}]`: the second branch gets a `type`.
+        // - It writes `{const: null}`, the list of a start request for every item (which may
+        //   only be left out or `null`), as `{enum: [null]}`. The 3.0 form is a nullable list
+        //   that no list can satisfy (at least one item and at most none): the same values.
+        //   A one-value `enum: [null]` would say the same, but openapi-generator cannot make
+        //   an example of it and writes `ERROR_TO_EXAMPLE_VALUE` into the Python tests and
+        //   docs it generates, with an error line per property.
         Version::V30 => SchemaSettings::openapi3()
             .with_transform(schemas::unwrap_descriptions())
             .with_transform(RecursiveTransform(|schema: &mut Schema| {
                 let null_only = schema.get("enum") == Some(&json!([null]));
-                if null_only && schema.get("type").is_none() {
-                    schema.insert("nullable".into(), true.into());
+                if !null_only || schema.get("type").is_some() {
+                    return;
+                }
+                if schema.get("nullable") == Some(&Value::Bool(true)) {
                     schema.insert("type".into(), "string".into());
+                } else {
+                    schema.remove("enum");
+                    for (key, value) in [
+                        ("type", json!("array")),
+                        ("items", json!({"type": "string"})),
+                        ("nullable", json!(true)),
+                        ("minItems", json!(1)),
+                        ("maxItems", json!(0)),
+                    ] {
+                        schema.insert(key.into(), value);
+                    }
                 }
             }))
             .into_generator(),
