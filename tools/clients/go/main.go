@@ -27,9 +27,13 @@ import (
 type endpoint struct {
 	Name       string            `json:"name"`
 	Family     string            `json:"family"`
+	Paths      struct {
+		Collection string `json:"collection"`
+	} `json:"paths"`
 	Operations map[string]string `json:"operations"`
 	Schemas    map[string]string `json:"schemas"`
-	StartField string            `json:"start_field"`
+	StartField  string            `json:"start_field"`
+	StartFields []string          `json:"start_fields"`
 	JobField   string            `json:"job_field"`
 	ListFilter *string           `json:"list_filter"`
 	Cloud      string            `json:"cloud"`
@@ -448,6 +452,38 @@ func run(p *plan, step func(string)) {
 			}
 		}
 	}
+
+	step("every start body sent holds only fields of the contract")
+	var requests []struct {
+		Method string `json:"method"`
+		Path   string `json:"path"`
+		Status int    `json:"status"`
+		Body   string `json:"body"`
+	}
+	response, err := (&http.Client{Timeout: 10 * time.Second}).Get(p.Control + "/requests")
+	must(err)
+	defer response.Body.Close()
+	must(json.NewDecoder(response.Body).Decode(&requests))
+	sent := 0
+	for _, request := range requests {
+		for i := range p.Endpoints {
+			e := &p.Endpoints[i]
+			if request.Method != "POST" || request.Status >= 300 || !strings.HasSuffix(request.Path, e.Paths.Collection) {
+				continue
+			}
+			var body map[string]json.RawMessage
+			must(json.Unmarshal([]byte(request.Body), &body))
+			for field := range body {
+				known := false
+				for _, name := range e.StartFields {
+					known = known || name == field
+				}
+				check(known, "%s: a start body with fields the contract does not name: %s", e.Name, request.Body)
+			}
+			sent++
+		}
+	}
+	equal(sent, 2*len(p.Endpoints)+len(p.FromJSON), "start bodies accepted by the mock")
 	step("")
 }
 

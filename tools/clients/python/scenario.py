@@ -207,6 +207,18 @@ class Steps:
             endpoint = by_name[case["endpoint"]]
             job = client.start_from_json(endpoint, case["body"])
             self.check_running(endpoint, job, case["scope"])
+
+        self.step("every start body sent holds only fields of the contract")
+        sent = 0
+        for request in self.control.call("GET", "/requests"):
+            endpoint = next((e for e in endpoints if request["path"].endswith(e["paths"]["collection"])), None)
+            if request["method"] != "POST" or endpoint is None or request["status"] >= 300:
+                continue
+            body = json.loads(request["body"])
+            extra = set(body) - set(endpoint["start_fields"])
+            check(not extra, f"{endpoint['name']}: a start body with fields the contract does not name: {body}")
+            sent += 1
+        equal(sent, 2 * len(endpoints) + len(plan["from_json"]), "start bodies accepted by the mock")
         self.step("")
 
     def advance(self) -> None:

@@ -16,6 +16,7 @@ export interface Endpoint {
   operations: { list: string; start: string; get: string; cancel: string };
   schemas: { job: string; page: string; start: string; items: string; all: string };
   start_field: string;
+  start_fields: string[];
   job_field: string;
   list_filter: string | null;
   cloud: string;
@@ -242,6 +243,22 @@ async function run(
     const job = await client.startFromJson(endpoint, example.body);
     checkRunning(endpoint, job, example.scope);
   }
+
+  step("every start body sent holds only fields of the contract");
+  const response = await fetch(`${plan.control}/requests`, { signal: AbortSignal.timeout(10_000) });
+  const requests = (await response.json()) as { method: string; path: string; status: number; body: string }[];
+  let sent = 0;
+  for (const request of requests) {
+    const endpoint = endpoints.find((candidate) => request.path.endsWith(candidate.paths.collection));
+    if (request.method !== "POST" || !endpoint || request.status >= 300) {
+      continue;
+    }
+    const body = JSON.parse(request.body) as Record<string, unknown>;
+    const extra = Object.keys(body).filter((field) => !endpoint.start_fields.includes(field));
+    check(extra.length === 0, `${endpoint.name}: a start body with fields the contract does not name: ${request.body}`);
+    sent += 1;
+  }
+  equal(sent, 2 * endpoints.length + plan.from_json.length, "start bodies accepted by the mock");
   step("");
 }
 

@@ -18,8 +18,9 @@
 //! waited for and read back completed; a job of every item (`synchronize_all`) started on
 //! every endpoint; every page of every endpoint listed one job at a time, with and without
 //! filters; every running job cancelled, and read back ended; a 404 read into the generated
-//! `ApiError` model; start bodies read from JSON with the generated models and sent. Each
-//! step checks the values the generated models hold, not only the status.
+//! `ApiError` model; start bodies read from JSON with the generated models and sent; last,
+//! every start body the client sent (as the mock recorded it) holds no field the contract does
+//! not name. Each step checks the values the generated models hold, not only the status.
 //!
 //! What the scenarios need to know of the API (endpoints, operation ids, schema names, scope
 //! fields, status texts) is a plan written here from the endpoint catalog and the committed
@@ -415,6 +416,11 @@ fn plan(root: &Path, mock: &Server) -> Result<Value, String> {
             "operations": operations,
             "schemas": {"job": names.job, "page": names.page, "start": names.start, "items": items, "all": all},
             "start_field": spec.start_scope_field,
+            // Every field a start body may hold.
+            "start_fields": std::iter::once(spec.start_scope_field)
+                .chain([endpoints::SYNCHRONIZE_ALL])
+                .chain(spec.start_options.iter().copied())
+                .collect::<Vec<&str>>(),
             "job_field": job_field,
             "list_filter": spec.list_filter,
             "cloud": family.cloud().as_str(),
