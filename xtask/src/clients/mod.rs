@@ -76,6 +76,7 @@ pub(crate) fn run(tools: &Tools) -> Result<(), String> {
 
 fn run_selected(tools: &Tools, words: &[String]) -> Result<(), String> {
     let root = root();
+    check_java()?;
     let program = build_cckm_sync(false)?;
     let out = root.join(CLIENTS_DIR);
     if out.exists() {
@@ -129,6 +130,31 @@ fn run_selected(tools: &Tools, words: &[String]) -> Result<(), String> {
         eprintln!("  {name:<width$}  {:>5.1} s", elapsed.as_secs_f64());
     }
     Ok(())
+}
+
+/// openapi-generator runs on Java 11 or newer: its PyPI package runs the `java` on `PATH`.
+fn check_java() -> Result<(), String> {
+    let need = "openapi-generator needs Java 11 or newer on PATH (Debian: apt-get install default-jre-headless)";
+    let java = PathBuf::from("java");
+    let output = Command::new(&java)
+        .arg("-version")
+        .output()
+        .map_err(|error| format!("cannot run {}: {error}; {need}", java.display()))?;
+    // `openjdk version "17.0.15" 2025-04-15`, on standard error.
+    let text = String::from_utf8_lossy(&output.stderr);
+    let major = text
+        .split('"')
+        .nth(1)
+        .and_then(|version| version.split('.').next())
+        .and_then(|major| major.parse::<u32>().ok());
+    match major {
+        Some(major) if output.status.success() && major >= 11 => Ok(()),
+        _ => Err(format!(
+            "{} -version says {:?}; {need}",
+            java.display(),
+            text.lines().next().unwrap_or_default()
+        )),
+    }
 }
 
 /// A committed OpenAPI document.
