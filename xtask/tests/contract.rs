@@ -765,3 +765,28 @@ fn without_format_validation_the_patterns_still_refuse_misspelled_timestamps_and
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The `limit` parameter's schema (OpenAPI only, no schema file) accepts exactly the numbers
+/// `Limit` reads: `-1`, or a count from 1 up to `u32::MAX`.
+#[test]
+fn the_limit_schema_accepts_the_limits_the_parser_reads() {
+    let contract = contract();
+    let validator = contract
+        .openapi_validator(&json!({"$ref": format!("{COMPONENTS}Limit")}))
+        .unwrap_or_else(|error| panic!("the Limit schema does not compile: {error}"));
+    let max = i64::from(u32::MAX);
+    let mut problems = Vec::new();
+    for number in [i64::MIN, -2, -1, 0, 1, 10, max - 1, max, max + 1, i64::MAX] {
+        let parsed = cckm_sync::Limit::try_from(number).is_ok();
+        let valid = validator.is_valid(&json!(number));
+        if parsed != valid {
+            problems.push(format!("{number}: the parser says {parsed}, the schema {valid}"));
+        }
+    }
+    for not_an_integer in [json!(1.5), json!("10"), json!(null)] {
+        if validator.is_valid(&not_an_integer) {
+            problems.push(format!("{not_an_integer}: the schema accepts it"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

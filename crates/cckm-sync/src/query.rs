@@ -888,15 +888,18 @@ mod schema {
         }
 
         fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            // `-1`, or a count from 1: the integers from -1 up that are not 0. Said with a
+            // range and a `not` rather than a `oneOf` of the two, so that client generators type
+            // the parameter as a plain integer: of a `oneOf`, openapi-python-client makes a
+            // numbered type (`LimitType0`) and openapi-generator warns that it cannot name it.
             json_schema!({
                 "description": "How many jobs a page holds at most: `-1` for every job, or a count from 1. \
                     The server's default is 10.",
                 "type": "integer",
                 "format": "int64",
-                "oneOf": [
-                    { "type": "integer", "enum": [-1], "description": "Every job." },
-                    { "type": "integer", "minimum": 1, "maximum": u32::MAX }
-                ],
+                "minimum": -1,
+                "maximum": u32::MAX,
+                "not": { "const": 0 },
                 "examples": [10, -1]
             })
         }
