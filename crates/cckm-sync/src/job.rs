@@ -122,6 +122,9 @@ pub struct SyncJob<S = AnyScope> {
     pub overall_status: OverallStatus,
     /// Free-text status per scope item (`<account>/<region>`, `<region>/<vault>::<id>`, key ring,
     /// organization or domain id). Absent (or `null`) on some jobs that are still running.
+    // The title names the map's type in generated clients: openapi-python-client numbers an
+    // untitled nullable map (`AwsSyncJobDetailedStatusType0`).
+    #[cfg_attr(feature = "schemars", schemars(title = "DetailedStatus"))]
     pub detailed_status: Option<DetailedStatus>,
     /// The cloud the job ran against.
     pub cloud: Cloud,
