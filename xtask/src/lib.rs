@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod codegen;
+pub mod contract;
 
 /// The workspace root (the parent of this crate).
 pub fn project_root() -> PathBuf {
@@ -43,70 +44,93 @@ pub mod fixtures {
         /// Well-formed, but an object repeats a key: a JSON value (and so a schema) keeps only
         /// one of them, while the parser refuses the repetition of a modeled field.
         DuplicateKey(String),
+        /// Well-formed, but a number that is not a 64-bit integer literal (`1.0`, `1e3`, `-0`,
+        /// a literal beyond the 64-bit range) has a whole value as the validator reads it.
+        /// JSON Schema judges the value, so `"type": "integer"` takes it, and beyond the
+        /// 64-bit range it sees the value rounded to a double; the parser, like the Go
+        /// server's decoder, judges the text and wants an integer literal in range.
+        WholeNumberNotAnInteger(String),
     }
 
     impl fmt::Display for NotSchemaJson {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             match self {
                 Self::Malformed(reason) => write!(f, "not JSON: {reason}"),
-                Self::DuplicateKey(reason) => write!(f, "repeats a key: {reason}"),
+                Self::DuplicateKey(reason) | Self::WholeNumberNotAnInteger(reason) => f.write_str(reason),
             }
         }
     }
 
-    /// The JSON value of `text` if it is well-formed JSON in which no object repeats a key.
+    /// The JSON value of `text` if it is well-formed JSON in which no object repeats a key and
+    /// every whole number is written as a 64-bit integer (see [`NotSchemaJson`]).
     pub fn schema_json(text: &str) -> Result<Value, NotSchemaJson> {
         let value: Value = serde_json::from_str(text).map_err(|error| NotSchemaJson::Malformed(error.to_string()))?;
-        serde_json::from_str::<NoDuplicateKeys>(text)
-            .map_err(|error| NotSchemaJson::DuplicateKey(error.to_string()))?;
+        serde_json::from_str::<Judgeable>(text).map_err(|error| {
+            let reason = error.to_string();
+            if reason.starts_with(WHOLE_NUMBER) {
+                NotSchemaJson::WholeNumberNotAnInteger(reason)
+            } else {
+                NotSchemaJson::DuplicateKey(reason)
+            }
+        })?;
         Ok(value)
     }
 
-    /// Deserializes any JSON, failing on an object that repeats a key.
-    struct NoDuplicateKeys;
+    const REPEATED_KEY: &str = "repeats a key";
+    const WHOLE_NUMBER: &str = "a whole number not written as a 64-bit integer";
 
-    impl<'de> serde::Deserialize<'de> for NoDuplicateKeys {
+    /// Deserializes any JSON, failing on an object that repeats a key and on a whole number
+    /// that serde_json does not read as an integer.
+    struct Judgeable;
+
+    impl<'de> serde::Deserialize<'de> for Judgeable {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_any(NoDuplicateKeysVisitor)
+            deserializer.deserialize_any(JudgeableVisitor)
         }
     }
 
-    struct NoDuplicateKeysVisitor;
+    struct JudgeableVisitor;
 
-    impl<'de> Visitor<'de> for NoDuplicateKeysVisitor {
-        type Value = NoDuplicateKeys;
+    impl<'de> Visitor<'de> for JudgeableVisitor {
+        type Value = Judgeable;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("any JSON value")
         }
 
         fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(NoDuplicateKeys)
+            Ok(Judgeable)
         }
 
         fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(NoDuplicateKeys)
+            Ok(Judgeable)
         }
 
         fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(NoDuplicateKeys)
+            Ok(Judgeable)
         }
 
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(NoDuplicateKeys)
+        // serde_json reads every number with a fraction or an exponent, and every integer
+        // beyond the 64-bit range (and `-0`), as a double.
+        fn visit_f64<E: de::Error>(self, number: f64) -> Result<Self::Value, E> {
+            if number.fract() == 0.0 {
+                Err(de::Error::custom(format_args!("{WHOLE_NUMBER}: {number:?}")))
+            } else {
+                Ok(Judgeable)
+            }
         }
 
         fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(NoDuplicateKeys)
+            Ok(Judgeable)
         }
 
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(NoDuplicateKeys)
+            Ok(Judgeable)
         }
 
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
-            Ok(NoDuplicateKeys)
+            while seq.next_element::<Judgeable>()?.is_some() {}
+            Ok(Judgeable)
         }
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
@@ -114,12 +138,12 @@ pub mod fixtures {
             while let Some(key) = map.next_key::<String>()? {
                 if !seen.insert(key.clone()) {
                     return Err(de::Error::custom(format_args!(
-                        "the key {key:?} appears twice in an object"
+                        "{REPEATED_KEY}: the key {key:?} appears twice in an object"
                     )));
                 }
-                map.next_value::<NoDuplicateKeys>()?;
+                map.next_value::<Judgeable>()?;
             }
-            Ok(NoDuplicateKeys)
+            Ok(Judgeable)
         }
     }
 }

@@ -158,7 +158,8 @@ fn every_invalid_fixture_is_rejected_by_the_parser_and_by_its_schema_file_and_co
         // No schema can judge a text that is not JSON (truncated, HTML): JSON Schema judges
         // a value, and there is none. Nor one whose object repeats a key: a JSON value keeps
         // one of the two, so the schema sees a different document than the parser, which
-        // refuses a repeated field. The parser alone must refuse these.
+        // refuses a repeated field. Nor one with a whole number not written as a 64-bit
+        // integer (`1.0`): the schema sees an integer. The parser alone must refuse these.
         let value = schema_json(&fixture.text).ok();
         for model in &fixture.models {
             if model.parse(&fixture.text).is_ok() {
@@ -187,7 +188,7 @@ fn every_invalid_fixture_is_rejected_by_the_parser_and_by_its_schema_file_and_co
 }
 
 #[test]
-fn a_text_is_left_to_the_parser_alone_only_when_it_is_malformed_or_repeats_a_key() {
+fn a_text_is_left_to_the_parser_alone_only_when_it_is_malformed_repeats_a_key_or_respells_an_integer() {
     // The test above skips the schemas for such texts; this is how they are told apart.
     let cases = [
         (r#"{"a": 1, "b": [true, null, {"c": "d"}]}"#, "plain"),
@@ -197,6 +198,26 @@ fn a_text_is_left_to_the_parser_alone_only_when_it_is_malformed_or_repeats_a_key
         (r#"{"a": 1, "a": 2}"#, "repeats a key"),
         (r#"{"a": null, "b": 1, "a": [1]}"#, "repeats a key"),
         (r#"[{"x": {"a": 1, "a": 1}}]"#, "repeats a key"),
+        (
+            r#"{"a": 2.5, "b": -7, "c": 18446744073709551615, "d": -9223372036854775808}"#,
+            "plain",
+        ),
+        (r#"{"a": 1e-3, "b": 0.1, "c": -2.5E-2}"#, "plain"),
+        (r#"{"a": 1.0}"#, "a whole number not written as a 64-bit integer"),
+        (r#"[1e3]"#, "a whole number not written as a 64-bit integer"),
+        (r#"{"a": -0}"#, "a whole number not written as a 64-bit integer"),
+        (
+            r#"{"a": {"b": 18446744073709551616}}"#,
+            "a whole number not written as a 64-bit integer",
+        ),
+        (
+            r#"{"a": -9223372036854775809}"#,
+            "a whole number not written as a 64-bit integer",
+        ),
+        (
+            r#"{"a": 1.00000000000000001}"#,
+            "a whole number not written as a 64-bit integer",
+        ),
         (r#"{"a": [1, 2"#, "not JSON"),
         ("<html><body>502 Bad Gateway</body></html>", "not JSON"),
         ("", "not JSON"),
