@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 pub mod codegen;
 pub mod contract;
+pub mod fuzzing;
 
 /// The workspace root (the parent of this crate).
 pub fn project_root() -> PathBuf {

@@ -1,0 +1,753 @@
+//! Coverage-guided fuzz targets of the cckm-sync models, and the oracles they check.
+//!
+//! Each [`Target`] reads one kind of input with every model of that kind and checks two
+//! oracles on each model:
+//!
+//! - **round trip**: whatever the parser accepts, it serializes; its own output parses back
+//!   to an equal value, which serializes to the same text;
+//! - **agreement**: the parser accepts exactly what the committed contract accepts. For a
+//!   JSON payload, the contract is the model's schema file (`schemas/<Model>.schema.json`,
+//!   read at run time with the files it `$ref`s, validated by the `jsonschema` crate with
+//!   formats). For a list query, it is the schema of each query parameter of the family's
+//!   list operations in the OpenAPI 3.1 document.
+//!
+//! The agreement oracle judges only what a schema can judge: JSON Schema judges a JSON
+//! value, so a text that is not well-formed JSON, repeats a key or respells an integer is
+//! left to the parser ([`xtask::fixtures::schema_json`], as in the contract tests), and so is
+//! a query that names a parameter the operation does not list, repeats one that takes a single
+//! value, or gives an integer parameter a text that is not a 64-bit integer literal. And no
+//! target may panic, whatever its input.
+//!
+//! The programs under `fuzz_targets/` are the libFuzzer targets (built by `cargo xtask fuzz`
+//! with `--cfg fuzzing` and coverage instrumentation); built without it, each replays the
+//! files it is given and prints what the oracles say.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use cckm_sync::endpoints::Operation;
+use cckm_sync::schemars::JsonSchema;
+use cckm_sync::{
+    ApiError, AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, ListSyncJobs,
+    OciScope, Page, SalesforceScope, SapScope, StartJob, SyncJob, SyncJobPage,
+};
+use jsonschema::Validator;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use xtask::codegen::OPENAPI_31;
+use xtask::contract;
+use xtask::fixtures::schema_json;
+pub use xtask::fuzzing::Target;
+
+/// Which oracle an input broke.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Oracle {
+    /// Parse, serialize, parse: an equal value, and the same text when serialized again.
+    RoundTrip,
+    /// The parser accepts exactly what the contract accepts.
+    Agreement,
+}
+
+impl fmt::Display for Oracle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::RoundTrip => "round trip",
+            Self::Agreement => "agreement",
+        })
+    }
+}
+
+/// An input that breaks an oracle: which, for which model, and how.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The oracle broken.
+    pub oracle: Oracle,
+    /// The model, by its schema name (`AwsSyncJobPage`) or query type (`ListSyncJobs<AwsScope>`).
+    pub model: String,
+    /// What happened, with the parser's and the contract's words.
+    pub detail: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} oracle, {}: {}", self.oracle, self.model, self.detail)
+    }
+}
+
+impl std::error::Error for Finding {}
+
+impl Finding {
+    fn new(oracle: Oracle, model: &str, detail: String) -> Self {
+        Self {
+            oracle,
+            model: model.to_owned(),
+            detail,
+        }
+    }
+}
+
+/// A text shortened for a message: a finding's input may be long.
+fn excerpt(text: &str) -> String {
+    const MAX: usize = 600;
+    match text.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{:?}… ({} bytes)", &text[..end], text.len()),
+        None => format!("{text:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON payloads.
+// ---------------------------------------------------------------------------------------
+
+/// The check of one JSON model: its schema name, the harness, the input, and the input's JSON
+/// value if a schema can judge it.
+type JsonCheck = fn(&str, &Harness, &[u8], Option<&Value>) -> Result<(), Finding>;
+
+/// A JSON payload model: its schema name and its check.
+struct JsonModel {
+    name: String,
+    check: JsonCheck,
+}
+
+impl JsonModel {
+    fn of<T: DeserializeOwned + Serialize + PartialEq + JsonSchema>() -> Self {
+        Self {
+            name: T::schema_name().into_owned(),
+            check: check_json::<T>,
+        }
+    }
+}
+
+/// Both oracles on one JSON model. `judged` is the JSON value of `input` if a schema can judge
+/// it.
+fn check_json<T: DeserializeOwned + Serialize + PartialEq>(
+    name: &str,
+    harness: &Harness,
+    input: &[u8],
+    judged: Option<&Value>,
+) -> Result<(), Finding> {
+    let parsed = cckm_sync::from_slice::<T>(input);
+    if let Some(value) = judged {
+        let validator = harness.schema(name);
+        if validator.is_valid(value) != parsed.is_ok() {
+            let detail = match &parsed {
+                Ok(_) => format!(
+                    "the parser accepts it, the schema file rejects it: {}",
+                    schema_errors(validator, value)
+                ),
+                Err(error) => format!("the schema file accepts it, the parser rejects it: {error}"),
+            };
+            return Err(Finding::new(Oracle::Agreement, name, detail));
+        }
+    }
+    let Ok(first) = parsed else { return Ok(()) };
+    round_trip(name, &first)
+}
+
+fn round_trip<T: DeserializeOwned + Serialize + PartialEq>(name: &str, first: &T) -> Result<(), Finding> {
+    let finding = |detail: String| Finding::new(Oracle::RoundTrip, name, detail);
+    let text = serde_json::to_string(first).map_err(|error| {
+        finding(format!(
+            "the parser accepts it, but the value cannot be serialized: {error}"
+        ))
+    })?;
+    let second: T = cckm_sync::from_str(&text)
+        .map_err(|error| finding(format!("the parser rejects its own output {}: {error}", excerpt(&text))))?;
+    let text_again = serde_json::to_string(&second).map_err(|error| {
+        finding(format!(
+            "its own output parses, but cannot be serialized again: {error}"
+        ))
+    })?;
+    if second != *first {
+        return Err(finding(format!(
+            "its own output {} parses to a different value, serialized {}",
+            excerpt(&text),
+            excerpt(&text_again)
+        )));
+    }
+    if text_again != text {
+        return Err(finding(format!(
+            "serialized twice, the same value gives {} and then {}",
+            excerpt(&text),
+            excerpt(&text_again)
+        )));
+    }
+    Ok(())
+}
+
+/// Every violation of `value` against `validator`, with its instance path.
+fn schema_errors(validator: &Validator, value: &Value) -> String {
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .take(5)
+        .map(|error| {
+            let path = error.instance_path().as_str().to_owned();
+            let path = if path.is_empty() { "(document)".to_owned() } else { path };
+            format!("{path}: {error}")
+        })
+        .collect();
+    errors.join("; ")
+}
+
+// ---------------------------------------------------------------------------------------
+// List queries.
+// ---------------------------------------------------------------------------------------
+
+/// How a query parameter's text becomes the JSON instance its schema judges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ParameterKind {
+    /// `type: string`: the decoded text.
+    String,
+    /// `type: integer`: the number the text is a literal of.
+    Integer,
+    /// `type: array` (form style, exploded): every value of the repeated parameter, in order.
+    Array,
+}
+
+/// A query parameter of a list operation, from the OpenAPI document.
+struct QueryParameter {
+    kind: ParameterKind,
+    validator: Validator,
+}
+
+/// The list operation of one endpoint: its query parameters by name.
+struct ListOperation {
+    path: String,
+    parameters: BTreeMap<String, QueryParameter>,
+}
+
+impl ListOperation {
+    /// Whether the parameters' schemas accept the decoded `pairs`; `None` when they cannot
+    /// judge them: a name the operation does not list, a single-value parameter given twice,
+    /// or an integer parameter whose text is not a 64-bit integer literal.
+    fn accepts(&self, pairs: &[(String, String)]) -> Option<Result<(), String>> {
+        let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (name, value) in pairs {
+            by_name.entry(name).or_default().push(value);
+        }
+        let mut verdict = Ok(());
+        for (name, values) in by_name {
+            let parameter = self.parameters.get(name)?;
+            let instance = match (parameter.kind, values.as_slice()) {
+                (ParameterKind::Array, values) => Value::from(values.to_vec()),
+                (ParameterKind::String, [value]) => Value::from(*value),
+                (ParameterKind::Integer, [value]) => integer_literal(value)?,
+                _ => return None,
+            };
+            if verdict.is_ok() && !parameter.validator.is_valid(&instance) {
+                verdict = Err(format!(
+                    "{name} = {instance}: {}",
+                    schema_errors(&parameter.validator, &instance)
+                ));
+            }
+        }
+        Some(verdict)
+    }
+}
+
+/// The number `text` is a JSON integer literal of, if it is one in the 64-bit range: the text a
+/// client generated from the OpenAPI document sends for an integer. Beyond that range the
+/// validator would judge a rounded double, as for a JSON payload.
+fn integer_literal(text: &str) -> Option<Value> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let canonical = !digits.is_empty()
+        && digits.bytes().all(|byte| byte.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && text != "-0";
+    if !canonical {
+        return None;
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Number(number)) if number.is_i64() || number.is_u64() => Some(Value::Number(number)),
+        _ => None,
+    }
+}
+
+/// The query of one family, and the list operations of its endpoints.
+struct QueryModel {
+    name: &'static str,
+    check: fn(&str, &[ListOperation], &str) -> Result<(), Finding>,
+    operations: Vec<ListOperation>,
+}
+
+impl QueryModel {
+    fn check(&self, input: &[u8]) -> Result<(), Finding> {
+        // A query string reaches `from_query_str` as text; bytes that are not UTF-8 are the
+        // HTTP server's to refuse before.
+        let Ok(query) = std::str::from_utf8(input) else {
+            return Ok(());
+        };
+        (self.check)(self.name, &self.operations, query)
+    }
+}
+
+fn check_query<S: FamilyScope>(name: &str, operations: &[ListOperation], query: &str) -> Result<(), Finding> {
+    let parsed = ListSyncJobs::<S>::from_query_str(query);
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.strip_prefix('?').unwrap_or(query).as_bytes())
+        .into_owned()
+        .collect();
+    for operation in operations {
+        let Some(verdict) = operation.accepts(&pairs) else {
+            continue;
+        };
+        if verdict.is_ok() != parsed.is_ok() {
+            let detail = match (&parsed, verdict) {
+                (Ok(_), Err(errors)) => format!(
+                    "the parser accepts it, the parameters of GET {} reject it: {errors}",
+                    operation.path
+                ),
+                (Err(error), _) => format!(
+                    "the parameters of GET {} accept it, the parser rejects it: {error}",
+                    operation.path
+                ),
+                (Ok(_), Ok(())) => String::new(),
+            };
+            return Err(Finding::new(Oracle::Agreement, name, detail));
+        }
+    }
+    let Ok(first) = parsed else { return Ok(()) };
+    let finding = |detail: String| Finding::new(Oracle::RoundTrip, name, detail);
+    let text = first.to_query_string();
+    let second = ListSyncJobs::<S>::from_query_str(&text)
+        .map_err(|error| finding(format!("the parser rejects its own output {text:?}: {error}")))?;
+    let text_again = second.to_query_string();
+    if second != first {
+        return Err(finding(format!(
+            "its own output {text:?} parses to a different query, written {text_again:?}"
+        )));
+    }
+    if text_again != text {
+        return Err(finding(format!(
+            "written twice, the same query gives {text:?} and then {text_again:?}"
+        )));
+    }
+    // The text and the decoded pairs given to HTTP clients say the same.
+    let decoded: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes()).into_owned().collect();
+    let pairs: Vec<(String, String)> = first
+        .pairs()
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect();
+    if decoded != pairs {
+        return Err(finding(format!(
+            "the query string {text:?} decodes to {decoded:?}, but its pairs are {pairs:?}"
+        )));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// The harness: models and contract, loaded once.
+// ---------------------------------------------------------------------------------------
+
+/// Every model of every target, and the validators of the committed contract.
+pub struct Harness {
+    schemas: BTreeMap<String, Validator>,
+    pages: Vec<JsonModel>,
+    jobs: Vec<JsonModel>,
+    starts: Vec<JsonModel>,
+    errors: Vec<JsonModel>,
+    queries: Vec<QueryModel>,
+}
+
+impl fmt::Debug for Harness {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Harness")
+            .field("schemas", &self.schemas.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Harness {
+    /// The harness of this workspace, loaded on first use from its `schemas/` and `openapi/`
+    /// folders; the error says why they cannot be read or compiled.
+    pub fn shared() -> Result<&'static Self, String> {
+        static HARNESS: OnceLock<Result<Harness, String>> = OnceLock::new();
+        HARNESS
+            .get_or_init(|| Self::load(&xtask::project_root()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Checks every oracle on `input`, read with every model of `target`.
+    pub fn check(&self, target: Target, input: &[u8]) -> Result<(), Finding> {
+        match target {
+            Target::Query => self.queries.iter().try_for_each(|query| query.check(input)),
+            json => {
+                // What a schema can judge, decided once for every model.
+                let judged = std::str::from_utf8(input).ok().and_then(|text| schema_json(text).ok());
+                self.json_models(json)
+                    .iter()
+                    .try_for_each(|model| (model.check)(&model.name, self, input, judged.as_ref()))
+            }
+        }
+    }
+
+    /// The harness of the workspace at `root`.
+    pub fn load(root: &Path) -> Result<Self, String> {
+        let files = contract::schema_files(root)?;
+        let schemas = contract::file_validators(&files)?;
+        let openapi = contract::read_json(&root.join(OPENAPI_31))?;
+        let registry = contract::openapi_registry(&openapi)?;
+
+        let mut pages = vec![JsonModel::of::<SyncJobPage>()];
+        let mut jobs = vec![JsonModel::of::<SyncJob>()];
+        let mut starts = Vec::new();
+        let mut queries = Vec::new();
+        for family in CloudFamily::ALL {
+            let models = FamilyModels::of(family)?;
+            pages.push(models.page);
+            jobs.push(models.job);
+            starts.push(models.start);
+            let mut operations = Vec::new();
+            for endpoint in family.endpoints() {
+                let path = endpoint.path_template(Operation::List);
+                operations.push(list_operation(&openapi, &registry, &path)?);
+            }
+            queries.push(QueryModel {
+                name: models.query_name,
+                check: models.query_check,
+                operations,
+            });
+        }
+        let harness = Self {
+            schemas,
+            pages,
+            jobs,
+            starts,
+            errors: vec![JsonModel::of::<ApiError>()],
+            queries,
+        };
+        for target in Target::ALL {
+            for model in harness.json_models(target) {
+                if !harness.schemas.contains_key(&model.name) {
+                    return Err(format!("no schema file for the model {}", model.name));
+                }
+            }
+        }
+        Ok(harness)
+    }
+
+    fn json_models(&self, target: Target) -> &[JsonModel] {
+        match target {
+            Target::Page => &self.pages,
+            Target::Job => &self.jobs,
+            Target::Start => &self.starts,
+            Target::Error => &self.errors,
+            Target::Query => &[],
+        }
+    }
+
+    fn schema(&self, name: &str) -> &Validator {
+        // `load` checked that every model has one.
+        &self.schemas[name]
+    }
+}
+
+/// The query parameters of `GET path` in the OpenAPI document `openapi`.
+fn list_operation(openapi: &Value, registry: &jsonschema::Registry<'_>, path: &str) -> Result<ListOperation, String> {
+    let parameters = openapi["paths"][path]["get"]["parameters"]
+        .as_array()
+        .ok_or_else(|| format!("{OPENAPI_31}: GET {path} has no parameters"))?;
+    let mut by_name = BTreeMap::new();
+    for parameter in parameters.iter().filter(|parameter| parameter["in"] == "query") {
+        let name = parameter["name"]
+            .as_str()
+            .ok_or_else(|| format!("{OPENAPI_31}: GET {path}: a parameter without a name"))?;
+        let schema = &parameter["schema"];
+        // The type of a `$ref`'d schema is the component's.
+        let resolved = match schema["$ref"].as_str() {
+            Some(reference) => reference
+                .strip_prefix('#')
+                .and_then(|pointer| openapi.pointer(pointer))
+                .ok_or_else(|| format!("{OPENAPI_31}: GET {path} {name}: cannot resolve {reference}"))?,
+            None => schema,
+        };
+        let kind = match resolved["type"].as_str() {
+            Some("string") => ParameterKind::String,
+            Some("integer") => ParameterKind::Integer,
+            Some("array") => ParameterKind::Array,
+            other => {
+                return Err(format!(
+                    "{OPENAPI_31}: GET {path} {name}: no rule for the type {other:?}"
+                ));
+            }
+        };
+        let validator = contract::openapi_validator(registry, schema)
+            .map_err(|error| format!("{OPENAPI_31}: GET {path} {name}: {error}"))?;
+        by_name.insert(name.to_owned(), QueryParameter { kind, validator });
+    }
+    Ok(ListOperation {
+        path: path.to_owned(),
+        parameters: by_name,
+    })
+}
+
+/// The models of one family.
+struct FamilyModels {
+    page: JsonModel,
+    job: JsonModel,
+    start: JsonModel,
+    query_name: &'static str,
+    query_check: fn(&str, &[ListOperation], &str) -> Result<(), Finding>,
+}
+
+impl FamilyModels {
+    fn of(family: CloudFamily) -> Result<Self, String> {
+        match family {
+            CloudFamily::Aws => Ok(Self::of_scope::<AwsScope>("ListSyncJobs<AwsScope>")),
+            CloudFamily::Azure => Ok(Self::of_scope::<AzureScope>("ListSyncJobs<AzureScope>")),
+            CloudFamily::Google => Ok(Self::of_scope::<GoogleScope>("ListSyncJobs<GoogleScope>")),
+            CloudFamily::Oci => Ok(Self::of_scope::<OciScope>("ListSyncJobs<OciScope>")),
+            CloudFamily::Sap => Ok(Self::of_scope::<SapScope>("ListSyncJobs<SapScope>")),
+            CloudFamily::Salesforce => Ok(Self::of_scope::<SalesforceScope>("ListSyncJobs<SalesforceScope>")),
+            CloudFamily::Dsm => Ok(Self::of_scope::<DsmScope>("ListSyncJobs<DsmScope>")),
+            CloudFamily::ExternalCm => Ok(Self::of_scope::<ExternalCmScope>("ListSyncJobs<ExternalCmScope>")),
+            other => Err(format!("the fuzz harness has no scope type for the family {other:?}")),
+        }
+    }
+
+    fn of_scope<S>(query_name: &'static str) -> Self
+    where
+        S: FamilyScope + JsonSchema,
+        SyncJob<S>: DeserializeOwned + Serialize + PartialEq + JsonSchema,
+        Page<SyncJob<S>>: DeserializeOwned + Serialize + PartialEq + JsonSchema,
+        StartJob<S>: DeserializeOwned + Serialize + PartialEq + JsonSchema,
+    {
+        Self {
+            page: JsonModel::of::<Page<SyncJob<S>>>(),
+            job: JsonModel::of::<SyncJob<S>>(),
+            start: JsonModel::of::<StartJob<S>>(),
+            query_name,
+            query_check: check_query::<S>,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The target programs.
+// ---------------------------------------------------------------------------------------
+
+/// libFuzzer's initialization of a target: loads the harness before the first input.
+///
+/// # Panics
+///
+/// If the contract cannot be loaded: nothing can be fuzzed then.
+pub fn fuzz_init() {
+    if let Err(error) = Harness::shared() {
+        panic!("cannot load the fuzz harness: {error}");
+    }
+}
+
+/// libFuzzer's run of `target` on one input.
+///
+/// # Panics
+///
+/// On a finding, with its description: libFuzzer saves the input as a crash.
+pub fn fuzz_one(target: Target, input: &[u8]) {
+    let harness = Harness::shared().unwrap_or_else(|error| panic!("cannot load the fuzz harness: {error}"));
+    if let Err(finding) = harness.check(target, input) {
+        panic!("{target}: {finding}");
+    }
+}
+
+/// The program of `target` built without libFuzzer: checks each file given (a folder stands
+/// for the files in it) and prints one line per file. Exit code 0 when no file breaks an
+/// oracle, 1 when one does or cannot be read, 2 for a usage error.
+#[allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a program that reports on its streams"
+)]
+pub fn replay_main(target: Target) -> std::process::ExitCode {
+    use std::process::ExitCode;
+
+    let paths: Vec<std::path::PathBuf> = std::env::args_os().skip(1).map(Into::into).collect();
+    if paths.is_empty() || paths.iter().any(|path| path.to_string_lossy().starts_with('-')) {
+        eprintln!(
+            "usage: {target} FILE|FOLDER...\n\nChecks the oracles of the fuzz target `{target}` ({}) on each file. \
+             Fuzzing itself runs with `cargo xtask fuzz {target}`.",
+            target.what()
+        );
+        return ExitCode::from(2);
+    }
+    let harness = match Harness::shared() {
+        Ok(harness) => harness,
+        Err(error) => {
+            eprintln!("error: cannot load the fuzz harness: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let files = match input_files(&paths) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut failed = 0_usize;
+    for file in &files {
+        match std::fs::read(file) {
+            Ok(input) => match harness.check(target, &input) {
+                Ok(()) => println!("{}: ok", file.display()),
+                Err(finding) => {
+                    failed += 1;
+                    println!("{}: {finding}", file.display());
+                }
+            },
+            Err(error) => {
+                failed += 1;
+                println!("{}: cannot read: {error}", file.display());
+            }
+        }
+    }
+    println!("{} passed, {failed} failed", files.len() - failed);
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// The files at `paths`, in order; a folder stands for the files directly in it, sorted by name.
+pub fn input_files(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(path)
+                .map_err(|error| format!("{}: {error}", path.display()))?
+                .map(|entry| entry.map(|entry| entry.path()))
+                .collect::<Result<_, _>>()
+                .map_err(|error| format!("{}: {error}", path.display()))?;
+            entries.retain(|entry| entry.is_file());
+            entries.sort();
+            files.extend(entries);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::*;
+
+    /// A number written back doubled: its own output reads as another value.
+    #[derive(Debug, PartialEq, Deserialize, Serialize)]
+    struct Doubled(#[serde(serialize_with = "doubled")] u32);
+
+    fn doubled<S: Serializer>(value: &u32, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(u64::from(*value) * 2)
+    }
+
+    /// A value that cannot be written.
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Unwritable(u32);
+
+    impl Serialize for Unwritable {
+        fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("year out of range"))
+        }
+    }
+
+    /// A value whose output its parser refuses: it reads a number, writes a string.
+    #[derive(Debug, PartialEq, Deserialize, Serialize)]
+    struct Quoted(#[serde(serialize_with = "quoted")] u32);
+
+    fn quoted<S: Serializer>(value: &u32, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&value.to_string())
+    }
+
+    /// A value that reads back equal but is written in another order each time.
+    #[derive(Debug, Serialize)]
+    struct Unstable(Vec<u32>);
+
+    impl PartialEq for Unstable {
+        fn eq(&self, _: &Self) -> bool {
+            true
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Unstable {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut items = Vec::<u32>::deserialize(deserializer)?;
+            items.reverse();
+            Ok(Self(items))
+        }
+    }
+
+    fn round_trip_of<T: DeserializeOwned + Serialize + PartialEq>(json: &str) -> Result<(), Finding> {
+        let value: T = serde_json::from_str(json).expect("a toy input");
+        round_trip("Toy", &value)
+    }
+
+    #[test]
+    fn the_round_trip_oracle_catches_each_way_of_breaking_it() {
+        assert_eq!(round_trip_of::<Vec<u32>>("[1, 2]"), Ok(()));
+        let cases = [
+            (round_trip_of::<Doubled>("21"), "parses to a different value"),
+            (
+                round_trip_of::<Unwritable>("1"),
+                "cannot be serialized: year out of range",
+            ),
+            (
+                round_trip_of::<Quoted>("7"),
+                "the parser rejects its own output \"\\\"7\\\"\"",
+            ),
+            (
+                round_trip_of::<Unstable>("[1, 2]"),
+                "gives \"[2,1]\" and then \"[1,2]\"",
+            ),
+        ];
+        for (result, expected) in cases {
+            let finding = result.expect_err(expected);
+            assert_eq!(finding.oracle, Oracle::RoundTrip);
+            assert!(finding.detail.contains(expected), "{finding}");
+        }
+    }
+
+    #[test]
+    fn an_integer_parameter_is_judged_only_when_written_as_a_64_bit_integer_literal() {
+        for (text, number) in [
+            ("0", Some(0_i128)),
+            ("7", Some(7)),
+            ("-1", Some(-1)),
+            ("18446744073709551615", Some(18_446_744_073_709_551_615)),
+            ("-9223372036854775808", Some(-9_223_372_036_854_775_808)),
+            ("18446744073709551616", None),
+            ("-9223372036854775809", None),
+            ("+1", None),
+            ("01", None),
+            ("-0", None),
+            ("1.0", None),
+            ("1e3", None),
+            (" 1", None),
+            ("", None),
+            ("-", None),
+        ] {
+            let read = integer_literal(text).map(|value| {
+                value
+                    .as_i64()
+                    .map(i128::from)
+                    .or_else(|| value.as_u64().map(i128::from))
+                    .expect("an integer")
+            });
+            assert_eq!(read, number, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn long_inputs_are_shortened_in_messages_on_a_character_boundary() {
+        assert_eq!(excerpt("é"), "\"é\"");
+        let long = "é".repeat(700);
+        let short = excerpt(&long);
+        assert!(short.ends_with("… (1400 bytes)"), "{short}");
+        assert_eq!(short.matches('é').count(), 600);
+    }
+}
