@@ -146,8 +146,9 @@ impl Options {
     }
 }
 
-/// Builds the targets and runs them as `options` say; fails at the first target that breaks an
-/// oracle (or hangs, or crashes) with where its input was saved and how to replay it.
+/// Builds the targets and runs them one after the other as `options` say; fails if one broke an
+/// oracle (or hung, or crashed), having said for each where its input was saved and how to
+/// replay it.
 pub(crate) fn run(options: &Options) -> Result<(), String> {
     let root = root();
     let dir = root.join(FUZZ_DIR);
@@ -162,9 +163,6 @@ pub(crate) fn run(options: &Options) -> Result<(), String> {
             Err(failure) => {
                 eprintln!("{target}: FAILED: {failure}");
                 failures.push(target.name());
-                if !options.smoke {
-                    break;
-                }
             }
         }
     }
@@ -256,9 +254,11 @@ fn run_target(root: &Path, dir: &Path, bin_dir: &Path, target: Target, options: 
 
     let program = bin_dir.join(name);
     let mut command = Command::new(&program);
+    // Paths relative to the workspace root, where libFuzzer runs, so that the paths it prints
+    // (of a saved input) are short.
     command
-        .arg(format!("-dict={}", dictionary.display()))
-        .arg(format!("-artifact_prefix={}/", artifacts.display()))
+        .arg(format!("-dict={}", relative(root, &dictionary)))
+        .arg(format!("-artifact_prefix={}/", relative(root, &artifacts)))
         .arg(format!("-timeout={INPUT_TIMEOUT_SECONDS}"))
         .arg("-print_final_stats=1");
     if let Some(runs) = options.runs {
@@ -271,7 +271,10 @@ fn run_target(root: &Path, dir: &Path, bin_dir: &Path, target: Target, options: 
         // The same inputs on every run, so that a smoke run that passed passes again.
         command.arg("-seed=1");
     }
-    command.args(&options.libfuzzer_flags).arg(&corpus).arg(&seeds);
+    command
+        .args(&options.libfuzzer_flags)
+        .arg(relative(root, &corpus))
+        .arg(relative(root, &seeds));
     eprintln!(
         "{name}: fuzzing {} ({}); libFuzzer's output: {}",
         target.what(),
