@@ -1,10 +1,13 @@
 //! Coverage-guided fuzz targets of the cckm-sync models, and the oracles they check.
 //!
-//! Each [`Target`] reads one kind of input with every model of that kind and checks two
+//! Each [`Target`] reads one kind of input with every model of that kind and checks these
 //! oracles on each model:
 //!
 //! - **round trip**: whatever the parser accepts, it serializes; its own output parses back
 //!   to an equal value, which serializes to the same text;
+//! - **fidelity** (responses: pages, jobs, error bodies): what the parser read from a JSON
+//!   document it writes back as the same JSON value, as the crate promises ("nothing is lost"),
+//!   but for the spelling of timestamps (written in UTC) and UUIDs (in lower case);
 //! - **agreement**: the parser accepts exactly what the committed contract accepts. For a
 //!   JSON payload, the contract is the model's schema file (`schemas/<Model>.schema.json`,
 //!   read at run time with the files it `$ref`s, validated by the `jsonschema` crate with
@@ -49,6 +52,9 @@ pub enum Oracle {
     RoundTrip,
     /// The parser accepts exactly what the contract accepts.
     Agreement,
+    /// What the parser accepts, it writes back as the same JSON value (timestamps in UTC and
+    /// UUIDs in lower case aside).
+    Fidelity,
 }
 
 impl fmt::Display for Oracle {
@@ -56,6 +62,7 @@ impl fmt::Display for Oracle {
         f.write_str(match self {
             Self::RoundTrip => "round trip",
             Self::Agreement => "agreement",
+            Self::Fidelity => "fidelity",
         })
     }
 }
@@ -113,17 +120,27 @@ struct JsonModel {
 }
 
 impl JsonModel {
-    fn of<T: DeserializeOwned + Serialize + PartialEq + JsonSchema>() -> Self {
+    /// A response, which the crate promises to write back as the JSON value it read.
+    fn response<T: DeserializeOwned + Serialize + PartialEq + JsonSchema>() -> Self {
         Self {
             name: T::schema_name().into_owned(),
-            check: check_json::<T>,
+            check: check_json::<T, true>,
+        }
+    }
+
+    /// A request body, which the crate may write back in a canonical form (a start request
+    /// leaves out `"synchronize_all": false` next to a list, and `null` options).
+    fn request<T: DeserializeOwned + Serialize + PartialEq + JsonSchema>() -> Self {
+        Self {
+            name: T::schema_name().into_owned(),
+            check: check_json::<T, false>,
         }
     }
 }
 
-/// Both oracles on one JSON model. `judged` is the JSON value of `input` if a schema can judge
-/// it.
-fn check_json<T: DeserializeOwned + Serialize + PartialEq>(
+/// The oracles on one JSON model (the fidelity oracle if `FAITHFUL`). `judged` is the JSON
+/// value of `input` if a schema can judge it.
+fn check_json<T: DeserializeOwned + Serialize + PartialEq, const FAITHFUL: bool>(
     name: &str,
     harness: &Harness,
     input: &[u8],
@@ -144,10 +161,15 @@ fn check_json<T: DeserializeOwned + Serialize + PartialEq>(
         }
     }
     let Ok(first) = parsed else { return Ok(()) };
-    round_trip(name, &first)
+    let text = round_trip(name, &first)?;
+    match judged {
+        Some(input) if FAITHFUL => fidelity(name, input, &text),
+        _ => Ok(()),
+    }
 }
 
-fn round_trip<T: DeserializeOwned + Serialize + PartialEq>(name: &str, first: &T) -> Result<(), Finding> {
+/// The round-trip oracle on a parsed value; returns its serialization.
+fn round_trip<T: DeserializeOwned + Serialize + PartialEq>(name: &str, first: &T) -> Result<String, Finding> {
     let finding = |detail: String| Finding::new(Oracle::RoundTrip, name, detail);
     let text = serde_json::to_string(first).map_err(|error| {
         finding(format!(
@@ -175,7 +197,95 @@ fn round_trip<T: DeserializeOwned + Serialize + PartialEq>(name: &str, first: &T
             excerpt(&text_again)
         )));
     }
-    Ok(())
+    Ok(text)
+}
+
+/// The fidelity oracle: the serialization of what the parser read from `input` (the input's
+/// JSON value) is the same JSON value, but for the spelling of a timestamp or a UUID.
+fn fidelity(name: &str, input: &Value, text: &str) -> Result<(), Finding> {
+    let output: Value = serde_json::from_str(text).map_err(|error| {
+        Finding::new(
+            Oracle::Fidelity,
+            name,
+            format!("the serialization {} is not JSON: {error}", excerpt(text)),
+        )
+    })?;
+    match difference(input, &output, &mut String::new()) {
+        None => Ok(()),
+        Some(difference) => Err(Finding::new(
+            Oracle::Fidelity,
+            name,
+            format!("the serialization {} loses or changes {difference}", excerpt(text)),
+        )),
+    }
+}
+
+/// Where and how `output` first says something else than `input`, by JSON Pointer.
+fn difference(input: &Value, output: &Value, pointer: &mut String) -> Option<String> {
+    let at = |pointer: &str| {
+        if pointer.is_empty() {
+            "(document)".to_owned()
+        } else {
+            pointer.to_owned()
+        }
+    };
+    match (input, output) {
+        (Value::Object(input), Value::Object(output)) => {
+            for (key, value) in input {
+                let length = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                let found = match output.get(key) {
+                    None => Some(format!("{}: {} is left out", at(pointer), value)),
+                    Some(written) => difference(value, written, pointer),
+                };
+                pointer.truncate(length);
+                if found.is_some() {
+                    return found;
+                }
+            }
+            output
+                .iter()
+                .find(|(key, _)| !input.contains_key(*key))
+                .map(|(key, value)| format!("{}: \"{key}\": {value} is added", at(pointer)))
+        }
+        (Value::Array(input), Value::Array(output)) if input.len() == output.len() => input
+            .iter()
+            .zip(output)
+            .enumerate()
+            .find_map(|(index, (value, written))| {
+                let length = pointer.len();
+                pointer.push_str(&format!("/{index}"));
+                let found = difference(value, written, pointer);
+                pointer.truncate(length);
+                found
+            }),
+        (Value::String(input), Value::String(output)) if same_instant(input, output) || same_uuid(input, output) => {
+            None
+        }
+        (input, output) if input == output => None,
+        (input, output) => Some(format!("{}: {input} is written {output}", at(pointer))),
+    }
+}
+
+/// Whether both texts are RFC 3339 timestamps of the same instant: the parser writes every
+/// timestamp in UTC, as the Go server does, whatever offset it read.
+fn same_instant(a: &str, b: &str) -> bool {
+    match (
+        chrono::DateTime::parse_from_rfc3339(a),
+        chrono::DateTime::parse_from_rfc3339(b),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Whether both texts are the same UUID: the parser writes ids in lower case.
+fn same_uuid(a: &str, b: &str) -> bool {
+    match (uuid::Uuid::try_parse(a), uuid::Uuid::try_parse(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// Every violation of `value` against `validator`, with its instance path.
@@ -393,8 +503,8 @@ impl Harness {
         let openapi = contract::read_json(&root.join(OPENAPI_31))?;
         let registry = contract::openapi_registry(&openapi)?;
 
-        let mut pages = vec![JsonModel::of::<SyncJobPage>()];
-        let mut jobs = vec![JsonModel::of::<SyncJob>()];
+        let mut pages = vec![JsonModel::response::<SyncJobPage>()];
+        let mut jobs = vec![JsonModel::response::<SyncJob>()];
         let mut starts = Vec::new();
         let mut queries = Vec::new();
         for family in CloudFamily::ALL {
@@ -418,7 +528,7 @@ impl Harness {
             pages,
             jobs,
             starts,
-            errors: vec![JsonModel::of::<ApiError>()],
+            errors: vec![JsonModel::response::<ApiError>()],
             queries,
         };
         for target in Target::ALL {
@@ -518,9 +628,9 @@ impl FamilyModels {
         StartJob<S>: DeserializeOwned + Serialize + PartialEq + JsonSchema,
     {
         Self {
-            page: JsonModel::of::<Page<SyncJob<S>>>(),
-            job: JsonModel::of::<SyncJob<S>>(),
-            start: JsonModel::of::<StartJob<S>>(),
+            page: JsonModel::response::<Page<SyncJob<S>>>(),
+            job: JsonModel::response::<SyncJob<S>>(),
+            start: JsonModel::request::<StartJob<S>>(),
             query_name,
             query_check: check_query::<S>,
         }
@@ -684,7 +794,7 @@ mod tests {
 
     fn round_trip_of<T: DeserializeOwned + Serialize + PartialEq>(json: &str) -> Result<(), Finding> {
         let value: T = serde_json::from_str(json).expect("a toy input");
-        round_trip("Toy", &value)
+        round_trip("Toy", &value).map(drop)
     }
 
     #[test]
@@ -709,6 +819,52 @@ mod tests {
             let finding = result.expect_err(expected);
             assert_eq!(finding.oracle, Oracle::RoundTrip);
             assert!(finding.detail.contains(expected), "{finding}");
+        }
+    }
+
+    #[test]
+    fn the_fidelity_oracle_names_the_first_value_lost_or_changed() {
+        let cases = [
+            (
+                r#"{"a": 1, "b": [true, {"c": null}]}"#,
+                r#"{"b": [true, {"c": null}], "a": 1}"#,
+                None,
+            ),
+            (
+                r#"{"t": "2020-11-05T07:39:45.500+01:00", "id": "0EA5D52E-387C-44FA-B079-21C8B768F77B"}"#,
+                r#"{"t": "2020-11-05T06:39:45.5Z", "id": "0ea5d52e-387c-44fa-b079-21c8b768f77b"}"#,
+                None,
+            ),
+            (r#"{"a": null}"#, r#"{}"#, Some("/a: null is left out")),
+            (
+                r#"{"a/b": {"c~d": null}}"#,
+                r#"{"a/b": {}}"#,
+                Some("/a~1b/c~0d: null is left out"),
+            ),
+            (r#"{"a": null}"#, r#"{"a": []}"#, Some("/a: null is written []")),
+            (r#"{"a": [1, 2]}"#, r#"{"a": [1]}"#, Some("/a: [1,2] is written [1]")),
+            (r#"{"a": [1, 2]}"#, r#"{"a": [1, 3]}"#, Some("/a/1: 2 is written 3")),
+            (
+                r#"{}"#,
+                r#"{"abort": false}"#,
+                Some(r#"(document): "abort": false is added"#),
+            ),
+            (
+                r#""2020-11-05T06:39:45Z""#,
+                r#""2020-11-05T06:39:46Z""#,
+                Some("(document):"),
+            ),
+        ];
+        for (input, output, expected) in cases {
+            let [input, output]: [Value; 2] = [input, output].map(|json| serde_json::from_str(json).expect("JSON"));
+            let found = difference(&input, &output, &mut String::new());
+            match expected {
+                None => assert_eq!(found, None, "{input} vs {output}"),
+                Some(expected) => {
+                    let found = found.unwrap_or_else(|| panic!("{input} vs {output}: no difference found"));
+                    assert!(found.starts_with(expected), "{found}");
+                }
+            }
         }
     }
 
