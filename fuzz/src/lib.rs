@@ -870,6 +870,7 @@ pub fn fuzz_one(target: Target, input: &[u8]) {
     reason = "a program that reports on its streams"
 )]
 pub fn replay_main(target: Target) -> std::process::ExitCode {
+    use std::io::Write as _;
     use std::process::ExitCode;
 
     let paths: Vec<std::path::PathBuf> = std::env::args_os().skip(1).map(Into::into).collect();
@@ -895,23 +896,26 @@ pub fn replay_main(target: Target) -> std::process::ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // A closed standard output (`| head`) ends the report, not the program with a panic.
+    let mut out = std::io::stdout().lock();
     let mut failed = 0_usize;
     for file in &files {
-        match std::fs::read(file) {
+        let line = match std::fs::read(file) {
             Ok(input) => match harness.check(target, &input) {
-                Ok(()) => println!("{}: ok", file.display()),
+                Ok(()) => format!("{}: ok", file.display()),
                 Err(finding) => {
                     failed += 1;
-                    println!("{}: {finding}", file.display());
+                    format!("{}: {finding}", file.display())
                 }
             },
             Err(error) => {
                 failed += 1;
-                println!("{}: cannot read: {error}", file.display());
+                format!("{}: cannot read: {error}", file.display())
             }
-        }
+        };
+        let _ = writeln!(out, "{line}");
     }
-    println!("{} passed, {failed} failed", files.len() - failed);
+    let _ = writeln!(out, "{} passed, {failed} failed", files.len() - failed);
     if failed == 0 {
         ExitCode::SUCCESS
     } else {
