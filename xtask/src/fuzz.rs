@@ -60,21 +60,26 @@ const INPUT_TIMEOUT_SECONDS: u64 = 10;
 /// target has tens of thousands; libFuzzer's own code has none).
 const MIN_COUNTERS: u64 = 1_000;
 
-pub(crate) const USAGE: &str = "usage: cargo xtask fuzz [TARGET] [--runs N] [--time SECONDS] [-- LIBFUZZER_FLAG...]
+/// The help of `cargo xtask fuzz`.
+pub(crate) fn usage() -> String {
+    let targets: String = Target::ALL
+        .iter()
+        .map(|target| format!("\n  {:<6} {}", target.name(), target.what()))
+        .collect();
+    format!(
+        "usage: cargo xtask fuzz [TARGET] [--runs N] [--time SECONDS] [-- LIBFUZZER_FLAG...]
        cargo xtask fuzz --smoke
 
 Builds the fuzz targets with coverage instrumentation (stable toolchain) and runs TARGET, or
-every target one after the other, with libFuzzer, from the corpus in target/fuzz/corpus/ and
+every target one after the other, with libFuzzer, from the corpus in {FUZZ_DIR}/corpus/ and
 seeds from the fixtures. Stops a target after N executions or SECONDS seconds, whichever comes
-first (default: --time 60), or at the first input that breaks an oracle, which it saves.
---smoke: every target, 20000 executions each from the seeds alone, a fixed random seed.
+first (default: --time {DEFAULT_SECONDS}), or at the first input that breaks an oracle, which it
+saves.
+--smoke: every target, {SMOKE_RUNS} executions each from the seeds alone, a fixed random seed.
 
-targets:
-  page   a list response, as SyncJobPage and each family's page
-  job    a job, as SyncJob and each family's job
-  start  a start-request body, as each family's StartJob
-  error  an error body, as ApiError
-  query  a list query string, as each family's ListSyncJobs";
+targets:{targets}"
+    )
+}
 
 /// What to fuzz, and for how long.
 #[derive(Debug, PartialEq, Eq)]

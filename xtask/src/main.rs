@@ -54,12 +54,12 @@ fn main() -> ExitCode {
         Some("test") if rest.is_empty() => test::run().map_err(Failure::from),
         Some("bench") => bench::run(rest).map_err(Failure::from),
         Some("fuzz") if rest.iter().any(|arg| arg == "-h" || arg == "--help") => {
-            println!("{}", fuzz::USAGE);
+            println!("{}", fuzz::usage());
             Ok(())
         }
         Some("fuzz") => match fuzz::Options::parse(rest) {
             Ok(options) => fuzz::run(&options).map_err(Failure::from),
-            Err(message) => Err(Failure::Usage(format!("{message}\n\n{}", fuzz::USAGE))),
+            Err(message) => Err(Failure::Usage(format!("{message}\n\n{}", fuzz::usage()))),
         },
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
