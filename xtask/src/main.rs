@@ -3,6 +3,7 @@
 //! - `cargo xtask codegen [--check]`: write (or check) the generated `schemas/` and `openapi/`.
 //! - `cargo xtask test`: every test of the workspace, as CI runs it.
 //! - `cargo xtask bench`: the parse benchmark, with the ratios between its targets.
+//! - `cargo xtask bench-mock`: `cckm-sync mock` against Prism, requests per second and p99.
 //! - `cargo xtask fuzz`: the coverage-guided fuzz targets of `fuzz/`.
 //!
 //! Exit codes: 0 when the command succeeds, 1 when it fails, 2 for a usage error.
@@ -16,8 +17,10 @@
 use std::process::ExitCode;
 
 mod bench;
+mod bench_mock;
 mod fuzz;
 mod run;
+mod schemathesis;
 mod test;
 mod validate;
 
@@ -28,6 +31,7 @@ commands:
                      and fail if a committed file is stale
   test     run every test, check snapshots and the serde-only build (what CI runs)
   bench    run the parse benchmark and print the ratios between typed and baseline parsing
+  bench-mock  measure `cckm-sync mock` against Prism on the same document (wrk, 64 connections)
   fuzz [TARGET] [--runs N] [--time SECONDS] | fuzz --smoke
            build the fuzz targets with coverage instrumentation and run them with libFuzzer
            (`cargo xtask fuzz --help` says more)";
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen(rest),
         Some("test") if rest.is_empty() => test::run().map_err(Failure::from),
         Some("bench") => bench::run(rest).map_err(Failure::from),
+        Some("bench-mock") if rest.is_empty() => bench_mock::run().map_err(Failure::from),
         Some("fuzz") if rest.iter().any(|arg| arg == "-h" || arg == "--help") => {
             println!("{}", fuzz::usage());
             Ok(())

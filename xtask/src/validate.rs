@@ -14,6 +14,9 @@
 //! | `ajv` (npm, strict mode, with `ajv-formats`) | every schema file compiles; every valid fixture validates and every invalid fixture a schema can judge is rejected |
 //! | `openapi-typescript` and `typescript` (npm) | the types generated from each OpenAPI document accept every valid fixture under `tsc --strict` |
 //!
+//! schemathesis, installed with the Python validators, runs after them: see
+//! `xtask/src/schemathesis.rs`.
+//!
 //! check-jsonschema and ajv are two more implementations of the schemas, besides the Rust
 //! contract tests': both follow the cross-file `$ref`s (`"JobStatus.schema.json"`) from the
 //! files alone, with date-time and uuid formats checked, so a schema that only works inside our
@@ -157,6 +160,10 @@ fn run_at(root: &Path) -> Result<(), String> {
     let started = Instant::now();
     javascript(root, &tools, &openapi, &interop, &checks_file)?;
     timings.push("ajv and TypeScript types of the contract judge the fixtures", started);
+
+    let started = Instant::now();
+    crate::schemathesis::run(root, &tools)?;
+    timings.push("schemathesis against cckm-sync mock", started);
 
     timings.print();
     Ok(())
@@ -388,7 +395,7 @@ fn start_schema(file_name: &str) -> Result<String, String> {
 }
 
 /// The installed validators.
-struct Tools {
+pub(crate) struct Tools {
     /// The folder of the virtual environment's programs (`bin`, or `Scripts` on Windows).
     venv_bin: PathBuf,
     /// The Node.js that runs redocly.
@@ -401,14 +408,14 @@ struct Tools {
 
 impl Tools {
     /// A command running the program `name` of the virtual environment.
-    fn python_tool(&self, name: &str) -> Command {
+    pub(crate) fn python_tool(&self, name: &str) -> Command {
         Command::new(self.venv_bin.join(format!("{name}{}", std::env::consts::EXE_SUFFIX)))
     }
 }
 
 /// Installs the pinned validators into `<root>/.tools` unless they are installed already from
 /// the current lock files (see the module documentation), and returns where they are.
-fn ensure_tools(root: &Path) -> Result<Tools, String> {
+pub(crate) fn ensure_tools(root: &Path) -> Result<Tools, String> {
     let tools_dir = root.join(TOOLS_DIR);
     let node = env_or("NODE", "node");
     // Needed to run redocly, installed or not.
@@ -422,6 +429,7 @@ fn ensure_tools(root: &Path) -> Result<Tools, String> {
         "openapi-spec-validator",
         "check-jsonschema",
         "datamodel-codegen",
+        "schemathesis",
     ]
     .map(|name| format!("{name}{exe}"));
     let python_part = Part {

@@ -180,6 +180,19 @@ fn the_contract_summary() {
             let mark = if required.contains(&field.as_str()) { "" } else { "?" };
             writeln!(summary, "  {field}{mark}: {}", shape(property)).unwrap();
         }
+        // Fields typed under a condition: `anyOf: [{not: <condition>}, {properties: …}]`.
+        for rule in schema["allOf"].as_array().into_iter().flatten() {
+            let condition = &rule["anyOf"][0]["not"];
+            for (field, property) in rule["anyOf"][1]["properties"].as_object().into_iter().flatten() {
+                let when: Vec<String> = condition["properties"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(name, test)| format!("{name} {}", shape(test)))
+                    .collect();
+                writeln!(summary, "  {field}? when {}: {}", when.join(", "), shape(property)).unwrap();
+            }
+        }
     }
 
     writeln!(summary, "\n# Operations (security: {})\n", openapi["security"]).unwrap();
@@ -237,7 +250,11 @@ fn the_contract_summary() {
 /// A one-line description of a schema's shape.
 fn shape(schema: &Value) -> String {
     if let Some(reference) = schema["$ref"].as_str() {
-        return reference.rsplit('/').next().unwrap().to_owned();
+        let mut text = reference.rsplit('/').next().unwrap().to_owned();
+        if schema.get("not").is_some() {
+            write!(text, " not({})", shape(&schema["not"])).unwrap();
+        }
+        return text;
     }
     if schema == &Value::Bool(false) {
         return "absent".to_owned();
@@ -282,6 +299,9 @@ fn shape(schema: &Value) -> String {
             let branches: Vec<String> = branches.iter().map(shape).collect();
             write!(text, " {keyword}({})", branches.join("; ")).unwrap();
         }
+    }
+    if schema.get("not").is_some() {
+        write!(text, " not({})", shape(&schema["not"])).unwrap();
     }
     if schema["additionalProperties"] == true {
         text.push_str(", other fields allowed");

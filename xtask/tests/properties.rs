@@ -4,8 +4,10 @@
 //!
 //! The values are arbitrary: unicode text everywhere text goes, any id, timestamps to the
 //! nanosecond across the years 0000-9999, statuses and clouds known and unknown, optional
-//! fields present and absent, `detailed_status` maps, scope lists, fields no model knows with
-//! arbitrary JSON values, any `limit` (-1 included), and both kinds of start-request target.
+//! fields present, absent and `null`, `detailed_status` maps, scope lists (typed only where the
+//! job's cloud types them), fields no model knows with arbitrary JSON values (numbers beyond
+//! `f64`'s precision among them), any `limit` (-1 included), and both kinds of start-request
+//! target.
 //! Every model is covered: the job and the page of any family and of each family, each
 //! family's start request, and the error body.
 
@@ -16,8 +18,8 @@ use std::fmt::Debug;
 use cckm_sync::schemars::JsonSchema;
 use cckm_sync::{
     AnyScope, ApiError, AwsScope, AwsStartOptions, AzureScope, AzureStartOptions, Cloud, DetailedStatus, DsmScope,
-    ExternalCmScope, FamilyScope, GoogleScope, JobScope, NoStartOptions, OciScope, OverallStatus, Page,
-    SalesforceScope, SapScope, ScopeItems, StartJob, StartOptions, SyncJob, Target,
+    ExternalCmScope, FamilyScope, GoogleScope, JobScope, NoStartOptions, NullFields, OciScope, OverallStatus, Page,
+    RawJson, SalesforceScope, SapScope, ScopeItems, StartJob, StartOptions, SyncJob, Target, UnknownFields,
 };
 use chrono::{DateTime, Utc};
 use proptest::collection::{btree_map, vec};
@@ -27,7 +29,7 @@ use proptest::sample::select;
 use proptest::test_runner::TestCaseError;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 use support::{Form, contract};
 
 /// 256 cases per property (or `PROPTEST_CASES`); no regression files are written, as a
@@ -46,8 +48,10 @@ where
     T: Serialize + DeserializeOwned + JsonSchema + PartialEq + Debug,
 {
     let name = T::schema_name();
-    let json = serde_json::to_value(value)
+    let text = serde_json::to_string(value)
         .map_err(|error| TestCaseError::fail(format!("{name}: cannot serialize {value:?}: {error}")))?;
+    let json: Value = serde_json::from_str(&text)
+        .map_err(|error| TestCaseError::fail(format!("{name}: wrote what is not JSON: {error}\n{text}")))?;
     for form in Form::BOTH {
         if let Err(errors) = contract().validate(form, &name, &json) {
             return Err(TestCaseError::fail(format!(
@@ -55,7 +59,6 @@ where
             )));
         }
     }
-    let text = json.to_string();
     let parsed: T = cckm_sync::from_str(&text)
         .map_err(|error| TestCaseError::fail(format!("{name}: the parser rejects\n{json:#}\n  because {error}")))?;
     if parsed != *value {
@@ -155,15 +158,41 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
-/// Fields a model does not know: any name but `modeled`, any JSON value.
-fn unknown_fields(modeled: Vec<&'static str>) -> impl Strategy<Value = Map<String, Value>> {
-    let name = prop_oneof![text(), "[a-z_]{1,16}"];
-    btree_map(name, json_value(), 0..4).prop_map(move |fields| {
-        fields
-            .into_iter()
-            .filter(|(name, _)| !modeled.contains(&name.as_str()))
-            .collect()
-    })
+/// The text of a number that `f64` cannot hold exactly: past `u64`, with more digits than
+/// `f64` keeps, or below its smallest value. (Not above its largest: a `serde_json::Value`,
+/// which the schema validator needs, refuses those.)
+fn exact_number() -> impl Strategy<Value = RawJson> {
+    prop_oneof![
+        "-?[1-9][0-9]{20,40}",
+        "-?0\\.[0-9]{18,30}[1-9]",
+        "-?[1-9]E-[4-9][0-9]{2}",
+        Just("-0.0".to_owned()),
+        Just("1.0".to_owned()),
+    ]
+    .prop_map(|text| RawJson::from_json(&text).unwrap_or_else(|error| panic!("{text}: {error}")))
+}
+
+/// Fields a model does not know: any name (some named like a model's field, which
+/// `is_modeled` then drops), any JSON value.
+fn unknown_fields() -> impl Strategy<Value = Vec<(String, RawJson)>> {
+    let name = prop_oneof![text(), "[a-z_]{1,16}", select(AnyScope::FIELDS).prop_map(str::to_owned),];
+    let value = prop_oneof![4 => json_value().prop_map(RawJson::from), 1 => exact_number()];
+    btree_map(name, value, 0..4).prop_map(|fields| fields.into_iter().collect())
+}
+
+/// `fields` without those `is_modeled` names.
+fn keep_unknown(fields: Vec<(String, RawJson)>, is_modeled: impl Fn(&str) -> bool) -> UnknownFields {
+    fields.into_iter().filter(|(name, _)| !is_modeled(name)).collect()
+}
+
+/// Some of `names`, to be written as `null`.
+fn nulls(names: Vec<&'static str>, chosen: u32) -> NullFields {
+    names
+        .into_iter()
+        .enumerate()
+        .filter(|(index, _)| chosen & (1 << index) != 0)
+        .map(|(_, name)| name)
+        .collect()
 }
 
 /// The fields of a job besides its scope.
@@ -202,40 +231,61 @@ fn scope<S: JobScope>() -> impl Strategy<Value = S> {
     })
 }
 
+/// A job whose fields are as a parse reads them: scope lists only for the fields its cloud
+/// types, unknown fields only with other names, `null` only for optional fields without a
+/// value, and, for a family type, no cloud of another family.
 fn sync_job<S: JobScope>() -> impl Strategy<Value = SyncJob<S>> {
-    let mut modeled = JOB_FIELDS.to_vec();
-    modeled.extend(S::FIELDS);
     let who = (text(), text(), text(), text());
     let when = (timestamp(), timestamp(), option::of(timestamp()));
+    let cloud = cloud().prop_filter("a cloud of the scope's family", |cloud| {
+        S::FAMILY.is_none() || cloud.family().is_none() || cloud.family() == S::FAMILY
+    });
     let what = (
         overall_status(),
         option::of(detailed_status()),
-        cloud(),
+        cloud,
         scope::<S>(),
         any::<bool>(),
     );
-    (any::<u128>(), who, when, what, unknown_fields(modeled)).prop_map(
+    (any::<u128>(), who, when, what, unknown_fields(), any::<u32>()).prop_map(
         |(
             id,
             (uri, account, application, dev_account),
             (created_at, updated_at, completed_at),
-            (overall_status, detailed_status, cloud, scope, abort),
-            unknown_fields,
-        )| SyncJob {
-            id: uuid::Uuid::from_u128(id),
-            uri,
-            account,
-            application,
-            dev_account,
-            created_at,
-            updated_at,
-            completed_at,
-            overall_status,
-            detailed_status,
-            cloud,
-            scope,
-            abort,
-            unknown_fields,
+            (overall_status, detailed_status, cloud, mut scope, abort),
+            unknown,
+            chosen,
+        )| {
+            let typed = S::typed_fields(Some(&cloud));
+            for field in S::FIELDS {
+                if !typed.contains(field) {
+                    scope.slot_mut(field).map(Option::take);
+                }
+            }
+            let mut nullable: Vec<&'static str> = typed
+                .iter()
+                .copied()
+                .filter(|field| scope.list(field).is_none())
+                .collect();
+            nullable.extend(completed_at.is_none().then_some("completed_at"));
+            nullable.extend(detailed_status.is_none().then_some("detailed_status"));
+            SyncJob {
+                id: uuid::Uuid::from_u128(id),
+                uri,
+                account,
+                application,
+                dev_account,
+                created_at,
+                updated_at,
+                completed_at,
+                overall_status,
+                detailed_status,
+                cloud,
+                scope,
+                abort,
+                null_fields: nulls(nullable, chosen),
+                unknown_fields: keep_unknown(unknown, |name| JOB_FIELDS.contains(&name) || typed.contains(&name)),
+            }
         },
     )
 }
@@ -247,14 +297,16 @@ fn page<S: JobScope>() -> impl Strategy<Value = Page<SyncJob<S>>> {
         limit,
         any::<u64>(),
         vec(sync_job::<S>(), 0..4),
-        unknown_fields(PAGE_FIELDS.to_vec()),
+        unknown_fields(),
+        any::<bool>(),
     )
-        .prop_map(|(skip, limit, total, resources, unknown_fields)| Page {
-            skip,
-            limit,
-            total,
-            resources,
-            unknown_fields,
+        .prop_map(|(skip, limit, total, resources, unknown, null)| {
+            let mut page = Page::new(skip, limit, total, resources);
+            if null && page.resources.is_empty() {
+                page.null_fields.insert("resources");
+            }
+            page.unknown_fields = keep_unknown(unknown, |name| PAGE_FIELDS.contains(&name));
+            page
         })
 }
 
@@ -266,7 +318,9 @@ trait ArbitraryOptions: StartOptions + Debug {
 impl ArbitraryOptions for AwsStartOptions {
     fn strategy() -> BoxedStrategy<Self> {
         option::of(vec(non_empty_text(), 1..4))
-            .prop_map(|regions| AwsStartOptions { regions })
+            .prop_map(|regions| AwsStartOptions {
+                regions: regions.map(|regions| ScopeItems::try_from(regions).expect("non-empty items")),
+            })
             .boxed()
     }
 }
@@ -301,12 +355,26 @@ where
 {
     let mut modeled = vec![StartJob::<S>::scope_field(), cckm_sync::endpoints::SYNCHRONIZE_ALL];
     modeled.extend(<S::StartOptions as StartOptions>::FIELDS);
-    (target(), S::StartOptions::strategy(), unknown_fields(modeled)).prop_map(|(target, options, unknown_fields)| {
-        let mut job = StartJob::<S>::new(target);
-        job.options = options;
-        job.unknown_fields = unknown_fields;
-        job
-    })
+    (target(), S::StartOptions::strategy(), unknown_fields(), any::<u32>()).prop_map(
+        move |(target, options, unknown, chosen)| {
+            // `null` for the fields without a value: the list of an `All` request, the flag of
+            // an `Items` one, options not set.
+            let mut nullable = vec![match target {
+                Target::All => StartJob::<S>::scope_field(),
+                _ => cckm_sync::endpoints::SYNCHRONIZE_ALL,
+            }];
+            let mut job = StartJob::<S>::new(target);
+            job.options = options;
+            let set = serde_json::to_value(&job).expect("a start request serializes");
+            nullable.extend(
+                <S::StartOptions as StartOptions>::FIELDS
+                    .iter()
+                    .filter(|field| set.get(**field).is_none()),
+            );
+            job.unknown_fields = keep_unknown(unknown, |name| modeled.contains(&name));
+            job.with_null_fields(nulls(nullable, chosen))
+        },
+    )
 }
 
 fn api_error() -> impl Strategy<Value = ApiError> {
@@ -315,14 +383,29 @@ fn api_error() -> impl Strategy<Value = ApiError> {
         option::of(text()),
         option::of(text()),
         option::of(text()),
-        unknown_fields(ERROR_FIELDS.to_vec()),
+        unknown_fields(),
+        any::<u32>(),
     )
-        .prop_map(|(code, code_desc, message, request_id, unknown_fields)| ApiError {
-            code,
-            code_desc,
-            message,
-            request_id,
-            unknown_fields,
+        .prop_map(|(code, code_desc, message, request_id, unknown, chosen)| {
+            let unset = [
+                ("code", code.is_none()),
+                ("codeDesc", code_desc.is_none()),
+                ("message", message.is_none()),
+                ("requestID", request_id.is_none()),
+            ];
+            let nullable = unset
+                .into_iter()
+                .filter(|(_, unset)| *unset)
+                .map(|(name, _)| name)
+                .collect();
+            ApiError {
+                code,
+                code_desc,
+                message,
+                request_id,
+                null_fields: nulls(nullable, chosen),
+                unknown_fields: keep_unknown(unknown, |name| ERROR_FIELDS.contains(&name)),
+            }
         })
 }
 

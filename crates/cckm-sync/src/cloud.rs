@@ -105,6 +105,35 @@ impl CloudFamily {
     ];
 }
 
+impl CloudFamily {
+    /// The cloud of this family's jobs; for Azure, whose jobs carry the name of their
+    /// connection's Azure cloud, the public cloud (`AzureCloud`).
+    ///
+    /// ```
+    /// use cckm_sync::{Cloud, CloudFamily};
+    ///
+    /// assert_eq!(CloudFamily::Google.cloud().as_str(), "gcp");
+    /// for family in CloudFamily::ALL {
+    ///     assert_eq!(family.cloud().family(), Some(family));
+    /// }
+    /// ```
+    pub fn cloud(self) -> Cloud {
+        match self {
+            Self::Aws => Cloud::Aws,
+            Self::Azure => Cloud::Azure(AzureEnvironment::Public),
+            Self::Google => Cloud::Gcp,
+            Self::Oci => Cloud::Oci,
+            Self::Sap => Cloud::Sap,
+            Self::Salesforce => Cloud::Salesforce,
+            Self::Dsm => Cloud::Dsm,
+            Self::ExternalCm => Cloud::ExternalCm,
+        }
+    }
+}
+
+/// Azure jobs are named after the Azure SDK's cloud names, which all start with this.
+const AZURE_PREFIX: &str = "Azure";
+
 impl Cloud {
     /// The wire text of this cloud.
     pub fn as_str(&self) -> &str {
@@ -165,9 +194,10 @@ impl From<&str> for Cloud {
             "AzureUSGovernment" => Self::Azure(AzureEnvironment::UsGovernment),
             "AzureGermanCloud" => Self::Azure(AzureEnvironment::Germany),
             "AzureStack" => Self::Azure(AzureEnvironment::Stack),
-            // Azure jobs are named after the Azure SDK's cloud names, which all start with
-            // `Azure`; a new sovereign cloud is still an Azure job.
-            azure if azure.starts_with("Azure") => Self::Azure(AzureEnvironment::Unknown(UnknownValue::new(azure))),
+            // A new sovereign cloud is still an Azure job.
+            azure if azure.starts_with(AZURE_PREFIX) => {
+                Self::Azure(AzureEnvironment::Unknown(UnknownValue::new(azure)))
+            }
             "gcp" => Self::Gcp,
             "oci" => Self::Oci,
             "sap" => Self::Sap,
@@ -216,6 +246,16 @@ impl<'de> Deserialize<'de> for Cloud {
             }
         }
         deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// A schema that matches exactly the `cloud` values of `family`'s jobs, as [`Cloud::family`]
+/// reads them: the family's one name, or for Azure every name that starts with `Azure`.
+#[cfg(feature = "schemars")]
+pub(crate) fn family_clouds_schema(family: CloudFamily) -> serde_json::Value {
+    match family {
+        CloudFamily::Azure => serde_json::json!({"type": "string", "pattern": format!("^{AZURE_PREFIX}")}),
+        other => serde_json::json!({"const": other.cloud().as_str()}),
     }
 }
 

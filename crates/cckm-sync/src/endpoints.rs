@@ -513,7 +513,405 @@ pub static ENDPOINTS: [Endpoint; 12] = [
     },
 ];
 
+/// Reads a job id as it appears in a path (`…/{id}`) or in the `id` query parameter: a UUID in
+/// the hyphenated form the server writes, the only one the contract's pattern takes (not the
+/// simple, braced or `urn:uuid:` forms the `uuid` crate also reads).
+///
+/// ```
+/// use cckm_sync::endpoints::parse_job_id;
+///
+/// assert!(parse_job_id("0ea5d52e-387c-44fa-b079-21c8b768f77b").is_some());
+/// assert!(parse_job_id("0ea5d52e387c44fab07921c8b768f77b").is_none());
+/// assert!(parse_job_id("not-a-job").is_none());
+/// ```
+pub fn parse_job_id(raw: &str) -> Option<Uuid> {
+    crate::wire::parse_hyphenated_uuid(raw).ok()
+}
+
 /// The endpoint named `name` (see [`Endpoint::name`]).
 pub fn find(name: &str) -> Option<&'static Endpoint> {
     ENDPOINTS.iter().find(|endpoint| endpoint.name == name)
 }
+
+/// Path of the token call (`POST`), relative to [`API_PREFIX`]: its body is a
+/// [`TokenRequest`](crate::TokenRequest), its answer a [`TokenResponse`](crate::TokenResponse).
+/// Evidence: [`Evidence::Code`]. The vendor's clients call it with a trailing slash
+/// (`/api/v1/auth/tokens/`), which the server serves as the same call.
+///
+/// ```
+/// assert_eq!(
+///     format!("{}{}", cckm_sync::endpoints::API_PREFIX, cckm_sync::endpoints::TOKEN_PATH),
+///     "/api/v1/auth/tokens",
+/// );
+/// ```
+pub const TOKEN_PATH: &str = "/auth/tokens";
+
+/// How sure the catalog is of the token call ([`TOKEN_PATH`]) and its bodies.
+pub const TOKEN_EVIDENCE: Evidence = Evidence::Code;
+
+/// The job fields a list can be sorted by besides the family's scope fields
+/// ([`FamilySpec::sort_properties`]), by wire name.
+///
+/// The `sort` parameter is confirmed; which properties the server sorts by is not documented
+/// ([`SORT_PROPERTIES_EVIDENCE`]): these are the job's own fields that hold a single value, so a
+/// list can be ordered by anything a job shows. `detailed_status` (a map) is not among them.
+pub const JOB_SORT_PROPERTIES: [&str; 11] = [
+    "id",
+    "uri",
+    "account",
+    "application",
+    "devAccount",
+    "createdAt",
+    "updatedAt",
+    "completed_at",
+    "overall_status",
+    "cloud",
+    "abort",
+];
+
+/// How sure the catalog is of the properties a list can be sorted by.
+pub const SORT_PROPERTIES_EVIDENCE: Evidence = Evidence::Inferred;
+
+/// The order of a list without `sort`: newest `createdAt` first, as every example page of the
+/// vendor lists its jobs. Evidence: [`Evidence::Confirmed`].
+pub const DEFAULT_SORT: &str = "-createdAt";
+
+/// The texts of a family's jobs while they run and when an item ends: what `overall_status`
+/// and the values of `detailed_status` say.
+#[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProgressTexts {
+    /// The spelling of a running job and a running item: `in_progress`, or `in progress` for
+    /// Azure and external CipherTrust Manager jobs.
+    pub running: &'static str,
+    /// How sure the catalog is of [`running`](Self::running).
+    pub running_evidence: Evidence,
+    /// The `detailed_status` text of an item that ended well, such as
+    /// `region synchronized successfully`.
+    pub item_done: &'static str,
+    /// How sure the catalog is of [`item_done`](Self::item_done).
+    pub item_done_evidence: Evidence,
+    /// The name of the remote system in the text of an item that failed:
+    /// `Error listing keys from <error_source>: <reason>` (confirmed for Salesforce, `SFDC`).
+    pub error_source: &'static str,
+}
+
+impl ProgressTexts {
+    /// The `detailed_status` text of an item that failed for `reason`.
+    ///
+    /// ```
+    /// use cckm_sync::CloudFamily;
+    ///
+    /// let texts = CloudFamily::Salesforce.spec().progress();
+    /// assert_eq!(texts.item_failed(""), "Error listing keys from SFDC: ");
+    /// ```
+    pub fn item_failed(&self, reason: &str) -> String {
+        format!("Error listing keys from {}: {reason}", self.error_source)
+    }
+}
+
+impl FamilySpec {
+    /// What the family's jobs say while they run and when an item ends.
+    ///
+    /// ```
+    /// use cckm_sync::CloudFamily;
+    ///
+    /// assert_eq!(CloudFamily::Azure.spec().progress().running, "in progress");
+    /// assert_eq!(CloudFamily::Aws.spec().progress().running, "in_progress");
+    /// assert_eq!(CloudFamily::Google.spec().progress().item_done, "key ring synchronized successfully");
+    /// ```
+    pub fn progress(&self) -> &'static ProgressTexts {
+        use Evidence::{Confirmed, Inferred};
+        const fn texts(
+            running: &'static str,
+            running_evidence: Evidence,
+            item_done: &'static str,
+            item_done_evidence: Evidence,
+            error_source: &'static str,
+        ) -> ProgressTexts {
+            ProgressTexts {
+                running,
+                running_evidence,
+                item_done,
+                item_done_evidence,
+                error_source,
+            }
+        }
+        // Confirmed: the vendor's examples (AWS `in_progress` items and `region …`, Azure
+        // `in progress`, Google `key ring …`, DSM `domain …`, external CM `in progress`,
+        // Salesforce `Error listing keys from SFDC: `). The rest follows those patterns.
+        static AWS: ProgressTexts = texts(
+            "in_progress",
+            Confirmed,
+            "region synchronized successfully",
+            Confirmed,
+            "AWS",
+        );
+        static AZURE: ProgressTexts = texts(
+            "in progress",
+            Confirmed,
+            "key vault synchronized successfully",
+            Inferred,
+            "Azure",
+        );
+        static GOOGLE: ProgressTexts = texts(
+            "in_progress",
+            Inferred,
+            "key ring synchronized successfully",
+            Confirmed,
+            "GCP",
+        );
+        static OCI: ProgressTexts = texts(
+            "in_progress",
+            Inferred,
+            "vault synchronized successfully",
+            Inferred,
+            "OCI",
+        );
+        static SAP: ProgressTexts = texts(
+            "in_progress",
+            Inferred,
+            "group synchronized successfully",
+            Inferred,
+            "SAP",
+        );
+        static SALESFORCE: ProgressTexts = texts(
+            "in_progress",
+            Inferred,
+            "organization synchronized successfully",
+            Inferred,
+            "SFDC",
+        );
+        static DSM: ProgressTexts = texts(
+            "in_progress",
+            Inferred,
+            "domain synchronized successfully",
+            Confirmed,
+            "DSM",
+        );
+        static EXTERNAL_CM: ProgressTexts = texts(
+            "in progress",
+            Confirmed,
+            "domain synchronized successfully",
+            Inferred,
+            "CipherTrust Manager",
+        );
+        match self.family {
+            CloudFamily::Aws => &AWS,
+            CloudFamily::Azure => &AZURE,
+            CloudFamily::Google => &GOOGLE,
+            CloudFamily::Oci => &OCI,
+            CloudFamily::Sap => &SAP,
+            CloudFamily::Salesforce => &SALESFORCE,
+            CloudFamily::Dsm => &DSM,
+            CloudFamily::ExternalCm => &EXTERNAL_CM,
+        }
+    }
+
+    /// The properties a list of this family can be sorted by: [`JOB_SORT_PROPERTIES`], then
+    /// the family's scope fields.
+    ///
+    /// ```
+    /// use cckm_sync::CloudFamily;
+    ///
+    /// let aws: Vec<&str> = CloudFamily::Aws.spec().sort_properties().collect();
+    /// assert!(aws.contains(&"createdAt") && aws.contains(&"kms") && !aws.contains(&"key_vaults"));
+    /// ```
+    pub fn sort_properties(&self) -> impl Iterator<Item = &'static str> + use<> {
+        JOB_SORT_PROPERTIES
+            .into_iter()
+            .chain(self.job_scope_fields.iter().copied())
+    }
+}
+
+/// An error the server answers with: its HTTP status, and the `code` and `codeDesc` of its
+/// [`ApiError`](crate::ApiError) body.
+///
+/// ```
+/// use cckm_sync::endpoints::{self, Evidence};
+///
+/// assert_eq!(endpoints::NOT_FOUND.status, 404);
+/// assert_eq!(endpoints::NOT_FOUND.code_desc, "NCERRResourceNotFound: Resource not found");
+/// assert_eq!(endpoints::START_CONFLICT.status, 409);
+/// assert_eq!(endpoints::START_CONFLICT.evidence, Evidence::Inferred);
+/// ```
+#[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ErrorSpec {
+    /// A name for the error, such as `NotFound`: for the contract's response components.
+    pub name: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// The body's `code`, when a source shows it; `None` where no source does (a made-up
+    /// number would mislead a client that branched on it).
+    pub code: Option<i64>,
+    /// The body's `codeDesc`: an `NCERR…` name, optionally with `: ` and a text.
+    pub code_desc: &'static str,
+    /// How sure the catalog is of the status and body.
+    pub evidence: Evidence,
+}
+
+/// A malformed body (not JSON, or not the call's shape). Public test doubles, said to be
+/// checked against a live server, answer 400 with code 15.
+pub static BAD_REQUEST: ErrorSpec = ErrorSpec {
+    name: "BadRequest",
+    status: 400,
+    code: Some(15),
+    code_desc: "NCERRBadRequest",
+    evidence: Evidence::Code,
+};
+
+/// A query or path parameter with an invalid value: 400 with code 9, as public test doubles do.
+pub static INVALID_PARAMETER: ErrorSpec = ErrorSpec {
+    name: "InvalidParamValue",
+    status: 400,
+    code: Some(9),
+    code_desc: "NCERRInvalidParamValue",
+    evidence: Evidence::Code,
+};
+
+/// A job call without a valid, unexpired bearer token (missing, tampered, expired, revoked).
+pub static UNAUTHORIZED: ErrorSpec = ErrorSpec {
+    name: "Unauthorized",
+    status: 401,
+    code: Some(1),
+    code_desc: "NCERRUnauthorized",
+    evidence: Evidence::Code,
+};
+
+/// A token request with a wrong user name, password or refresh token.
+pub static WRONG_CREDENTIALS: ErrorSpec = ErrorSpec {
+    name: "WrongCredentials",
+    status: 401,
+    code: Some(5),
+    code_desc: "NCERRUnauthorizedAccess",
+    evidence: Evidence::Code,
+};
+
+/// No job has the id (or no route has the path).
+pub static NOT_FOUND: ErrorSpec = ErrorSpec {
+    name: "NotFound",
+    status: 404,
+    code: Some(16),
+    code_desc: "NCERRResourceNotFound: Resource not found",
+    evidence: Evidence::Code,
+};
+
+/// A method the path does not serve; the answer carries `Allow`. Inferred: HTTP's meaning of
+/// 405, which no source shows for this server.
+pub static METHOD_NOT_ALLOWED: ErrorSpec = ErrorSpec {
+    name: "MethodNotAllowed",
+    status: 405,
+    code: None,
+    code_desc: "NCERRMethodNotAllowed",
+    evidence: Evidence::Inferred,
+};
+
+/// A start while a job of the same endpoint runs. The vendor's Ansible documentation confirms
+/// that such a start is refused; the status is inferred (`NCERRConflict` is the name public
+/// client code matches).
+pub static START_CONFLICT: ErrorSpec = ErrorSpec {
+    name: "Conflict",
+    status: 409,
+    code: None,
+    code_desc: "NCERRConflict",
+    evidence: Evidence::Inferred,
+};
+
+/// A cancel of a job that has ended. The vendor's documentation confirms that only running
+/// jobs can be cancelled; the status is inferred, as for [`START_CONFLICT`].
+pub static CANCEL_CONFLICT: ErrorSpec = ErrorSpec {
+    name: "Conflict",
+    status: 409,
+    code: None,
+    code_desc: "NCERRConflict",
+    evidence: Evidence::Inferred,
+};
+
+/// The server failed. The vendor's documentation lists 5xx answers without a body.
+pub static SERVER_ERROR: ErrorSpec = ErrorSpec {
+    name: "ServerError",
+    status: 500,
+    code: None,
+    code_desc: "NCERRInternalServerError",
+    evidence: Evidence::Inferred,
+};
+
+/// A request whose body did not arrive in time. Inferred: HTTP's meaning of 408, a limit every
+/// server has; no source shows this server's.
+pub static REQUEST_TIMEOUT: ErrorSpec = ErrorSpec {
+    name: "RequestTimeout",
+    status: 408,
+    code: None,
+    code_desc: "NCERRRequestTimeout",
+    evidence: Evidence::Inferred,
+};
+
+/// A request body larger than the server takes. Inferred, as [`REQUEST_TIMEOUT`].
+pub static PAYLOAD_TOO_LARGE: ErrorSpec = ErrorSpec {
+    name: "PayloadTooLarge",
+    status: 413,
+    code: None,
+    code_desc: "NCERRPayloadTooLarge",
+    evidence: Evidence::Inferred,
+};
+
+/// Too many requests. No source shows the server limiting its callers; mock servers answer
+/// it when a test asks them to, so that clients can be tested against it.
+pub static TOO_MANY_REQUESTS: ErrorSpec = ErrorSpec {
+    name: "TooManyRequests",
+    status: 429,
+    code: None,
+    code_desc: "NCERRTooManyRequests",
+    evidence: Evidence::Inferred,
+};
+
+/// A rule of how the server reads or writes the JSON of every endpoint, with how sure the
+/// catalog is of it. The parser and the schemas follow these rules.
+#[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WireRule {
+    /// Short, stable name, such as `null-is-no-value`.
+    pub name: &'static str,
+    /// The rule, in one or two sentences.
+    pub rule: &'static str,
+    /// How sure the catalog is of it.
+    pub evidence: Evidence,
+    /// Where it comes from.
+    pub source: &'static str,
+}
+
+/// The rules of the wire shared by every endpoint.
+///
+/// ```
+/// use cckm_sync::endpoints::{Evidence, WIRE_RULES};
+///
+/// let null = WIRE_RULES.iter().find(|rule| rule.name == "null-is-no-value").unwrap();
+/// assert_eq!(null.evidence, Evidence::Inferred);
+/// ```
+pub static WIRE_RULES: [WireRule; 3] = [
+    WireRule {
+        name: "empty-list-as-null",
+        rule: "A list with no item may be written as `null` (`\"resources\": null`): a Go server writes a nil \
+               slice so. `null`, `[]` and an absent field are different texts of no value.",
+        evidence: Evidence::Code,
+        source: "public clients check `resources` for `null` (the Ansible collection) or stop paging on it \
+                 (the Terraform provider); Go's encoding/json writes a nil slice or map as `null`",
+    },
+    WireRule {
+        name: "null-is-no-value",
+        rule: "A field sent as `null` has no value, as if it were left out: `{\"kms\": [\"k\"], \
+               \"synchronize_all\": null}` lists items, `\"regions\": null` means every region.",
+        evidence: Evidence::Inferred,
+        source: "Go's encoding/json reads `null` into a bool, string, number, list or map as its zero value, \
+                 without error; the server is written in Go",
+    },
+    WireRule {
+        name: "last-occurrence-wins",
+        rule: "A field repeated in one object counts with its last occurrence; every occurrence must still \
+               have the field's type.",
+        evidence: Evidence::Inferred,
+        source: "Go's encoding/json decodes each occurrence into the same field in turn; JSON Schema \
+                 validators, JavaScript and Python keep the last occurrence too",
+    },
+];

@@ -2,12 +2,18 @@
 
 use std::fmt;
 
-use serde::Serialize;
 use serde::de::{self, Deserialize, Deserializer, MapAccess};
-use serde_json::{Map, Value};
+use serde::ser::{self, Serialize, SerializeMap, Serializer};
 
-use crate::unknown::{JsonPath, ReportUnknowns, Unknown};
-use crate::wire::{self, Key};
+use crate::fields::{NullFields, UnknownFields};
+use crate::raw::RawJson;
+use crate::unknown::{JsonPointer, ReportUnknowns, Unknown};
+use crate::wire::{Integer, Key};
+
+const CODE: &str = "code";
+const CODE_DESC: &str = "codeDesc";
+const MESSAGE: &str = "message";
+const REQUEST_ID: &str = "requestID";
 
 /// An error body of the CipherTrust Manager API.
 ///
@@ -26,7 +32,11 @@ use crate::wire::{self, Key};
 /// assert_eq!(error.to_string(), "NCERRResourceNotFound: Resource not found (code 16)");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+///
+/// A field sent as `null` reads as `None` and is written back as `null`
+/// ([`null_fields`](Self::null_fields)); a repeated field counts with its last occurrence.
+/// Writing fails if [`unknown_fields`](Self::unknown_fields) holds a modeled field's name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(
     feature = "schemars",
     derive(schemars::JsonSchema),
@@ -37,21 +47,22 @@ use crate::wire::{self, Key};
 )]
 pub struct ApiError {
     /// Numeric error code, such as `16` for a resource that was not found.
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schemars", schemars(range(min = i64::MIN, max = i64::MAX)))]
     pub code: Option<i64>,
     /// `NCERR<Name>`, optionally followed by `: ` and a description.
-    #[serde(rename = "codeDesc", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", serde(rename = "codeDesc"))]
     pub code_desc: Option<String>,
     /// Human-readable message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Id of the request, for the server's logs.
-    #[serde(rename = "requestID", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", serde(rename = "requestID"))]
     pub request_id: Option<String>,
+    /// The fields the server sent as `null`, to write them back as `null`.
+    #[cfg_attr(feature = "schemars", serde(skip))]
+    pub null_fields: NullFields,
     /// Fields this crate does not model, kept verbatim.
-    #[serde(flatten)]
-    pub unknown_fields: Map<String, Value>,
+    #[cfg_attr(feature = "schemars", serde(flatten))]
+    pub unknown_fields: UnknownFields,
 }
 
 impl ApiError {
@@ -86,6 +97,35 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+impl Serialize for ApiError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let modeled = |key: &str| [CODE, CODE_DESC, MESSAGE, REQUEST_ID].contains(&key);
+        if let Some(key) = self.unknown_fields.first_named(modeled) {
+            return Err(ser::Error::custom(format_args!(
+                "unknown_fields holds `{key}`, a field the error body models: set the field itself"
+            )));
+        }
+        let mut map = serializer.serialize_map(None)?;
+        let null = |field: &str| self.null_fields.contains(field);
+        match self.code {
+            Some(code) => map.serialize_entry(CODE, &code)?,
+            None if null(CODE) => map.serialize_entry(CODE, &())?,
+            None => {}
+        }
+        for (field, value) in [
+            (CODE_DESC, &self.code_desc),
+            (MESSAGE, &self.message),
+            (REQUEST_ID, &self.request_id),
+        ] {
+            if value.is_some() || null(field) {
+                map.serialize_entry(field, value)?;
+            }
+        }
+        self.unknown_fields.serialize_entries(&mut map)?;
+        map.end()
+    }
+}
+
 impl<'de> Deserialize<'de> for ApiError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
@@ -95,27 +135,34 @@ impl<'de> Deserialize<'de> for ApiError {
                 f.write_str("an error object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ApiError, A::Error> {
-                let mut code = None;
-                let mut code_desc = None;
-                let mut message = None;
-                let mut request_id = None;
-                let mut unknown_fields = Map::new();
+                let mut error = ApiError::default();
                 while let Some(Key(key)) = map.next_key()? {
-                    match &*key {
-                        "code" => wire::read_once(&mut map, &mut code, "code")?,
-                        "codeDesc" => wire::read_once(&mut map, &mut code_desc, "codeDesc")?,
-                        "message" => wire::read_once(&mut map, &mut message, "message")?,
-                        "requestID" => wire::read_once(&mut map, &mut request_id, "requestID")?,
-                        _ => wire::keep_unknown(&mut map, &mut unknown_fields, key)?,
-                    }
+                    let (field, null) = match &*key {
+                        CODE => {
+                            error.code = map.next_value::<Option<Integer<i64>>>()?.map(|code| code.0);
+                            (CODE, error.code.is_none())
+                        }
+                        CODE_DESC => {
+                            error.code_desc = map.next_value()?;
+                            (CODE_DESC, error.code_desc.is_none())
+                        }
+                        MESSAGE => {
+                            error.message = map.next_value()?;
+                            (MESSAGE, error.message.is_none())
+                        }
+                        REQUEST_ID => {
+                            error.request_id = map.next_value()?;
+                            (REQUEST_ID, error.request_id.is_none())
+                        }
+                        _ => {
+                            let value: RawJson = map.next_value()?;
+                            error.unknown_fields.insert(key.into_owned(), value);
+                            continue;
+                        }
+                    };
+                    error.null_fields.set(field, null);
                 }
-                Ok(ApiError {
-                    code: code.flatten(),
-                    code_desc: code_desc.flatten(),
-                    message: message.flatten(),
-                    request_id: request_id.flatten(),
-                    unknown_fields,
-                })
+                Ok(error)
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -123,7 +170,7 @@ impl<'de> Deserialize<'de> for ApiError {
 }
 
 impl ReportUnknowns for ApiError {
-    fn report_unknowns(&self, path: &mut JsonPath, out: &mut Vec<Unknown>) {
+    fn report_unknowns(&self, path: &mut JsonPointer, out: &mut Vec<Unknown>) {
         path.push_unknown_fields(&self.unknown_fields, out);
     }
 }

@@ -11,10 +11,12 @@
 //! - [`endpoints`] is the catalog of every endpoint, its operations and filters.
 //!
 //! Nothing is lost: deserializing a response and serializing it again gives back the same
-//! JSON value, unknown fields and the exact spelling of every status included. Parsing is
-//! lenient; [`unknowns`] and [`from_slice_strict`] report what a payload held that this crate
-//! does not know, for contract tests. [`from_slice`] parses with errors that name the JSON
-//! path and the reason.
+//! JSON value, unknown fields (with their exact text, see [`RawJson`]), `null` fields (see
+//! [`NullFields`]) and the exact spelling of every status included. JSON is read as the
+//! server's Go decoder reads it: `null` is "no value", and a repeated field counts with its
+//! last occurrence. Parsing is lenient; [`unknowns`] and [`from_slice_strict`] report what a
+//! payload held that this crate does not know, for contract tests. [`from_slice`] parses with
+//! errors that name the value at fault, as a JSON Pointer, and the reason.
 //!
 //! ```
 //! use cckm_sync::{AwsSyncJobPage, JobStatus};
@@ -57,14 +59,17 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
+mod auth;
 mod cloud;
 mod detailed;
 pub mod endpoints;
 mod error;
+mod fields;
 mod job;
 mod page;
 mod parse;
 mod query;
+mod raw;
 mod request;
 mod scope;
 mod status;
@@ -72,9 +77,11 @@ mod timestamp;
 mod unknown;
 mod wire;
 
+pub use auth::{TokenRequest, TokenResponse};
 pub use cloud::{AzureEnvironment, Cloud, CloudFamily};
 pub use detailed::DetailedStatus;
 pub use error::ApiError;
+pub use fields::{NullFields, UnknownFields};
 pub use job::{
     AwsSyncJob, AzureSyncJob, DsmSyncJob, ExternalCmSyncJob, FamilyJob, GoogleSyncJob, OciSyncJob, SalesforceSyncJob,
     SapSyncJob, SyncJob,
@@ -88,6 +95,7 @@ pub use query::{
     AwsListSyncJobs, AzureListSyncJobs, DsmListSyncJobs, ExternalCmListSyncJobs, GoogleListSyncJobs, Limit,
     ListSyncJobs, OciListSyncJobs, QueryError, SalesforceListSyncJobs, SapListSyncJobs, Sort, SortKey,
 };
+pub use raw::RawJson;
 pub use request::{
     AwsStartJob, AwsStartOptions, AzureStartJob, AzureStartOptions, DsmStartJob, ExternalCmStartJob, GoogleStartJob,
     NoStartOptions, OciStartJob, SalesforceStartJob, SapStartJob, ScopeItems, StartError, StartJob, StartOptions,
@@ -98,7 +106,7 @@ pub use scope::{
     SalesforceScope, SapScope,
 };
 pub use status::{JobStatus, OverallStatus};
-pub use unknown::{JsonPath, ReportUnknowns, Unknown, UnknownKind, UnknownValue, unknowns};
+pub use unknown::{JsonPointer, ReportUnknowns, Unknown, UnknownKind, UnknownValue, unknowns};
 
 /// The README's examples, compiled and run as doctests so that they keep up with the crate.
 #[cfg(doctest)]

@@ -3,15 +3,21 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::Serialize;
 use serde::de::{self, Deserialize, Deserializer, MapAccess};
-use serde_json::{Map, Value};
+use serde::ser::{self, Serialize, SerializeMap, Serializer};
 
 use crate::cloud::CloudFamily;
+use crate::fields::{NullFields, UnknownFields};
 use crate::job::SyncJob;
+use crate::raw::RawJson;
 use crate::scope::{AwsScope, AzureScope, DsmScope, ExternalCmScope, GoogleScope, OciScope, SalesforceScope, SapScope};
-use crate::unknown::{JsonPath, ReportUnknowns, Unknown};
-use crate::wire::{self, Key};
+use crate::unknown::{JsonPointer, ReportUnknowns, Unknown};
+use crate::wire::{self, Integer, Key};
+
+const SKIP: &str = "skip";
+const LIMIT: &str = "limit";
+const TOTAL: &str = "total";
+const RESOURCES: &str = "resources";
 
 /// One page of a list call: `resources` are the items from `skip` on, out of `total`.
 ///
@@ -39,7 +45,12 @@ use crate::wire::{self, Key};
 /// assert_eq!(page.next_skip(), Some(1));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+///
+/// A Go server writes an empty list as `null`: `"resources": null` reads as no item, and
+/// [`null_fields`](Self::null_fields) remembers it, so that the page is written back with
+/// `null`. A repeated field counts with its last occurrence. Writing fails if
+/// [`unknown_fields`](Self::unknown_fields) holds `skip`, `limit`, `total` or `resources`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(
     feature = "schemars",
     derive(schemars::JsonSchema),
@@ -62,9 +73,13 @@ pub struct Page<T> {
     /// The items of this page. A `null` list is read as empty.
     #[cfg_attr(feature = "schemars", schemars(schema_with = "nullable_list::<T>"))]
     pub resources: Vec<T>,
+    /// `resources` if the server sent it as `null`, to write it back as `null` while the page
+    /// has no item.
+    #[cfg_attr(feature = "schemars", serde(skip))]
+    pub null_fields: NullFields,
     /// Fields this crate does not model, kept verbatim.
-    #[serde(flatten)]
-    pub unknown_fields: Map<String, Value>,
+    #[cfg_attr(feature = "schemars", serde(flatten))]
+    pub unknown_fields: UnknownFields,
 }
 
 /// `resources` in the schema: an array, or `null` as a Go server writes an empty list.
@@ -94,6 +109,27 @@ pub type DsmSyncJobPage = Page<SyncJob<DsmScope>>;
 pub type ExternalCmSyncJobPage = Page<SyncJob<ExternalCmScope>>;
 
 impl<T> Page<T> {
+    /// A page of `resources`, from `skip` on, out of `total`, asked for with `limit`; no field
+    /// is `null` and none is unknown.
+    ///
+    /// ```
+    /// use cckm_sync::Page;
+    ///
+    /// let page = Page::new(0, -1, 2, vec!["a", "b"]);
+    /// assert_eq!(serde_json::to_string(&page)?, r#"{"skip":0,"limit":-1,"total":2,"resources":["a","b"]}"#);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn new(skip: u64, limit: i64, total: u64, resources: Vec<T>) -> Self {
+        Self {
+            skip,
+            limit,
+            total,
+            resources,
+            null_fields: NullFields::new(),
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
     /// Whether the page was asked for with `limit=-1`, every item at once.
     pub fn is_unlimited(&self) -> bool {
         self.limit == -1
@@ -124,6 +160,7 @@ impl<T> Page<T> {
             limit: self.limit,
             total: self.total,
             resources: self.resources.into_iter().map(f).collect(),
+            null_fields: self.null_fields,
             unknown_fields: self.unknown_fields,
         }
     }
@@ -180,6 +217,28 @@ impl<'a, T> IntoIterator for &'a Page<T> {
     }
 }
 
+impl<T: Serialize> Serialize for Page<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let modeled = |key: &str| [SKIP, LIMIT, TOTAL, RESOURCES].contains(&key);
+        if let Some(key) = self.unknown_fields.first_named(modeled) {
+            return Err(ser::Error::custom(format_args!(
+                "unknown_fields holds `{key}`, a field the page models: set the field itself"
+            )));
+        }
+        let mut map = serializer.serialize_map(Some(4 + self.unknown_fields.len()))?;
+        map.serialize_entry(SKIP, &self.skip)?;
+        map.serialize_entry(LIMIT, &self.limit)?;
+        map.serialize_entry(TOTAL, &self.total)?;
+        if self.resources.is_empty() && self.null_fields.contains(RESOURCES) {
+            map.serialize_entry(RESOURCES, &())?;
+        } else {
+            map.serialize_entry(RESOURCES, &self.resources)?;
+        }
+        self.unknown_fields.serialize_entries(&mut map)?;
+        map.end()
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(PageVisitor(PhantomData))
@@ -200,27 +259,31 @@ impl<'de, T: Deserialize<'de>> de::Visitor<'de> for PageVisitor<T> {
         let mut limit = None;
         let mut total = None;
         let mut resources: Option<Option<Vec<T>>> = None;
-        let mut unknown_fields = Map::new();
+        let mut unknown_fields = UnknownFields::new();
         while let Some(Key(key)) = map.next_key()? {
             match &*key {
-                "skip" => wire::read_once(&mut map, &mut skip, "skip")?,
-                "limit" => wire::read_once(&mut map, &mut limit, "limit")?,
-                "total" => wire::read_once(&mut map, &mut total, "total")?,
-                "resources" => {
-                    if resources.is_some() {
-                        return Err(de::Error::duplicate_field("resources"));
-                    }
+                SKIP => skip = Some(map.next_value::<Integer<u64>>()?.0),
+                LIMIT => limit = Some(map.next_value::<Integer<i64>>()?.0),
+                TOTAL => total = Some(map.next_value::<Integer<u64>>()?.0),
+                RESOURCES => {
                     let expected = expected_len(skip, limit, total);
                     resources = Some(map.next_value_seed(ResourcesSeed::<T>::new(expected))?);
                 }
-                _ => wire::keep_unknown(&mut map, &mut unknown_fields, key)?,
+                _ => {
+                    let value: RawJson = map.next_value()?;
+                    unknown_fields.insert(key.into_owned(), value);
+                }
             }
         }
+        let resources = wire::required(resources, RESOURCES)?;
+        let mut null_fields = NullFields::new();
+        null_fields.set(RESOURCES, resources.is_none());
         Ok(Page {
-            skip: wire::required(skip, "skip")?,
-            limit: wire::required(limit, "limit")?,
-            total: wire::required(total, "total")?,
-            resources: wire::required(resources, "resources")?.unwrap_or_default(),
+            skip: wire::required(skip, SKIP)?,
+            limit: wire::required(limit, LIMIT)?,
+            total: wire::required(total, TOTAL)?,
+            resources: resources.unwrap_or_default(),
+            null_fields,
             unknown_fields,
         })
     }
@@ -229,9 +292,9 @@ impl<'de, T: Deserialize<'de>> de::Visitor<'de> for PageVisitor<T> {
 /// How many items a page should hold, from the envelope fields read before `resources`.
 ///
 /// The server writes `skip`, `limit` and `total` first; knowing the count up front saves
-/// growing the vector of a large page several times. Capped, as the numbers are untrusted.
+/// growing the vector of a large page past its size. It is only a claim, though: the vector
+/// grows with the items actually read (see [`ResourcesSeed`]), never ahead of them.
 fn expected_len(skip: Option<u64>, limit: Option<i64>, total: Option<u64>) -> usize {
-    const MAX_RESERVED: u64 = 1 << 16;
     let remaining = match (skip, total) {
         (Some(skip), Some(total)) => Some(total.saturating_sub(skip)),
         _ => None,
@@ -242,10 +305,15 @@ fn expected_len(skip: Option<u64>, limit: Option<i64>, total: Option<u64>) -> us
         (Some(count), None) | (None, Some(count)) => count,
         (None, None) => 0,
     };
-    usize::try_from(expected.min(MAX_RESERVED)).unwrap_or(0)
+    usize::try_from(expected).unwrap_or(usize::MAX)
 }
 
-/// `resources`: a list of items (or `null`, read as none), reserved to its expected length.
+/// `resources`: a list of items (or `null`, read as none).
+///
+/// The vector doubles as items arrive, as a `Vec` does, but a step never goes past the
+/// expected count, so that a page of the size the envelope announced ends with no spare
+/// room; and it never reserves ahead of the items read, so that a 55-byte response claiming
+/// four billion items reserves nothing.
 struct ResourcesSeed<T> {
     expected: usize,
     item: PhantomData<T>,
@@ -288,8 +356,18 @@ impl<'de, T: Deserialize<'de>> de::Visitor<'de> for ResourcesSeed<T> {
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(self.expected));
+        const FIRST_STEP: usize = 16;
+        let mut items: Vec<T> = Vec::new();
         while let Some(item) = seq.next_element()? {
+            if items.len() == items.capacity() {
+                let read = items.len();
+                let step = read.max(FIRST_STEP);
+                let step = match self.expected.checked_sub(read) {
+                    Some(remaining) if remaining > 0 => step.min(remaining),
+                    _ => step,
+                };
+                items.reserve_exact(step);
+            }
             items.push(item);
         }
         Ok(Some(items))
@@ -297,8 +375,8 @@ impl<'de, T: Deserialize<'de>> de::Visitor<'de> for ResourcesSeed<T> {
 }
 
 impl<T: ReportUnknowns> ReportUnknowns for Page<T> {
-    fn report_unknowns(&self, path: &mut JsonPath, out: &mut Vec<Unknown>) {
+    fn report_unknowns(&self, path: &mut JsonPointer, out: &mut Vec<Unknown>) {
         path.push_unknown_fields(&self.unknown_fields, out);
-        path.with_key("resources", |path| self.resources.report_unknowns(path, out));
+        path.with_key(RESOURCES, |path| self.resources.report_unknowns(path, out));
     }
 }

@@ -1,74 +1,127 @@
-//! Parsing with errors that name the JSON path and the reason.
+//! Parsing with errors that name the place (a JSON Pointer) and the reason.
 
 use std::fmt;
 
 use serde::de::DeserializeOwned;
+use serde_json::error::Category;
 
 use crate::unknown::{ReportUnknowns, Unknown, unknowns};
 
 /// Why a payload could not be parsed, and where.
+///
+/// The place is a JSON Pointer (RFC 6901), such as `/resources/3/createdAt`, unambiguous for
+/// every key (`~` and `/` in a key are written `~0` and `~1`); the empty pointer is the whole
+/// document.
 ///
 /// ```
 /// use cckm_sync::SyncJobPage;
 ///
 /// let error = cckm_sync::from_str::<SyncJobPage>(r#"{"skip": 0, "limit": 10, "total": 1,
 ///     "resources": [{"id": "not-a-uuid"}]}"#).unwrap_err();
-/// assert_eq!(error.path(), "resources[0].id");
-/// assert!(error.to_string().starts_with(r#"resources[0].id: invalid UUID "not-a-uuid""#), "{error}");
+/// assert_eq!(error.path(), "/resources/0/id");
+/// assert!(error.reason().starts_with(r#"invalid UUID "not-a-uuid""#), "{error}");
+/// assert!(error.to_string().starts_with(r#"/resources/0/id: invalid UUID "not-a-uuid""#), "{error}");
 /// ```
-#[derive(Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     path: String,
-    source: serde_json::Error,
+    reason: String,
+    line: usize,
+    column: usize,
+    category: Category,
 }
 
 impl ParseError {
-    /// JSON path of the value at fault, such as `resources[3].createdAt`; empty for the
+    /// JSON Pointer of the value at fault, such as `/resources/3/createdAt`; empty for the
     /// document itself (for example when it is not JSON at all).
     pub fn path(&self) -> &str {
         &self.path
     }
 
-    /// Line of the input where the error was found, starting at 1.
-    pub fn line(&self) -> usize {
-        self.source.line()
+    /// What is wrong with the value, without its place.
+    pub fn reason(&self) -> &str {
+        &self.reason
     }
 
-    /// Column of the input where the error was found, starting at 1.
+    /// Line of the input where the error was found, starting at 1; 0 if unknown.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// Column of the input where the error was found, starting at 1; 0 if unknown.
     pub fn column(&self) -> usize {
-        self.source.column()
+        self.column
     }
 
     /// Whether the input ended before the JSON document did.
     pub fn is_eof(&self) -> bool {
-        self.source.is_eof()
+        self.category == Category::Eof
     }
 
     /// Whether the input is not well-formed JSON (as opposed to JSON of the wrong shape).
     pub fn is_syntax(&self) -> bool {
-        self.source.is_syntax() || self.source.is_eof()
+        matches!(self.category, Category::Syntax | Category::Eof)
     }
 
-    /// The underlying `serde_json` error, whose message is the reason.
-    pub fn json_error(&self) -> &serde_json::Error {
-        &self.source
+    fn new(path: String, error: &serde_json::Error) -> Self {
+        let message = error.to_string();
+        let reason = strip_position(&message, error);
+        let (path, reason) = match crate::wire::split_error_at(reason) {
+            // A check made after its value was read names the value below the current path.
+            Some((below, reason)) => (path + below, reason),
+            None => (path, reason),
+        };
+        Self {
+            path,
+            reason: reason.to_owned(),
+            line: error.line(),
+            column: error.column(),
+            category: error.classify(),
+        }
     }
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = if self.path.is_empty() { "(document)" } else { &self.path };
-        write!(f, "{path}: {}", self.source)
+        write!(f, "{path}: {}", self.reason)?;
+        if self.line > 0 {
+            write!(f, " at line {} column {}", self.line, self.column)?;
+        }
+        Ok(())
     }
 }
 
-impl std::error::Error for ParseError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+impl std::error::Error for ParseError {}
+
+/// The message of `error` without the ` at line L column C` serde_json appends.
+pub(crate) fn strip_position<'a>(message: &'a str, error: &serde_json::Error) -> &'a str {
+    if error.line() == 0 {
+        return message;
+    }
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    message.strip_suffix(&suffix).unwrap_or(message)
+}
+
+/// Appends the steps of `path` to the JSON Pointer `pointer`.
+pub(crate) fn append_segments(pointer: &mut String, path: &serde_path_to_error::Path) {
+    use serde_path_to_error::Segment;
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => {
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+            }
+            Segment::Map { key } => crate::unknown::push_token(pointer, key),
+            Segment::Enum { variant } => crate::unknown::push_token(pointer, variant),
+            // A key that is not a string; JSON has none.
+            Segment::Unknown => pointer.push_str("/?"),
+        }
     }
 }
 
-/// Parses `T` from JSON bytes; on failure the error names the JSON path and the reason.
+/// Parses `T` from JSON bytes; on failure the error names the JSON Pointer of the value at
+/// fault and the reason.
 ///
 /// Parsing runs at full speed; only a failed parse is run again, with path tracking, to
 /// locate the error. The input is checked to be UTF-8 once, as a whole, which is faster than
@@ -77,32 +130,26 @@ pub fn from_slice<T: DeserializeOwned>(json: &[u8]) -> Result<T, ParseError> {
     match std::str::from_utf8(json) {
         Ok(text) => from_str(text),
         // Let serde_json find and locate the invalid bytes.
-        Err(_) => serde_json::from_slice(json).map_err(|error| locate::<T>(json, error)),
+        Err(_) => serde_json::from_slice(json).map_err(|error| locate::<T>(json, &error)),
     }
 }
 
 /// Parses `T` from a JSON string; see [`from_slice`].
 pub fn from_str<T: DeserializeOwned>(json: &str) -> Result<T, ParseError> {
-    serde_json::from_str(json).map_err(|error| locate::<T>(json.as_bytes(), error))
+    serde_json::from_str(json).map_err(|error| locate::<T>(json.as_bytes(), &error))
 }
 
-fn locate<T: DeserializeOwned>(json: &[u8], error: serde_json::Error) -> ParseError {
+fn locate<T: DeserializeOwned>(json: &[u8], error: &serde_json::Error) -> ParseError {
     let mut deserializer = serde_json::Deserializer::from_slice(json);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Err(located) => ParseError {
-            path: normalise(located.path().to_string()),
-            source: located.into_inner(),
-        },
+        Err(located) => {
+            let mut path = String::new();
+            append_segments(&mut path, located.path());
+            ParseError::new(path, located.inner())
+        }
         // Only trailing input can fail the first parse and pass this one.
-        Ok(_) => ParseError {
-            path: String::new(),
-            source: error,
-        },
+        Ok(_) => ParseError::new(String::new(), error),
     }
-}
-
-fn normalise(path: String) -> String {
-    if path == "." { String::new() } else { path }
 }
 
 /// Why a strict parse failed: the payload did not parse, or it held something new.
@@ -161,7 +208,7 @@ impl From<ParseError> for StrictError {
 /// let Err(StrictError::Unknown(found)) = cckm_sync::from_slice_strict::<ApiError>(newer) else {
 ///     panic!("expected the new field to be reported");
 /// };
-/// assert_eq!(found[0].to_string(), "hint: unknown field");
+/// assert_eq!(found[0].to_string(), "/hint: unknown field");
 /// ```
 pub fn from_slice_strict<T: DeserializeOwned + ReportUnknowns>(json: &[u8]) -> Result<T, StrictError> {
     let value = from_slice::<T>(json)?;

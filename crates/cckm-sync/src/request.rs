@@ -10,15 +10,16 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess};
-use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::{Map, Value};
+use serde::ser::{self, Serialize, SerializeMap, Serializer};
 
 use crate::endpoints::SYNCHRONIZE_ALL;
+use crate::fields::{NullFields, UnknownFields};
+use crate::raw::RawJson;
 use crate::scope::{
     AwsScope, AzureScope, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, OciScope, SalesforceScope, SapScope,
 };
-use crate::unknown::{JsonPath, ReportUnknowns, Unknown};
-use crate::wire::{self, Key};
+use crate::unknown::{JsonPointer, ReportUnknowns, Unknown};
+use crate::wire::{Key, RequestListSeed};
 
 /// Why a start request could not be built.
 ///
@@ -147,14 +148,6 @@ fn check_list(items: &[String]) -> Result<(), StartError> {
     }
 }
 
-/// Checks a list read from the wire, with an error that names the field (and the item).
-fn check_wire_list<E: de::Error>(field: &str, items: &[String]) -> Result<(), E> {
-    check_list(items).map_err(|error| match error {
-        StartError::EmptyList => E::custom(format_args!("`{field}` must list at least one item")),
-        StartError::EmptyItem { index } => E::custom(format_args!("`{field}[{index}]` must not be an empty string")),
-    })
-}
-
 /// What a start request selects: every item, or a list of items.
 ///
 /// ```
@@ -202,22 +195,27 @@ pub trait StartOptions: sealed::Sealed + Clone + Default + fmt::Debug + PartialE
     const FIELDS: &'static [&'static str];
 
     /// Reads the value of `key` from `map` if `key` is one of [`FIELDS`](Self::FIELDS), and
-    /// says whether it did. The caller has already refused a repeated field.
+    /// says whether it did. A `null` leaves the field unset and is recorded in `nulls`; a
+    /// repeated field keeps its last value.
     #[doc(hidden)]
-    fn visit_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+    fn visit_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        nulls: &mut NullFields,
+    ) -> Result<bool, A::Error>;
 
-    /// The number of entries [`serialize_entries`](Self::serialize_entries) writes.
+    /// Writes the fields that are set, and `null` for those unset that are in `nulls`.
     #[doc(hidden)]
-    fn entry_count(&self) -> usize;
-
-    /// Writes the fields that are set.
-    #[doc(hidden)]
-    fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+    fn serialize_entries<M: SerializeMap>(&self, map: &mut M, nulls: &NullFields) -> Result<(), M::Error>;
 
     /// Adds the JSON Schema of every field to `properties`.
     #[cfg(feature = "schemars")]
     #[doc(hidden)]
-    fn add_schema_properties(generator: &mut schemars::SchemaGenerator, properties: &mut Map<String, Value>);
+    fn add_schema_properties(
+        generator: &mut schemars::SchemaGenerator,
+        properties: &mut serde_json::Map<String, serde_json::Value>,
+    );
 }
 
 const REGIONS: &str = "regions";
@@ -233,10 +231,10 @@ const TAKE_CLOUD_KEY_BACKUP: &str = "take_cloud_key_backup";
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AwsStartOptions {
-    /// AWS regions to synchronize; `None` (the field left out) synchronizes every region of
-    /// the selected KMS resources. When set, it lists at least one region, none empty; a
-    /// `null` on the wire is read as `None`.
-    pub regions: Option<Vec<String>>,
+    /// AWS regions to synchronize; `None` (the field left out, or `null`) synchronizes every
+    /// region of the selected KMS resources. When set, it lists at least one region, none
+    /// empty.
+    pub regions: Option<ScopeItems>,
 }
 
 impl sealed::Sealed for AwsStartOptions {}
@@ -244,31 +242,36 @@ impl sealed::Sealed for AwsStartOptions {}
 impl StartOptions for AwsStartOptions {
     const FIELDS: &'static [&'static str] = &[REGIONS];
 
-    fn visit_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+    fn visit_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        nulls: &mut NullFields,
+    ) -> Result<bool, A::Error> {
         if key != REGIONS {
             return Ok(false);
         }
-        let regions: Option<Vec<String>> = map.next_value()?;
-        if let Some(regions) = &regions {
-            check_wire_list(REGIONS, regions)?;
-        }
-        self.regions = regions;
+        let regions = map.next_value_seed(RequestListSeed {
+            empty_hint: "list one region at least, or leave `regions` out for every region",
+        })?;
+        nulls.set(REGIONS, regions.is_none());
+        self.regions = regions.map(ScopeItems);
         Ok(true)
     }
 
-    fn entry_count(&self) -> usize {
-        usize::from(self.regions.is_some())
-    }
-
-    fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        if let Some(regions) = &self.regions {
-            map.serialize_entry(REGIONS, regions)?;
+    fn serialize_entries<M: SerializeMap>(&self, map: &mut M, nulls: &NullFields) -> Result<(), M::Error> {
+        match &self.regions {
+            Some(regions) => map.serialize_entry(REGIONS, regions),
+            None if nulls.contains(REGIONS) => map.serialize_entry(REGIONS, &()),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     #[cfg(feature = "schemars")]
-    fn add_schema_properties(_: &mut schemars::SchemaGenerator, properties: &mut Map<String, Value>) {
+    fn add_schema_properties(
+        _: &mut schemars::SchemaGenerator,
+        properties: &mut serde_json::Map<String, serde_json::Value>,
+    ) {
         properties.insert(
             REGIONS.to_owned(),
             serde_json::json!({
@@ -292,8 +295,8 @@ impl StartOptions for AwsStartOptions {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AzureStartOptions {
-    /// Whether to take a backup of each cloud key while synchronizing; `None` leaves the
-    /// field out and the server decides. A `null` on the wire is read as `None`.
+    /// Whether to take a backup of each cloud key while synchronizing; `None` (the field
+    /// left out, or `null`) lets the server decide.
     pub take_cloud_key_backup: Option<bool>,
 }
 
@@ -302,27 +305,33 @@ impl sealed::Sealed for AzureStartOptions {}
 impl StartOptions for AzureStartOptions {
     const FIELDS: &'static [&'static str] = &[TAKE_CLOUD_KEY_BACKUP];
 
-    fn visit_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+    fn visit_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        nulls: &mut NullFields,
+    ) -> Result<bool, A::Error> {
         if key != TAKE_CLOUD_KEY_BACKUP {
             return Ok(false);
         }
         self.take_cloud_key_backup = map.next_value()?;
+        nulls.set(TAKE_CLOUD_KEY_BACKUP, self.take_cloud_key_backup.is_none());
         Ok(true)
     }
 
-    fn entry_count(&self) -> usize {
-        usize::from(self.take_cloud_key_backup.is_some())
-    }
-
-    fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        if let Some(backup) = self.take_cloud_key_backup {
-            map.serialize_entry(TAKE_CLOUD_KEY_BACKUP, &backup)?;
+    fn serialize_entries<M: SerializeMap>(&self, map: &mut M, nulls: &NullFields) -> Result<(), M::Error> {
+        match self.take_cloud_key_backup {
+            Some(backup) => map.serialize_entry(TAKE_CLOUD_KEY_BACKUP, &backup),
+            None if nulls.contains(TAKE_CLOUD_KEY_BACKUP) => map.serialize_entry(TAKE_CLOUD_KEY_BACKUP, &()),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     #[cfg(feature = "schemars")]
-    fn add_schema_properties(_: &mut schemars::SchemaGenerator, properties: &mut Map<String, Value>) {
+    fn add_schema_properties(
+        _: &mut schemars::SchemaGenerator,
+        properties: &mut serde_json::Map<String, serde_json::Value>,
+    ) {
         properties.insert(
             TAKE_CLOUD_KEY_BACKUP.to_owned(),
             serde_json::json!({
@@ -349,20 +358,21 @@ impl sealed::Sealed for NoStartOptions {}
 impl StartOptions for NoStartOptions {
     const FIELDS: &'static [&'static str] = &[];
 
-    fn visit_field<'de, A: MapAccess<'de>>(&mut self, _: &str, _: &mut A) -> Result<bool, A::Error> {
+    fn visit_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _: &str,
+        _: &mut A,
+        _: &mut NullFields,
+    ) -> Result<bool, A::Error> {
         Ok(false)
     }
 
-    fn entry_count(&self) -> usize {
-        0
-    }
-
-    fn serialize_entries<M: SerializeMap>(&self, _: &mut M) -> Result<(), M::Error> {
+    fn serialize_entries<M: SerializeMap>(&self, _: &mut M, _: &NullFields) -> Result<(), M::Error> {
         Ok(())
     }
 
     #[cfg(feature = "schemars")]
-    fn add_schema_properties(_: &mut schemars::SchemaGenerator, _: &mut Map<String, Value>) {}
+    fn add_schema_properties(_: &mut schemars::SchemaGenerator, _: &mut serde_json::Map<String, serde_json::Value>) {}
 }
 
 /// The body of a start request of one family: `POST <base>` of each of its endpoints.
@@ -400,16 +410,38 @@ impl StartOptions for NoStartOptions {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
-/// On the wire, `"synchronize_all": false` next to a list means the same as leaving it out,
-/// and is not written back; so is a `null` option. Every other field round-trips unchanged.
+/// # Reading, as the server's Go decoder does
+///
+/// - `null` is "no value" for every field: `{"kms": ["k"], "synchronize_all": null}` lists
+///   items, `{"kms": null, "synchronize_all": true}` takes every item, `"regions": null` every
+///   region. (Go reads `null` into a bool, a list or a pointer as its zero value, without
+///   error.)
+/// - `"synchronize_all": false` next to a list means the same as leaving it out.
+/// - A repeated field: every occurrence must have the right type and be valid, and the last
+///   one counts.
+/// - A list must hold one item at least, none empty; an error names the item (`/kms/1`).
+///
+/// What was sent as `null`, or as `"synchronize_all": false`, is remembered and written back,
+/// so that every request round-trips unchanged. Writing fails if
+/// [`unknown_fields`](Self::unknown_fields) holds the name of a field this type models (the
+/// scope field, `synchronize_all` or an option).
 pub struct StartJob<S: FamilyScope> {
     /// Every item, or the listed items.
     pub target: Target,
     /// The family's optional fields.
     pub options: S::StartOptions,
-    /// Fields this crate does not model, kept verbatim. An entry named like a field this
-    /// crate models (the scope field, `synchronize_all` or an option) is not written.
-    pub unknown_fields: Map<String, Value>,
+    /// Fields this crate does not model, kept verbatim.
+    pub unknown_fields: UnknownFields,
+    /// How the request spelled the fields it sent without a value.
+    spelling: Spelling,
+}
+
+/// The fields of a start request that were sent without a value: `null` for any of them,
+/// `false` for `synchronize_all` next to a list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Spelling {
+    nulls: NullFields,
+    synchronize_all_false: bool,
 }
 
 /// A start request of the AWS key and custom key store endpoints: `kms`, optional `regions`.
@@ -436,6 +468,7 @@ impl<S: FamilyScope> Clone for StartJob<S> {
             target: self.target.clone(),
             options: self.options.clone(),
             unknown_fields: self.unknown_fields.clone(),
+            spelling: self.spelling.clone(),
         }
     }
 }
@@ -446,13 +479,17 @@ impl<S: FamilyScope> fmt::Debug for StartJob<S> {
             .field("target", &self.target)
             .field("options", &self.options)
             .field("unknown_fields", &self.unknown_fields)
+            .field("null_fields", &self.spelling.nulls)
             .finish()
     }
 }
 
 impl<S: FamilyScope> PartialEq for StartJob<S> {
     fn eq(&self, other: &Self) -> bool {
-        self.target == other.target && self.options == other.options && self.unknown_fields == other.unknown_fields
+        self.target == other.target
+            && self.options == other.options
+            && self.unknown_fields == other.unknown_fields
+            && self.spelling == other.spelling
     }
 }
 
@@ -499,8 +536,31 @@ impl<S: FamilyScope> StartJob<S> {
         Self {
             target,
             options: S::StartOptions::default(),
-            unknown_fields: Map::new(),
+            unknown_fields: UnknownFields::new(),
+            spelling: Spelling::default(),
         }
+    }
+
+    /// The fields the request sent as `null` (and so left unset), which are written back as
+    /// `null`; empty for a request built in code.
+    ///
+    /// ```
+    /// use cckm_sync::AwsStartJob;
+    ///
+    /// let job: AwsStartJob = cckm_sync::from_str(r#"{"kms": ["k1"], "regions": null, "synchronize_all": null}"#)?;
+    /// assert_eq!(job, AwsStartJob::items(["k1"])?.with_null_fields(job.null_fields().clone()));
+    /// assert_eq!(job.null_fields().iter().collect::<Vec<_>>(), ["regions", "synchronize_all"]);
+    /// assert_eq!(serde_json::to_string(&job)?, r#"{"kms":["k1"],"synchronize_all":null,"regions":null}"#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn null_fields(&self) -> &NullFields {
+        &self.spelling.nulls
+    }
+
+    /// The same request, written with `null` for the unset fields named in `nulls`.
+    pub fn with_null_fields(mut self, nulls: NullFields) -> Self {
+        self.spelling.nulls = nulls;
+        self
     }
 
     /// The wire name of this family's scope list, such as `kms`.
@@ -533,7 +593,7 @@ impl StartJob<AwsScope> {
         I: IntoIterator,
         I::Item: Into<String>,
     {
-        self.options.regions = Some(ScopeItems::new(regions)?.into_vec());
+        self.options.regions = Some(ScopeItems::new(regions)?);
         Ok(self)
     }
 }
@@ -559,17 +619,31 @@ impl StartJob<AzureScope> {
 
 impl<S: FamilyScope> Serialize for StartJob<S> {
     fn serialize<Z: Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
-        let unknown = || self.unknown_fields.iter().filter(|(key, _)| !Self::is_modeled(key));
-        let len = 1 + self.options.entry_count() + unknown().count();
-        let mut map = serializer.serialize_map(Some(len))?;
+        if let Some(key) = self.unknown_fields.first_named(Self::is_modeled) {
+            return Err(ser::Error::custom(format_args!(
+                "unknown_fields holds `{key}`, a field the start request models: set the field itself"
+            )));
+        }
+        let nulls = &self.spelling.nulls;
+        let mut map = serializer.serialize_map(None)?;
         match &self.target {
-            Target::All => map.serialize_entry(SYNCHRONIZE_ALL, &true)?,
-            Target::Items(items) => map.serialize_entry(Self::scope_field(), items)?,
+            Target::All => {
+                map.serialize_entry(SYNCHRONIZE_ALL, &true)?;
+                if nulls.contains(Self::scope_field()) {
+                    map.serialize_entry(Self::scope_field(), &())?;
+                }
+            }
+            Target::Items(items) => {
+                map.serialize_entry(Self::scope_field(), items)?;
+                if self.spelling.synchronize_all_false {
+                    map.serialize_entry(SYNCHRONIZE_ALL, &false)?;
+                } else if nulls.contains(SYNCHRONIZE_ALL) {
+                    map.serialize_entry(SYNCHRONIZE_ALL, &())?;
+                }
+            }
         }
-        self.options.serialize_entries(&mut map)?;
-        for (key, value) in unknown() {
-            map.serialize_entry(key, value)?;
-        }
+        self.options.serialize_entries(&mut map, nulls)?;
+        self.unknown_fields.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -594,29 +668,21 @@ impl<'de, S: FamilyScope> de::Visitor<'de> for StartVisitor<S> {
         let mut list: Option<Vec<String>> = None;
         let mut all: Option<bool> = None;
         let mut options = S::StartOptions::default();
-        let mut options_seen: Vec<&'static str> = Vec::new();
-        let mut unknown_fields = Map::new();
+        let mut nulls = NullFields::new();
+        let mut unknown_fields = UnknownFields::new();
 
         while let Some(Key(key)) = map.next_key()? {
             if key == field {
-                if list.is_some() {
-                    return Err(de::Error::duplicate_field(field));
-                }
-                let items: Vec<String> = map.next_value()?;
-                check_wire_list(field, &items)?;
-                list = Some(items);
+                list = map.next_value_seed(RequestListSeed {
+                    empty_hint: "list one item at least, or send `\"synchronize_all\": true` for every item",
+                })?;
+                nulls.set(field, list.is_none());
             } else if key == SYNCHRONIZE_ALL {
-                wire::read_once(&mut map, &mut all, SYNCHRONIZE_ALL)?;
-            } else {
-                if let Some(&name) = S::StartOptions::FIELDS.iter().find(|name| **name == key) {
-                    if options_seen.contains(&name) {
-                        return Err(de::Error::duplicate_field(name));
-                    }
-                    options_seen.push(name);
-                }
-                if !options.visit_field(&key, &mut map)? {
-                    wire::keep_unknown(&mut map, &mut unknown_fields, key)?;
-                }
+                all = map.next_value()?;
+                nulls.set(SYNCHRONIZE_ALL, all.is_none());
+            } else if !options.visit_field(&key, &mut map, &mut nulls)? {
+                let value: RawJson = map.next_value()?;
+                unknown_fields.insert(key.into_owned(), value);
             }
         }
 
@@ -634,16 +700,21 @@ impl<'de, S: FamilyScope> de::Visitor<'de> for StartVisitor<S> {
                 )));
             }
         };
+        let synchronize_all_false = all == Some(false);
         Ok(StartJob {
             target,
             options,
             unknown_fields,
+            spelling: Spelling {
+                nulls,
+                synchronize_all_false,
+            },
         })
     }
 }
 
 impl<S: FamilyScope> ReportUnknowns for StartJob<S> {
-    fn report_unknowns(&self, path: &mut JsonPath, out: &mut Vec<Unknown>) {
+    fn report_unknowns(&self, path: &mut JsonPointer, out: &mut Vec<Unknown>) {
         path.push_unknown_fields(&self.unknown_fields, out);
     }
 }
@@ -706,16 +777,22 @@ mod schema {
         }
 
         fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-            // A field that must be absent is a `false` schema: each branch says what it
-            // requires and what it forbids, and stands alone as a type.
+            // Each branch says what it requires and what it forbids, and stands alone as a
+            // type. A field without a value may be left out or sent as `null`, which the
+            // server's Go decoder reads as no value: the list of the `All` branch is typed
+            // `null` (rather than forbidden with a `false` schema, which some generators
+            // refuse), and `synchronize_all` of the `Items` branch is `false` or `null`.
             let field = StartJob::<S>::scope_field();
             let mut properties = Map::new();
             let (description, required) = if ALL {
                 properties.insert(
                     SYNCHRONIZE_ALL.to_owned(),
-                    json!({"description": "Synchronize every item.", "const": true}),
+                    json!({"description": "Synchronize every item.", "type": "boolean", "const": true}),
                 );
-                properties.insert(field.to_owned(), Value::Bool(false));
+                properties.insert(
+                    field.to_owned(),
+                    json!({"description": "Left out, or `null`: no list with every item.", "type": "null"}),
+                );
                 (
                     format!(
                         "A start request for every item: `\"{SYNCHRONIZE_ALL}\": true`, without \
@@ -735,7 +812,11 @@ mod schema {
                 );
                 properties.insert(
                     SYNCHRONIZE_ALL.to_owned(),
-                    json!({"description": "`false`, or left out: the same.", "const": false}),
+                    json!({
+                        "description": "`false`, `null`, or left out: the same.",
+                        "type": ["boolean", "null"],
+                        "enum": [false, null]
+                    }),
                 );
                 (
                     format!(

@@ -3,13 +3,15 @@
 //! Every family lists its scope as one or two string arrays (`kms`, `regions`, `key_vaults`,
 //! …). A scope type names the arrays of one family; [`SyncJob<S>`](crate::SyncJob) is generic
 //! over it, so a caller of the AWS endpoint reads `job.scope.kms` without matching on clouds,
-//! while [`AnyScope`] holds the arrays of every family for code that handles all jobs.
+//! while [`AnyScope`] holds the arrays of every family for code that handles all jobs: of a
+//! job, it types only the arrays of the job's own family (from its `cloud`), as the other
+//! names mean nothing, or something else, on other clouds.
 
 use std::fmt;
 
 use serde::Serialize;
 
-use crate::cloud::CloudFamily;
+use crate::cloud::{Cloud, CloudFamily};
 
 mod sealed {
     pub trait Sealed {}
@@ -28,6 +30,34 @@ pub trait JobScope: sealed::Sealed + Clone + Default + fmt::Debug + PartialEq + 
     /// The array stored under the wire name `field`, if this scope has such a field and the
     /// job carried it.
     fn list(&self, field: &str) -> Option<&[String]>;
+
+    /// The wire names this scope reads as string arrays in a job of `cloud` (`None`: a job
+    /// whose cloud is not known yet). A family scope types its fields whatever the cloud;
+    /// [`AnyScope`] only those of the cloud's family, and none for a cloud this crate does not
+    /// know: there, a field named `groups` or `regions` is an unknown field, kept as it is.
+    ///
+    /// ```
+    /// use cckm_sync::{AnyScope, AwsScope, Cloud, JobScope};
+    ///
+    /// assert_eq!(AnyScope::typed_fields(Some(&Cloud::from("gcp"))), ["key_rings"]);
+    /// assert!(AnyScope::typed_fields(Some(&Cloud::from("hsm-luna"))).is_empty());
+    /// assert_eq!(AwsScope::typed_fields(Some(&Cloud::from("hsm-luna"))), ["regions", "kms"]);
+    /// ```
+    fn typed_fields(cloud: Option<&Cloud>) -> &'static [&'static str] {
+        if Self::FAMILY.is_some() {
+            return Self::FIELDS;
+        }
+        match cloud.and_then(Cloud::family) {
+            Some(family) => family.spec().job_scope_fields,
+            None => &[],
+        }
+    }
+
+    /// The static wire name of the field `field`, if this scope has it.
+    #[doc(hidden)]
+    fn field_name(field: &str) -> Option<&'static str> {
+        Self::FIELDS.iter().copied().find(|name| *name == field)
+    }
 
     /// The slot of the wire name `field`, or `None` if this scope has no such field.
     #[doc(hidden)]
@@ -170,8 +200,8 @@ family_scope!(ExternalCmScope => ExternalCm);
 scope! {
     /// The scope arrays of every family, for a job of any cloud.
     ///
-    /// Which arrays a job carries depends on its family: see [`Cloud::family`](crate::Cloud::family)
-    /// and [`SyncJob::into_scope`](crate::SyncJob::into_scope) to get the precise type.
+    /// A parsed job holds only the arrays of its own family ([`JobScope::typed_fields`]); see
+    /// [`SyncJob::into_family`](crate::SyncJob::into_family) to get the precise type.
     AnyScope, prefix = "", family = None;
     /// AWS regions.
     regions: "regions",

@@ -8,11 +8,11 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
 use serde::{Deserialize, Deserializer, Serializer, de};
 
-/// Formats `time` like Go's `time.RFC3339Nano` in UTC.
-pub(crate) struct GoRfc3339(pub(crate) DateTime<Utc>);
+/// Formats `time` like Go's `time.RFC3339Nano`: `Z` for UTC, else the offset as `±hh:mm`.
+pub(crate) struct GoRfc3339(pub(crate) DateTime<FixedOffset>);
 
 impl fmt::Display for GoRfc3339 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -38,7 +38,13 @@ impl fmt::Display for GoRfc3339 {
             }
             write!(f, ".{fraction:0digits$}")?;
         }
-        f.write_str("Z")
+        let offset = time.offset().local_minus_utc();
+        if offset == 0 {
+            return f.write_str("Z");
+        }
+        let sign = if offset < 0 { '-' } else { '+' };
+        let minutes = offset.unsigned_abs() / 60;
+        write!(f, "{sign}{:02}:{:02}", minutes / 60, minutes % 60)
     }
 }
 
@@ -50,21 +56,48 @@ impl fmt::Display for GoRfc3339 {
 pub(crate) const PATTERN: &str =
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$";
 
+/// Writes `time` in UTC, as the server does.
+///
+/// RFC 3339 has four-digit years only: an instant whose UTC year falls outside 0000–9999 can
+/// only come from a timestamp with an offset near the edge of that range, such as
+/// `9999-12-31T23:59:59-01:00`; it is written with the offset of the smallest size that keeps
+/// the year in range, which denotes the same instant. An instant that no offset RFC 3339
+/// allows (up to 23:59) can bring in range fails, as the parser never reads one.
 pub(crate) fn serialize<S: Serializer>(time: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
-    // RFC 3339 has four-digit years only; chrono would write `+10000-…` or `-0001-…`.
-    if !(0..=9999).contains(&time.year()) {
-        return Err(serde::ser::Error::custom(format_args!(
+    match writable(time) {
+        Some(time) => serializer.collect_str(&GoRfc3339(time)),
+        None => Err(serde::ser::Error::custom(format_args!(
             "timestamp {time:?} is outside the years 0000-9999 that RFC 3339 can write"
-        )));
+        ))),
     }
-    serializer.collect_str(&GoRfc3339(*time))
 }
 
-pub(crate) fn serialize_option<S: Serializer>(time: &Option<DateTime<Utc>>, serializer: S) -> Result<S::Ok, S::Error> {
-    match time {
-        Some(time) => serialize(time, serializer),
-        None => serializer.serialize_none(),
+/// `time` with the offset it is written with: UTC when its year has four digits, else the
+/// smallest whole-minute offset that gives it four.
+fn writable(time: &DateTime<Utc>) -> Option<DateTime<FixedOffset>> {
+    const MAX_OFFSET_MINUTES: i64 = 23 * 60 + 59;
+    let utc = FixedOffset::east_opt(0)?;
+    if (0..=9999).contains(&time.year()) {
+        return Some(time.with_timezone(&utc));
     }
+    let minutes = if time.year() > 9999 {
+        // Minutes (rounded up) past the last instant of 9999, written west of UTC.
+        let last = NaiveDate::from_ymd_opt(9999, 12, 31)?
+            .and_hms_nano_opt(23, 59, 59, 999_999_999)?
+            .and_utc();
+        let past = time.signed_duration_since(last);
+        -(past.num_minutes() + i64::from(past.num_seconds() % 60 != 0 || past.subsec_nanos() != 0))
+    } else {
+        // Minutes (rounded up) before the first instant of 0000, written east of UTC.
+        let first = NaiveDate::from_ymd_opt(0, 1, 1)?.and_hms_opt(0, 0, 0)?.and_utc();
+        let before = first.signed_duration_since(*time);
+        before.num_minutes() + i64::from(before.num_seconds() % 60 != 0 || before.subsec_nanos() != 0)
+    };
+    if minutes.abs() > MAX_OFFSET_MINUTES {
+        return None;
+    }
+    let offset = FixedOffset::east_opt(i32::try_from(minutes * 60).ok()?)?;
+    Some(time.with_timezone(&offset))
 }
 
 /// Parses an RFC 3339 timestamp, with any offset, into UTC.
@@ -141,7 +174,7 @@ mod tests {
     use super::*;
 
     fn round_trip(raw: &str) -> String {
-        GoRfc3339(parse(raw).unwrap()).to_string()
+        GoRfc3339(writable(&parse(raw).unwrap()).unwrap()).to_string()
     }
 
     #[test]
@@ -238,5 +271,26 @@ mod tests {
         let far = DateTime::<Utc>::from_timestamp(300_000_000_000, 0).unwrap();
         let error = serialize(&far, serde_json::value::Serializer).unwrap_err();
         assert!(error.to_string().contains("outside the years 0000-9999"), "{error}");
+    }
+
+    #[test]
+    fn writes_an_instant_past_9999_utc_with_the_smallest_offset_that_fits() {
+        for (raw, written) in [
+            ("9999-12-31T23:59:59-01:00", "9999-12-31T23:59:59-01:00"),
+            ("9999-12-31T23:30:00-00:45", "9999-12-31T23:59:00-00:16"),
+            ("9999-12-31T23:59:59.5-23:59", "9999-12-31T23:59:59.5-23:59"),
+            ("0000-01-01T00:00:00+00:01", "0000-01-01T00:00:00+00:01"),
+            ("0000-01-01T00:00:00.25+05:00", "0000-01-01T00:00:00.25+05:00"),
+            ("0000-01-01T00:00:30+01:00", "0000-01-01T00:00:30+01:00"),
+        ] {
+            let time = parse(raw).unwrap();
+            assert!(
+                !(0..=9999).contains(&time.year()),
+                "{raw} should leave the range in UTC"
+            );
+            let text = serialize(&time, serde_json::value::Serializer).unwrap();
+            assert_eq!(text, serde_json::Value::from(written), "{raw}");
+            assert_eq!(parse(written).unwrap(), time, "{raw}: not the same instant");
+        }
     }
 }

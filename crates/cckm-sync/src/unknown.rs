@@ -3,11 +3,11 @@
 //! Parsing is lenient on purpose: a newer server may add a field, a status or a cloud, and
 //! every such value parses and survives a round trip. Contract tests that want to *notice*
 //! novelty opt in with [`unknowns`] (or [`from_slice_strict`](crate::from_slice_strict)),
-//! which lists every unknown field and enum value with its JSON path.
+//! which lists every unknown field and enum value with its JSON Pointer.
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use crate::fields::UnknownFields;
 
 /// A wire value that an open enum does not recognise, kept verbatim.
 ///
@@ -63,14 +63,14 @@ impl fmt::Display for UnknownValue {
 ///
 /// let found = unknowns(&job);
 /// assert_eq!(found.len(), 2);
-/// assert_eq!(found[0].path, "overall_status");
+/// assert_eq!(found[0].path, "/overall_status");
 /// assert_eq!(found[0].kind, UnknownKind::Value("paused".into()));
-/// assert_eq!(found[1].path, "progress");
+/// assert_eq!(found[1].path, "/progress");
 /// assert_eq!(found[1].kind, UnknownKind::Field);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unknown {
-    /// JSON path of the unknown item, such as `resources[3].progress`.
+    /// JSON Pointer of the unknown item, such as `/resources/3/progress`.
     pub path: String,
     /// What is unknown about it.
     pub kind: UnknownKind,
@@ -100,7 +100,7 @@ impl fmt::Display for Unknown {
 /// See [`Unknown`] for an example.
 pub fn unknowns<T: ReportUnknowns + ?Sized>(value: &T) -> Vec<Unknown> {
     let mut out = Vec::new();
-    value.report_unknowns(&mut JsonPath::root(), &mut out);
+    value.report_unknowns(&mut JsonPointer::default(), &mut out);
     out
 }
 
@@ -109,11 +109,11 @@ pub fn unknowns<T: ReportUnknowns + ?Sized>(value: &T) -> Vec<Unknown> {
 /// Implemented by every payload type; use it through [`unknowns`].
 pub trait ReportUnknowns {
     /// Appends the unknown items of `self`, located under `path`, to `out`.
-    fn report_unknowns(&self, path: &mut JsonPath, out: &mut Vec<Unknown>);
+    fn report_unknowns(&self, path: &mut JsonPointer, out: &mut Vec<Unknown>);
 }
 
 impl<T: ReportUnknowns> ReportUnknowns for [T] {
-    fn report_unknowns(&self, path: &mut JsonPath, out: &mut Vec<Unknown>) {
+    fn report_unknowns(&self, path: &mut JsonPointer, out: &mut Vec<Unknown>) {
         for (index, item) in self.iter().enumerate() {
             path.with_index(index, |path| item.report_unknowns(path, out));
         }
@@ -121,60 +121,80 @@ impl<T: ReportUnknowns> ReportUnknowns for [T] {
 }
 
 impl<T: ReportUnknowns> ReportUnknowns for Vec<T> {
-    fn report_unknowns(&self, path: &mut JsonPath, out: &mut Vec<Unknown>) {
+    fn report_unknowns(&self, path: &mut JsonPointer, out: &mut Vec<Unknown>) {
         self.as_slice().report_unknowns(path, out);
     }
 }
 
-/// A JSON path under construction, written as `resources[3].createdAt`.
-#[derive(Debug, Default)]
-pub struct JsonPath(String);
+/// A JSON Pointer (RFC 6901) under construction, such as `/resources/3/createdAt`: the
+/// empty string is the whole document, and each step is `/` followed by an array index or an
+/// object key, in which `~` is written `~0` and `/` is written `~1`. Unlike a dotted path, it
+/// is unambiguous for every key: the `detailed_status` key `us-east-1/a.b[0]` is
+/// `/detailed_status/us-east-1~1a.b[0]`.
+///
+/// ```
+/// use cckm_sync::JsonPointer;
+///
+/// let mut pointer = JsonPointer::default();
+/// let text = pointer.with_key("resources", |pointer| {
+///     pointer.with_index(3, |pointer| pointer.with_key("a/b~c", |pointer| pointer.as_str().to_owned()))
+/// });
+/// assert_eq!(text, "/resources/3/a~1b~0c");
+/// assert_eq!(pointer.as_str(), "");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JsonPointer(String);
 
-impl JsonPath {
-    fn root() -> Self {
-        Self::default()
-    }
-
-    /// Runs `f` with `.key` appended to the path.
+impl JsonPointer {
+    /// Runs `f` with `/key` (escaped) appended to the pointer.
     pub fn with_key<R>(&mut self, key: &str, f: impl FnOnce(&mut Self) -> R) -> R {
         let len = self.0.len();
-        if len > 0 {
-            self.0.push('.');
-        }
-        self.0.push_str(key);
+        push_token(&mut self.0, key);
         let result = f(self);
         self.0.truncate(len);
         result
     }
 
-    /// Runs `f` with `[index]` appended to the path.
+    /// Runs `f` with `/index` appended to the pointer.
     pub fn with_index<R>(&mut self, index: usize, f: impl FnOnce(&mut Self) -> R) -> R {
         use fmt::Write as _;
         let len = self.0.len();
         // Writing to a String cannot fail.
-        let _ = write!(self.0, "[{index}]");
+        let _ = write!(self.0, "/{index}");
         let result = f(self);
         self.0.truncate(len);
         result
     }
 
-    /// The path as text; the empty string is the document root.
+    /// The pointer as text; the empty string is the whole document.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
     pub(crate) fn push_unknown(&mut self, key: &str, kind: UnknownKind, out: &mut Vec<Unknown>) {
-        self.with_key(key, |path| {
+        self.with_key(key, |pointer| {
             out.push(Unknown {
-                path: path.0.clone(),
+                path: pointer.0.clone(),
                 kind,
             });
         });
     }
 
-    pub(crate) fn push_unknown_fields(&mut self, fields: &Map<String, Value>, out: &mut Vec<Unknown>) {
+    pub(crate) fn push_unknown_fields(&mut self, fields: &UnknownFields, out: &mut Vec<Unknown>) {
         for key in fields.keys() {
             self.push_unknown(key, UnknownKind::Field, out);
+        }
+    }
+}
+
+/// Appends `/token` to the JSON Pointer `pointer`, escaping `~` and `/`.
+pub(crate) fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            other => pointer.push(other),
         }
     }
 }

@@ -3,13 +3,22 @@
 //! The payload types deserialize through visitors rather than `#[serde(flatten)]`, which
 //! would buffer every job into an intermediate tree before parsing it (the cost is measured
 //! by the `parse` benchmark). These helpers keep those visitors short and alike.
+//!
+//! # Repeated fields
+//!
+//! The server is written in Go, whose JSON decoder reads a repeated field into the same Go
+//! field again: every occurrence must have the right type, and the last one wins. The
+//! visitors do the same, and so does a `serde_json::Value` (or any JSON Schema validator) for
+//! the value it keeps, so the parser and the schemas agree on which value counts.
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess};
-use serde_json::{Map, Value};
+use serde::de::{self, Deserialize, DeserializeOwned, DeserializeSeed, Deserializer, SeqAccess};
 use uuid::Uuid;
+
+use crate::raw::RawJson;
 
 /// An object key, borrowed from the input when the input allows it.
 pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
@@ -36,34 +45,38 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Reads the value of `field` into `slot`, refusing a second occurrence of the field.
-pub(crate) fn read_once<'de, A, T>(map: &mut A, slot: &mut Option<T>, field: &'static str) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    T: Deserialize<'de>,
-{
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(field));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
-
 /// Returns the value of a required field, or the serde "missing field" error.
 pub(crate) fn required<T, E: de::Error>(slot: Option<T>, field: &'static str) -> Result<T, E> {
     slot.ok_or_else(|| E::missing_field(field))
 }
 
-/// Keeps the value of a field the model does not know. A repeated unknown key keeps its
-/// last value, as `serde_json::Value` does.
-pub(crate) fn keep_unknown<'de, A: MapAccess<'de>>(
-    map: &mut A,
-    unknown: &mut Map<String, Value>,
-    key: Cow<'de, str>,
-) -> Result<(), A::Error> {
-    let value = map.next_value()?;
-    unknown.insert(key.into_owned(), value);
-    Ok(())
+/// An error about the value at `pointer`, a JSON Pointer relative to the value being
+/// deserialized (such as `/kms/1`), for a check that can only run after that value was read.
+///
+/// The message starts with the pointer and `: `, which [`crate::from_slice`] moves into the
+/// error's path; no other message of this crate starts with `/`.
+pub(crate) fn error_at<E: de::Error>(pointer: &str, reason: impl fmt::Display) -> E {
+    E::custom(format_args!("{pointer}: {reason}"))
+}
+
+/// Splits a message made by [`error_at`] into its relative pointer and its reason.
+pub(crate) fn split_error_at(message: &str) -> Option<(&str, &str)> {
+    message.starts_with('/').then(|| message.split_once(": "))?
+}
+
+/// Parses `raw`, the value of the field `field` read before it was known to be modeled, as
+/// `T`; an error names the value's place below the field.
+pub(crate) fn parse_raw_field<T: DeserializeOwned, E: de::Error>(raw: &RawJson, field: &str) -> Result<T, E> {
+    let mut deserializer = serde_json::Deserializer::from_str(raw.as_str());
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let mut pointer = String::new();
+        crate::unknown::push_token(&mut pointer, field);
+        crate::parse::append_segments(&mut pointer, error.path());
+        let message = error.inner().to_string();
+        // The position is that of the raw value, not of the document: leave it out.
+        let reason = crate::parse::strip_position(&message, error.inner());
+        error_at(&pointer, reason)
+    })
 }
 
 /// The syntax of a hyphenated UUID, as a JSON Schema `pattern` next to the `uuid` format: many
@@ -86,18 +99,158 @@ impl<'de> Deserialize<'de> for HyphenatedUuid {
                 f.write_str("a hyphenated UUID string")
             }
             fn visit_str<E: de::Error>(self, raw: &str) -> Result<HyphenatedUuid, E> {
-                let uuid =
-                    Uuid::parse_str(raw).map_err(|error| E::custom(format_args!("invalid UUID {raw:?}: {error}")))?;
-                let hyphenated =
-                    raw.len() == 36 && [8, 13, 18, 23].iter().all(|&at| raw.as_bytes().get(at) == Some(&b'-'));
-                if !hyphenated {
-                    return Err(E::custom(format_args!(
-                        "invalid UUID {raw:?}: expected the hyphenated form, such as \"0ea5d52e-387c-44fa-b079-21c8b768f77b\""
-                    )));
-                }
-                Ok(HyphenatedUuid(uuid))
+                parse_hyphenated_uuid(raw).map(HyphenatedUuid).map_err(E::custom)
             }
         }
         deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// Parses a UUID in its hyphenated form only; the error says why, quoting `raw`.
+pub(crate) fn parse_hyphenated_uuid(raw: &str) -> Result<Uuid, String> {
+    let uuid = Uuid::parse_str(raw).map_err(|error| format!("invalid UUID {raw:?}: {error}"))?;
+    let hyphenated = raw.len() == 36 && [8, 13, 18, 23].iter().all(|&at| raw.as_bytes().get(at) == Some(&b'-'));
+    if !hyphenated {
+        return Err(format!(
+            "invalid UUID {raw:?}: expected the hyphenated form, such as \"0ea5d52e-387c-44fa-b079-21c8b768f77b\""
+        ));
+    }
+    Ok(uuid)
+}
+
+/// An integer field (`skip`, `limit`, `total`, `code`), also read from a number written with
+/// a zero fraction or an exponent (`10.0`, `1e1`): JSON Schema's `integer` type is any number
+/// with a zero fraction, so a schema validator takes those, and the parser does too. It is
+/// written back as a plain integer.
+pub(crate) struct Integer<T>(pub(crate) T);
+
+/// The integer types [`Integer`] reads.
+pub(crate) trait IntegerType: Sized {
+    const EXPECTING: &'static str;
+    fn from_u64(value: u64) -> Option<Self>;
+    fn from_i64(value: i64) -> Option<Self>;
+    /// `value` if it is a whole number in range.
+    fn from_f64(value: f64) -> Option<Self>;
+}
+
+impl IntegerType for u64 {
+    const EXPECTING: &'static str = "a non-negative integer";
+    fn from_u64(value: u64) -> Option<Self> {
+        Some(value)
+    }
+    fn from_i64(value: i64) -> Option<Self> {
+        u64::try_from(value).ok()
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "range checked first"
+    )]
+    fn from_f64(value: f64) -> Option<Self> {
+        // 2^64 is the first value above `u64::MAX`, and exactly representable.
+        (value.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(&value)).then_some(value as u64)
+    }
+}
+
+impl IntegerType for i64 {
+    const EXPECTING: &'static str = "an integer";
+    fn from_u64(value: u64) -> Option<Self> {
+        i64::try_from(value).ok()
+    }
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(value)
+    }
+    #[allow(clippy::cast_possible_truncation, reason = "range checked first")]
+    fn from_f64(value: f64) -> Option<Self> {
+        (value.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&value))
+            .then_some(value as i64)
+    }
+}
+
+impl<'de, T: IntegerType> Deserialize<'de> for Integer<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<T>(PhantomData<T>);
+        impl<T: IntegerType> de::Visitor<'_> for Visitor<T> {
+            type Value = Integer<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(T::EXPECTING)
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Integer<T>, E> {
+                T::from_u64(value)
+                    .map(Integer)
+                    .ok_or_else(|| E::invalid_value(de::Unexpected::Unsigned(value), &self))
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Integer<T>, E> {
+                T::from_i64(value)
+                    .map(Integer)
+                    .ok_or_else(|| E::invalid_value(de::Unexpected::Signed(value), &self))
+            }
+            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Integer<T>, E> {
+                T::from_f64(value)
+                    .map(Integer)
+                    .ok_or_else(|| E::invalid_value(de::Unexpected::Float(value), &self))
+            }
+        }
+        deserializer.deserialize_any(Visitor(PhantomData))
+    }
+}
+
+/// A list of scope items in a request, or `null` (read as no list). Every item must be a
+/// non-empty string and the list must hold one at least; the error names the item at fault
+/// (`/kms/1`) or the list.
+pub(crate) struct RequestListSeed {
+    /// What an empty list should have been, for the message.
+    pub(crate) empty_hint: &'static str,
+}
+
+impl<'de> DeserializeSeed<'de> for RequestListSeed {
+    type Value = Option<Vec<String>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> de::Visitor<'de> for RequestListSeed {
+    type Value = Option<Vec<String>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of strings")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(NonEmptyString(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        if items.is_empty() {
+            return Err(de::Error::custom(format_args!("empty list: {}", self.empty_hint)));
+        }
+        Ok(Some(items))
+    }
+}
+
+/// A string that is not empty.
+struct NonEmptyString(String);
+
+impl<'de> Deserialize<'de> for NonEmptyString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let item = String::deserialize(deserializer)?;
+        if item.is_empty() {
+            return Err(de::Error::custom("empty string: every item must name something"));
+        }
+        Ok(Self(item))
     }
 }

@@ -8,13 +8,13 @@
 
 use std::collections::BTreeMap;
 
-use cckm_sync::endpoints::{self, Endpoint, Evidence, JobKind, ListParameter, Operation};
+use cckm_sync::endpoints::{self, Endpoint, ErrorSpec, Evidence, JobKind, ListParameter, Operation};
 use cckm_sync::schemars::generate::SchemaSettings;
 use cckm_sync::schemars::transform::RecursiveTransform;
 use cckm_sync::schemars::{JsonSchema, Schema, SchemaGenerator};
 use cckm_sync::{
     AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, Limit, OciScope,
-    SalesforceScope, SapScope, Sort, StartJob,
+    SalesforceScope, SapScope, StartJob,
 };
 use serde_json::{Value, json};
 use utoipa::openapi::content::ContentBuilder;
@@ -57,27 +57,63 @@ const SEED_EXAMPLES: [(&str, &str, Operation); 5] = [
     ("pages/seed-dsm-refresh-completed.json", "dsm", Operation::List),
 ];
 
-/// Reusable error responses: name, status, description, example fixture.
-const ERROR_RESPONSES: [(&str, &str, &str, Option<&str>); 4] = [
-    (
-        "BadRequest",
-        "400",
-        "The request is invalid: a query parameter, the body or the job id is malformed.",
-        None,
-    ),
-    (
-        "Unauthorized",
-        "401",
-        "The bearer token is missing, invalid or expired.",
-        Some("errors/unauthorized.json"),
-    ),
-    (
-        "NotFound",
-        "404",
-        "No job, or no resource named in the body, has this id.",
-        Some("errors/resource-not-found.json"),
-    ),
-    ("ServerError", "5XX", "The server failed to handle the request.", None),
+/// Reusable error responses: the catalog's error, the status the document gives it (a range
+/// for server errors), what it means, an example fixture, and the operations that answer it.
+struct ErrorResponse {
+    spec: &'static ErrorSpec,
+    status: &'static str,
+    description: &'static str,
+    example: Option<&'static str>,
+    answers: fn(Call) -> bool,
+}
+
+/// A call of the document: the token call, or an operation of a job endpoint.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Call {
+    Token,
+    Job(Operation),
+}
+
+const ERROR_RESPONSES: [ErrorResponse; 5] = [
+    ErrorResponse {
+        spec: &endpoints::BAD_REQUEST,
+        status: "400",
+        description: "The request is invalid: a query parameter, the body or the job id is malformed. \
+            The message names the parameter, or the JSON path in the body, and the reason.",
+        example: None,
+        answers: |_| true,
+    },
+    ErrorResponse {
+        spec: &endpoints::UNAUTHORIZED,
+        status: "401",
+        description: "The bearer token is missing, invalid, expired or revoked; for the token call, the user \
+            name, password or refresh token is wrong.",
+        example: Some("errors/unauthorized.json"),
+        answers: |_| true,
+    },
+    ErrorResponse {
+        spec: &endpoints::NOT_FOUND,
+        status: "404",
+        description: "No job, or no resource named in the body, has this id.",
+        example: Some("errors/resource-not-found.json"),
+        answers: |call| matches!(call, Call::Job(Operation::Start | Operation::Get | Operation::Cancel)),
+    },
+    ErrorResponse {
+        spec: &endpoints::START_CONFLICT,
+        status: "409",
+        description: "The job's state forbids the call: a start while a job of the same endpoint is in \
+            progress (the vendor's Ansible documentation says such a start is refused), or a cancel of a \
+            job that has ended (only running jobs can be cancelled, says the vendor's documentation).",
+        example: None,
+        answers: |call| matches!(call, Call::Job(Operation::Start | Operation::Cancel)),
+    },
+    ErrorResponse {
+        spec: &endpoints::SERVER_ERROR,
+        status: "5XX",
+        description: "The server failed to handle the request.",
+        example: None,
+        answers: |_| true,
+    },
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -150,6 +186,10 @@ fn document(version: Version, fixtures: &Fixtures) -> Result<Value, String> {
             }
         }
     }
+    paths.insert(
+        endpoints::TOKEN_PATH.to_owned(),
+        PathItem::new(HttpMethod::Post, token_operation(&mut generator)),
+    );
     let paths = paths
         .into_iter()
         .fold(PathsBuilder::new(), |builder, (path, item)| builder.path(path, item));
@@ -167,19 +207,20 @@ fn document(version: Version, fixtures: &Fixtures) -> Result<Value, String> {
                 .build(),
         ),
     );
-    for (name, _, description, example) in ERROR_RESPONSES {
+    for response in &ERROR_RESPONSES {
         let mut content = ContentBuilder::new().schema(Some(Ref::from_schema_name(type_name::<cckm_sync::ApiError>())));
-        if let Some(example) = example {
+        if let Some(example) = response.example {
             content = content.examples_from_iter([(
                 "example",
                 fixtures.example(example, "An error body from public client code")?,
             )]);
         }
         components = components.response(
-            name,
+            response.spec.name,
             ResponseBuilder::new()
-                .description(description)
+                .description(error_description(response))
                 .content(JSON, content.build())
+                .extensions(Some(evidence_extension(response.spec.evidence)))
                 .build(),
         );
     }
@@ -195,7 +236,7 @@ fn document(version: Version, fixtures: &Fixtures) -> Result<Value, String> {
             InfoBuilder::new()
                 .title("CipherTrust Manager CCKM synchronization and refresh jobs")
                 .version(env!("CARGO_PKG_VERSION"))
-                .description(Some(INFO_DESCRIPTION))
+                .description(Some(info_description()))
                 .license(Some(license.build()))
                 .build(),
         )
@@ -210,12 +251,20 @@ fn document(version: Version, fixtures: &Fixtures) -> Result<Value, String> {
             )
             .build()]))
         .security(Some([SecurityRequirement::new(SECURITY_SCHEME, Vec::<String>::new())]))
-        .tags(Some(endpoints::ENDPOINTS.iter().map(|endpoint| {
-            TagBuilder::new()
-                .name(endpoint.title)
-                .description(Some(tag_description(endpoint)))
-                .build()
-        })))
+        .tags(Some(
+            std::iter::once(
+                TagBuilder::new()
+                    .name(AUTH_TAG)
+                    .description(Some("The token call: a bearer token for every other call."))
+                    .build(),
+            )
+            .chain(endpoints::ENDPOINTS.iter().map(|endpoint| {
+                TagBuilder::new()
+                    .name(endpoint.title)
+                    .description(Some(tag_description(endpoint)))
+                    .build()
+            })),
+        ))
         .paths(paths)
         .components(Some(components.build()))
         .build();
@@ -250,6 +299,21 @@ not listed here, and `overall_status` and `cloud` accept values not listed here:
 keep them rather than fail. Azure and external CipherTrust Manager jobs spell a running job \
 `in progress`, the others `in_progress`. `abort` is the authoritative flag of a cancelled job, \
 which may end as `completed` as well as `aborted`.";
+
+/// The document's description: [`INFO_DESCRIPTION`] and the catalog's wire rules, each with
+/// its evidence.
+fn info_description() -> String {
+    let mut description = format!("{INFO_DESCRIPTION}\n\nRules of the wire, for every endpoint:\n");
+    for rule in &endpoints::WIRE_RULES {
+        description.push_str(&format!(
+            "\n- {} Evidence: {}, {}.",
+            rule.rule,
+            rule.evidence.as_str(),
+            rule.source
+        ));
+    }
+    description
+}
 
 fn method(operation: Operation) -> HttpMethod {
     match operation.method() {
@@ -407,8 +471,11 @@ fn operation_of(
                         )
                         .build(),
                 ))
-                .response("200", job_response("The job started.", seeds.clone()))
-                .response("201", job_response("The job started.", seeds));
+                .response(
+                    "200",
+                    with_links(job_response("The job started.", seeds.clone()), endpoint),
+                )
+                .response("201", with_links(job_response("The job started.", seeds), endpoint));
         }
         Operation::Get | Operation::Cancel => {
             builder = builder.parameter(parameters.path_id()?);
@@ -420,14 +487,139 @@ fn operation_of(
             builder = builder.response("200", job_response(description, seeds));
         }
     }
-    for (name, status, ..) in ERROR_RESPONSES {
-        if status == "404" && operation == Operation::List {
-            continue;
-        }
-        builder = builder.response(status, Ref::from_response_name(name));
-    }
-    Ok(builder.build())
+    Ok(error_responses(builder, Call::Job(operation)).build())
 }
+
+/// A start response with links from the new job's `id` to the get and cancel calls of the
+/// same endpoint, for generated clients and stateful testers that follow them.
+fn with_links(response: utoipa::openapi::Response, endpoint: &Endpoint) -> utoipa::openapi::Response {
+    use utoipa::openapi::link::LinkBuilder;
+    let mut response = response;
+    for (name, operation, description) in [
+        ("GetJob", Operation::Get, "The job just started, by its `id`."),
+        (
+            "CancelJob",
+            Operation::Cancel,
+            "Cancel the job just started, by its `id`.",
+        ),
+    ] {
+        let link = LinkBuilder::new()
+            .operation_id(operation_id(endpoint, operation))
+            .parameter("id", "$response.body#/id")
+            .description(description)
+            .build();
+        response.links.insert(name.to_owned(), link.into());
+    }
+    response
+}
+
+/// Adds the error responses `call` answers.
+fn error_responses(mut builder: OperationBuilder, call: Call) -> OperationBuilder {
+    for response in ERROR_RESPONSES.iter().filter(|response| (response.answers)(call)) {
+        builder = builder.response(response.status, Ref::from_response_name(response.spec.name));
+    }
+    builder
+}
+
+/// A response's description, with the `code` and `codeDesc` of its body and how sure that is.
+fn error_description(response: &ErrorResponse) -> String {
+    let spec = response.spec;
+    let code = spec.code.map_or_else(
+        || "no `code` (no source shows one)".to_owned(),
+        |code| format!("`code` {code}"),
+    );
+    let codes_of_status = match spec.status {
+        400 => format!(
+            " (`{}`, code {}, for a malformed query or path parameter)",
+            endpoints::INVALID_PARAMETER.code_desc,
+            endpoints::INVALID_PARAMETER.code.unwrap_or_default()
+        ),
+        401 => format!(
+            " (`{}`, code {}, for wrong credentials in the token call)",
+            endpoints::WRONG_CREDENTIALS.code_desc,
+            endpoints::WRONG_CREDENTIALS.code.unwrap_or_default()
+        ),
+        _ => String::new(),
+    };
+    let evidence = match spec.evidence {
+        Evidence::Confirmed => "confirmed by the vendor's documentation",
+        Evidence::Code => "known from public client code",
+        Evidence::Inferred => "inferred, no source shows them",
+    };
+    format!(
+        "{} Body: `codeDesc` `{}`, {code}{codes_of_status}. Status and body: {evidence}.",
+        response.description, spec.code_desc,
+    )
+}
+
+/// `x-cckm-evidence`: how sure the contract is of a response, machine-readable.
+fn evidence_extension(evidence: Evidence) -> utoipa::openapi::extensions::Extensions {
+    utoipa::openapi::extensions::ExtensionsBuilder::new()
+        .add("x-cckm-evidence", evidence.as_str())
+        .build()
+}
+
+/// `POST /auth/tokens`: a JWT for every other call.
+fn token_operation(generator: &mut SchemaGenerator) -> utoipa::openapi::path::Operation {
+    let request = generator.subschema_for::<cckm_sync::TokenRequest>();
+    let answer = generator.subschema_for::<cckm_sync::TokenResponse>();
+    let schema_ref = |schema: &Schema| {
+        let reference = schema.get("$ref").and_then(Value::as_str).unwrap_or_default();
+        Ref::new(reference)
+    };
+    let password = ExampleBuilder::new()
+        .summary("Log in with a user name and password")
+        .value(Some(
+            json!({"grant_type": "password", "username": "admin", "password": "admin"}),
+        ))
+        .build();
+    let refresh = ExampleBuilder::new()
+        .summary("A new JWT from a refresh token, replacing the refresh token too")
+        .value(Some(json!({
+            "grant_type": "refresh_token",
+            "refresh_token": "3ab6bd4af3e1b6c3c5e2d1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0",
+            "renew_refresh_token": true
+        })))
+        .build();
+    let builder = OperationBuilder::new()
+        .operation_id(Some("createToken"))
+        .summary(Some("Get a bearer token"))
+        .description(Some(format!(
+            "Log in (password grant) or renew a token (refresh grant). The answer's `jwt` goes in the \
+             `Authorization: Bearer` header of every other call until it expires, `duration` seconds \
+             later. The vendor's clients call `{prefix}{path}/` with a trailing slash, which is the same \
+             call. Path, bodies and statuses: {evidence}.",
+            prefix = endpoints::API_PREFIX,
+            path = endpoints::TOKEN_PATH,
+            evidence = evidence_text(endpoints::TOKEN_EVIDENCE),
+        )))
+        .tag(AUTH_TAG)
+        // No bearer token: this call is how one gets it.
+        .securities(Some(Vec::<SecurityRequirement>::new()))
+        .request_body(Some(
+            RequestBodyBuilder::new()
+                .required(Some(Required::True))
+                .content(
+                    JSON,
+                    ContentBuilder::new()
+                        .schema(Some(schema_ref(&request)))
+                        .examples_from_iter([("password", password), ("refresh", refresh)])
+                        .build(),
+                )
+                .build(),
+        ))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("A bearer token, and a refresh token.")
+                .content(JSON, ContentBuilder::new().schema(Some(schema_ref(&answer))).build())
+                .build(),
+        );
+    error_responses(builder, Call::Token).build()
+}
+
+/// The tag of the token call.
+const AUTH_TAG: &str = "auth";
 
 fn type_name<T: JsonSchema>() -> String {
     T::schema_name().into_owned()
@@ -439,7 +631,6 @@ struct ParameterSchemas {
     overall_status: RefOr<utoipa::openapi::schema::Schema>,
     skip: RefOr<utoipa::openapi::schema::Schema>,
     limit: RefOr<utoipa::openapi::schema::Schema>,
-    sort: RefOr<utoipa::openapi::schema::Schema>,
     scope_filter: RefOr<utoipa::openapi::schema::Schema>,
 }
 
@@ -448,9 +639,15 @@ impl ParameterSchemas {
         Ok(Self {
             id: lossless(generator.subschema_for::<uuid::Uuid>())?,
             overall_status: lossless(generator.subschema_for::<cckm_sync::OverallStatus>())?,
-            skip: lossless(generator.subschema_for::<u64>())?,
+            // `u64`, bounded: a `skip` beyond what the parser reads is refused, so the schema
+            // says where it ends (schemars gives a `u64` no `maximum`).
+            skip: lossless(cckm_sync::schemars::json_schema!({
+                "type": "integer",
+                "format": "uint64",
+                "minimum": 0,
+                "maximum": u64::MAX
+            }))?,
             limit: lossless(generator.subschema_for::<Limit>())?,
-            sort: lossless(generator.subschema_for::<Sort>())?,
             // The values of a scope filter: strings, none empty (`ListSyncJobs` refuses "").
             scope_filter: lossless(cckm_sync::schemars::json_schema!({
                 "type": "array",
@@ -481,8 +678,18 @@ impl ParameterSchemas {
                 "How many jobs at most; `-1` for every job. The server's default is 10.".to_owned(),
             ),
             ListParameter::Sort => (
-                &self.sort,
-                "Comma-separated properties to sort by, such as `-createdAt`; `-` sorts descending.".to_owned(),
+                &sort_schema(family)?,
+                format!(
+                    "Comma-separated properties to sort by, such as `-createdAt` or \
+                     `overall_status,-updatedAt`; `-` sorts descending. Without it, `{}`. The properties \
+                     are a job's fields holding one value; which ones the server sorts by is {}.",
+                    endpoints::DEFAULT_SORT,
+                    match endpoints::SORT_PROPERTIES_EVIDENCE {
+                        Evidence::Confirmed => "documented",
+                        Evidence::Code => "known from public client code",
+                        Evidence::Inferred => "inferred: no source shows it",
+                    },
+                ),
             ),
         };
         let mut builder = ParameterBuilder::new()
@@ -506,6 +713,28 @@ impl ParameterSchemas {
             .schema(Some(self.id.clone()))
             .build())
     }
+}
+
+/// The `sort` parameter of a family's list: `Sort`'s syntax, its properties limited to the
+/// family's [`sort_properties`](cckm_sync::endpoints::FamilySpec::sort_properties), which a
+/// server refuses others than.
+fn sort_schema(family: CloudFamily) -> Result<RefOr<utoipa::openapi::schema::Schema>, String> {
+    let properties: Vec<&str> = family.spec().sort_properties().collect();
+    if properties
+        .iter()
+        .any(|property| !property.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    {
+        return Err(format!(
+            "a sort property of {family} needs escaping in a pattern: {properties:?}"
+        ));
+    }
+    let key = format!("-?({})", properties.join("|"));
+    lossless(cckm_sync::schemars::json_schema!({
+        "description": "Comma-separated properties to sort by, the first the most significant; a \
+            leading `-` sorts that property in descending order.",
+        "type": "string",
+        "pattern": format!("^{key}(,{key})*$")
+    }))
 }
 
 /// What the scope filter of a family names.
@@ -592,12 +821,20 @@ impl Fixtures {
     }
 
     /// Start-request bodies of `family`: every fixture `start/<family>-*.json` that holds
-    /// nothing this contract does not know and that a round trip writes back unchanged.
+    /// nothing this contract does not know, that a round trip writes back unchanged, and that
+    /// spells no field without a value (`null`, or `"synchronize_all": false`): the bodies a
+    /// client should send.
     fn start_examples(&self, family: CloudFamily) -> Result<Vec<(String, utoipa::openapi::example::Example)>, String> {
         fn canonical<S: FamilyScope>(value: &Value) -> bool {
+            let spelled_without_value = value.as_object().is_none_or(|fields| {
+                fields.values().any(Value::is_null)
+                    || fields.get(endpoints::SYNCHRONIZE_ALL) == Some(&Value::Bool(false))
+            });
             match serde_json::from_value::<StartJob<S>>(value.clone()) {
                 Ok(body) => {
-                    cckm_sync::unknowns(&body).is_empty() && serde_json::to_value(&body).ok().as_ref() == Some(value)
+                    !spelled_without_value
+                        && cckm_sync::unknowns(&body).is_empty()
+                        && serde_json::to_value(&body).ok().as_ref() == Some(value)
                 }
                 Err(_) => false,
             }

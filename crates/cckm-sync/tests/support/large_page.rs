@@ -42,13 +42,7 @@ pub fn page(jobs: &[SyncJob], count: usize) -> Page<SyncJob> {
             job
         })
         .collect();
-    Page {
-        skip: 0,
-        limit: -1,
-        total: count as u64,
-        resources,
-        unknown_fields: Default::default(),
-    }
+    Page::new(0, -1, count as u64, resources)
 }
 
 /// The bytes of a page of `count` jobs of every family.

@@ -1,0 +1,221 @@
+//! `cckm-sync`: the command-line program of the CCKM synchronization job contract.
+//!
+//! `cckm-sync mock` serves a mock CipherTrust Manager (the `cckm-sync-mock` crate) until
+//! Ctrl-C. Exit codes: 0 when it stopped on a signal, 1 when it could not start, 2 for a usage
+//! error (clap's).
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line program reports on its streams"
+)]
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use cckm_sync_mock::MockServer;
+use clap::{Args, Parser, Subcommand};
+
+/// The contract of the CipherTrust Manager CCKM synchronization and refresh jobs, put to work.
+#[derive(Debug, Parser)]
+#[command(name = "cckm-sync", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve a mock CipherTrust Manager: every job endpoint and the token call, with state.
+    ///
+    /// Jobs started on the mock can be read back, progress item by item over the job
+    /// duration and can be cancelled; lists filter, sort and page them. Every job call needs a
+    /// bearer token from `POST /api/v1/auth/tokens`. A control API under `/__mock/` resets the
+    /// mock, loads recorded jobs, pauses and advances its clock, injects faults and lists the
+    /// requests received. Serves until Ctrl-C.
+    Mock(MockArgs),
+}
+
+#[derive(Debug, Args)]
+struct MockArgs {
+    /// Address to listen on; port 0 picks a free port (the first line printed names it).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
+    listen: SocketAddr,
+
+    /// User name the token call accepts.
+    #[arg(long, value_name = "NAME", default_value = "admin")]
+    username: String,
+
+    /// Password the token call accepts.
+    #[arg(long, value_name = "PASSWORD", default_value = "admin")]
+    password: String,
+
+    /// How long a job runs; its items end one after another over it (`5s`, `250ms`, `1m`).
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    job_duration: Duration,
+
+    /// How long a JWT is valid, in whole seconds (`300s`, `5m`).
+    #[arg(long, value_name = "DURATION", default_value = "300s", value_parser = parse_lifetime)]
+    token_lifetime: Duration,
+
+    /// Load the recorded responses (pages or single jobs, any family) of the `.json` files
+    /// under DIR at start.
+    #[arg(long, value_name = "DIR")]
+    seed: Option<PathBuf>,
+
+    /// Serve HTTPS with a self-signed certificate for localhost and 127.0.0.1, made at start
+    /// and written to a file whose path is printed (give it to `curl --cacert`).
+    #[arg(long)]
+    tls: bool,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text).map_err(|error| format!("{error} (expected a duration such as `5s` or `250ms`)"))
+}
+
+fn parse_lifetime(text: &str) -> Result<Duration, String> {
+    let lifetime = parse_duration(text)?;
+    if lifetime.as_secs() == 0 || lifetime.subsec_nanos() != 0 {
+        return Err("a token lifetime is a whole number of seconds, at least 1s".to_owned());
+    }
+    Ok(lifetime)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        Command::Mock(args) => runtime.block_on(mock(args)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn mock(args: MockArgs) -> Result<(), String> {
+    let threads = std::thread::available_parallelism().map_or(2, usize::from);
+    let mut builder = MockServer::builder()
+        .listen(args.listen)
+        .credentials(&args.username, &args.password)
+        .job_duration(args.job_duration)
+        .token_lifetime(args.token_lifetime)
+        .tls(args.tls)
+        .worker_threads(threads);
+    if let Some(dir) = &args.seed {
+        builder = builder.seed(dir);
+    }
+    let server = builder.start().await.map_err(|error| error.to_string())?;
+
+    // Kept until the server stops: the file is removed with its folder at exit.
+    let mut certificate_dir = None;
+    let certificate = match server.certificate_pem() {
+        Some(pem) => {
+            let dir = tempfile::Builder::new()
+                .prefix("cckm-sync-mock-")
+                .tempdir()
+                .map_err(|error| format!("cannot create a folder for the certificate: {error}"))?;
+            let path = dir.path().join("certificate.pem");
+            std::fs::write(&path, pem).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+            certificate_dir = Some(dir);
+            Some(path)
+        }
+        None => None,
+    };
+
+    // The first line names the URL: scripts read it to learn a port picked with `:0`.
+    println!("cckm-sync mock serving {}", server.api_url());
+    let (username, password) = server.credentials();
+    println!(
+        "  credentials: {username} / {password} (POST {}{} for a token)",
+        server.api_url(),
+        cckm_sync::endpoints::TOKEN_PATH
+    );
+    if let Some(path) = &certificate {
+        println!(
+            "  certificate: {} (self-signed, for localhost and 127.0.0.1)",
+            path.display()
+        );
+    }
+    println!(
+        "  jobs run for {}, tokens last {}",
+        humantime::format_duration(server.job_duration()),
+        humantime::format_duration(args.token_lifetime)
+    );
+    if let (Some(dir), Some(report)) = (&args.seed, server.seed_report()) {
+        println!(
+            "  seed: {} jobs loaded from {} ({} skipped)",
+            report.loaded(),
+            dir.display(),
+            report.skipped.len()
+        );
+        for skipped in &report.skipped {
+            eprintln!("warning: {skipped}");
+        }
+    }
+    println!(
+        "  control API: {}/__mock/ (reset, jobs, clock, faults, requests)",
+        server.base_url()
+    );
+    println!("Press Ctrl-C to stop.");
+    let _ = std::io::stdout().flush();
+
+    wait_for_signal().await?;
+    eprintln!("shutting down");
+    server.shutdown().await;
+    drop(certificate_dir);
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM on Unix (what a service manager or `kill` sends).
+async fn wait_for_signal() -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate =
+            signal(SignalKind::terminate()).map_err(|error| format!("cannot listen for SIGTERM: {error}"))?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result.map_err(|error| format!("cannot listen for Ctrl-C: {error}")),
+            _ = terminate.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c()
+            .await
+            .map_err(|error| format!("cannot listen for Ctrl-C: {error}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_read_as_humans_write_them() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
+        assert!(parse_duration("soon").unwrap_err().contains("expected a duration"));
+        assert_eq!(parse_lifetime("5m"), Ok(Duration::from_secs(300)));
+        assert!(parse_lifetime("1500ms").is_err());
+        assert!(parse_lifetime("0s").is_err());
+    }
+}

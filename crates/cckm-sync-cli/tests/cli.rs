@@ -1,0 +1,254 @@
+//! `cckm-sync mock` as a user runs it: the lines it prints, its exit codes, `--seed`, `--tls`
+//! and a graceful stop on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+fn cckm_sync() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
+}
+
+/// A running `cckm-sync mock` and the lines it printed, read as they come.
+struct Mock {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    printed: Vec<String>,
+}
+
+impl Mock {
+    fn start(args: &[&str]) -> Self {
+        let mut child = cckm_sync()
+            .args(["mock", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (sender, lines) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                if sender.send(line.unwrap_or_default()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut mock = Self {
+            child,
+            lines,
+            printed: Vec::new(),
+        };
+        // Everything up to the last line of the banner, waiting at most 30 s for each line.
+        while !mock.printed.last().is_some_and(|line| line.starts_with("Press Ctrl-C")) {
+            let line = mock
+                .lines
+                .recv_timeout(Duration::from_secs(30))
+                .expect("the mock printed its banner");
+            mock.printed.push(line);
+        }
+        mock
+    }
+
+    /// The API URL of the first line, `cckm-sync mock serving <url>`.
+    fn api_url(&self) -> String {
+        self.printed[0]
+            .strip_prefix("cckm-sync mock serving ")
+            .unwrap()
+            .to_owned()
+    }
+
+    fn line_starting(&self, prefix: &str) -> Option<&str> {
+        self.printed
+            .iter()
+            .map(|line| line.trim_start())
+            .find(|line| line.starts_with(prefix))
+    }
+
+    /// Sends SIGTERM and waits (at most 30 s) for the exit status and standard error.
+    fn terminate(mut self) -> (std::process::ExitStatus, String) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let (sender, receiver) = mpsc::channel();
+        let mut stderr = self.child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+            let _ = sender.send(text);
+        });
+        let stderr = receiver.recv_timeout(Duration::from_secs(30)).expect("the mock exited");
+        (self.child.wait().unwrap(), stderr)
+    }
+}
+
+fn client(root: Option<&[u8]>) -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(20));
+    if let Some(pem) = root {
+        builder = builder.tls_certs_only([reqwest::Certificate::from_pem(pem).unwrap()]);
+    }
+    builder.build().unwrap()
+}
+
+async fn token(client: &reqwest::Client, api_url: &str, username: &str, password: &str) -> reqwest::Response {
+    client
+        .post(format!("{api_url}/auth/tokens/"))
+        .json(&serde_json::json!({"grant_type": "password", "username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[test]
+fn a_bad_flag_is_a_usage_error_with_exit_code_2() {
+    for args in [
+        vec!["mock", "--port", "8443"],
+        vec!["mock", "--job-duration", "soon"],
+        vec!["mock", "--token-lifetime", "1500ms"],
+        vec!["mock", "--listen", "localhost"],
+        vec!["serve"],
+    ] {
+        let output = cckm_sync().args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_port_in_use_is_one_line_and_exit_code_1() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let output = cckm_sync().args(["mock", "--listen", &address]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("error: cannot listen on {address}: ")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn help_describes_every_flag() {
+    let output = cckm_sync().args(["mock", "--help"]).output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for flag in [
+        "--listen",
+        "--username",
+        "--password",
+        "--job-duration",
+        "--token-lifetime",
+        "--seed",
+        "--tls",
+    ] {
+        assert!(help.contains(flag), "{flag}: {help}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mock_serves_its_credentials_and_stops_gracefully_on_sigterm() {
+    let mock = Mock::start(&["--username", "ops", "--password", "pw", "--job-duration", "250ms"]);
+    let api_url = mock.api_url();
+    assert!(
+        api_url.starts_with("http://127.0.0.1:") && api_url.ends_with("/api/v1"),
+        "{api_url}"
+    );
+    assert!(
+        mock.line_starting("credentials: ops / pw").is_some(),
+        "{:?}",
+        mock.printed
+    );
+    let client = client(None);
+    assert_eq!(token(&client, &api_url, "ops", "nope").await.status(), 401);
+    let answer: serde_json::Value = token(&client, &api_url, "ops", "pw").await.json().await.unwrap();
+    let jwt = answer["jwt"].as_str().unwrap();
+    let started = client
+        .post(format!("{api_url}/cckm/google/synchronization-jobs"))
+        .bearer_auth(jwt)
+        .json(&serde_json::json!({"key_rings": ["projects/p/locations/global/keyRings/r"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 201);
+    let (status, stderr) = mock.terminate();
+    assert!(status.success(), "{status}: {stderr}");
+    assert_eq!(stderr.trim(), "shutting down");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn seed_loads_the_fixtures_and_warns_of_each_job_it_skips() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../cckm-sync/tests/fixtures");
+    let seed = tempfile::tempdir().unwrap();
+    for folder in ["pages", "jobs"] {
+        std::fs::create_dir(seed.path().join(folder)).unwrap();
+        for entry in std::fs::read_dir(fixtures.join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, seed.path().join(folder).join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let mock = Mock::start(&["--seed", seed.path().to_str().unwrap()]);
+    let line = mock.line_starting("seed: ").unwrap();
+    assert!(line.contains("jobs loaded") && line.ends_with("(1 skipped)"), "{line}");
+    let client = client(None);
+    let api_url = mock.api_url();
+    let answer: serde_json::Value = token(&client, &api_url, "admin", "admin").await.json().await.unwrap();
+    let page: serde_json::Value = client
+        .get(format!("{api_url}/cckm/dsm/refresh"))
+        .bearer_auth(answer["jwt"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["resources"][0]["id"], "d4cbd38e-845e-4f75-9e71-15280084986e");
+    let (status, stderr) = mock.terminate();
+    assert!(status.success());
+    assert!(
+        stderr.starts_with("warning: ") && stderr.contains("hsm-luna"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_seed_that_is_not_a_page_or_a_job_fails_the_start_naming_the_file() {
+    let seed = tempfile::tempdir().unwrap();
+    std::fs::write(
+        seed.path().join("broken.json"),
+        r#"{"skip": 0, "limit": 10, "total": 1, "resources": [{"id": 1}]}"#,
+    )
+    .unwrap();
+    let output = cckm_sync()
+        .args(["mock", "--listen", "127.0.0.1:0", "--seed"])
+        .arg(seed.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("broken.json") && stderr.contains("/resources/0/id"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_writes_the_certificate_to_the_file_it_names_and_removes_it_at_exit() {
+    let mock = Mock::start(&["--tls"]);
+    let api_url = mock.api_url();
+    assert!(api_url.starts_with("https://127.0.0.1:"), "{api_url}");
+    let line = mock.line_starting("certificate: ").unwrap();
+    let path = std::path::PathBuf::from(line.strip_prefix("certificate: ").unwrap().split(" (").next().unwrap());
+    let pem = std::fs::read(&path).unwrap();
+    let client = client(Some(&pem));
+    assert_eq!(token(&client, &api_url, "admin", "admin").await.status(), 200);
+    let (status, _) = mock.terminate();
+    assert!(status.success());
+    assert!(!path.exists(), "{} is left behind", path.display());
+}

@@ -1,0 +1,266 @@
+//! The control API, under `/__mock/`: what tests do to the mock over HTTP, mirroring the
+//! methods of [`MockServer`](crate::MockServer).
+//!
+//! | call | does |
+//! |---|---|
+//! | `POST /__mock/reset` | back to a fresh server (no job, fault or request; tokens revoked; system clock) |
+//! | `POST /__mock/jobs[?endpoint=NAME]` | loads a recorded page or job (body); answers a load report |
+//! | `GET /__mock/clock` | `{"now": …, "paused": …}` |
+//! | `POST /__mock/clock/pause` | pauses the clock, where it is or at `{"at": "<RFC 3339>"}` |
+//! | `POST /__mock/clock/advance` | `{"by": "90s"}`: moves the clock forward (pausing it first) |
+//! | `POST /__mock/clock/resume` | back to the system clock |
+//! | `GET`, `POST`, `DELETE /__mock/faults` | the pending faults; add one ([`Fault`] as JSON); clear them |
+//! | `GET`, `DELETE /__mock/requests` | the requests received; forget them |
+//! | `PUT /__mock/inventory/{family}` | `{"items": […], "regions": […]}`: what `synchronize_all` selects |
+//! | `POST /__mock/tokens/revoke` | revokes every token |
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use cckm_sync::endpoints::{self, BAD_REQUEST, NOT_FOUND};
+use cckm_sync::{CloudFamily, ScopeItems};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use crate::app::App;
+use crate::fault::{Fault, FaultError};
+use crate::payload::{self, Failure};
+use crate::seed::{self, LoadError, LoadReport};
+
+pub(crate) fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/reset", post(reset))
+        .route("/jobs", post(load_jobs))
+        .route("/clock", get(clock))
+        .route("/clock/pause", post(pause))
+        .route("/clock/advance", post(advance))
+        .route("/clock/resume", post(resume))
+        .route("/faults", get(faults).post(add_fault).delete(clear_faults))
+        .route("/requests", get(requests).delete(clear_requests))
+        .route("/inventory/{family}", put(set_inventory))
+        .route("/tokens/revoke", post(revoke))
+}
+
+fn ok(body: &impl serde::Serialize) -> Response {
+    payload::json(StatusCode::OK, body)
+}
+
+fn bad_request(message: impl Into<String>) -> Response {
+    payload::error(&BAD_REQUEST, message)
+}
+
+/// Reads a JSON body, or `T::default()` for an empty one.
+fn body_or_default<T: for<'de> Deserialize<'de> + Default>(body: &Bytes) -> Result<T, Failure> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|error| Failure::new(&BAD_REQUEST, format!("invalid body: {error}")))
+}
+
+fn body<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, Failure> {
+    serde_json::from_slice(body).map_err(|error| Failure::new(&BAD_REQUEST, format!("invalid body: {error}")))
+}
+
+async fn reset(State(app): State<Arc<App>>) -> Response {
+    app.reset();
+    ok(&serde_json::json!({"reset": true}))
+}
+
+impl App {
+    /// Loads a recorded page or job, for `endpoint` (a name of the catalog) if given.
+    pub(crate) fn load(&self, bytes: &[u8], endpoint: Option<&str>) -> Result<LoadReport, LoadError> {
+        let hint = match endpoint {
+            Some(name) => Some(endpoints::find(name).ok_or_else(|| LoadError::UnknownEndpoint(name.to_owned()))?),
+            None => None,
+        };
+        let now = self.clock.now();
+        seed::load_document(&mut self.jobs_mut(), bytes, "body", hint, now, self.config.job_duration)
+    }
+
+    /// Loads every `.json` file under `dir`.
+    pub(crate) fn load_dir(&self, dir: &std::path::Path) -> Result<LoadReport, LoadError> {
+        let now = self.clock.now();
+        seed::load_dir(&mut self.jobs_mut(), dir, now, self.config.job_duration)
+    }
+
+    /// Adds a fault.
+    pub(crate) fn inject(&self, fault: Fault) -> Result<(), FaultError> {
+        if let crate::fault::FaultKind::NewerServer { field, .. } = &fault.kind
+            && payload::is_modeled_field(field)
+        {
+            return Err(FaultError::Invalid(format!(
+                "{field:?} is a field the contract models; a newer server's field needs a new name"
+            )));
+        }
+        self.faults().add(fault)
+    }
+}
+
+async fn load_jobs(State(app): State<Arc<App>>, RawQuery(query): RawQuery, bytes: Bytes) -> Response {
+    let mut endpoint = None;
+    for (name, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match &*name {
+            "endpoint" if endpoint.is_none() => endpoint = Some(value.into_owned()),
+            _ => {
+                return bad_request(format!(
+                    "unexpected query parameter {name:?}; this call takes `endpoint` once"
+                ));
+            }
+        }
+    }
+    match app.load(&bytes, endpoint.as_deref()) {
+        Ok(report) => ok(&report),
+        Err(LoadError::Full { max }) => payload::error(
+            &endpoints::START_CONFLICT,
+            format!("the mock holds its maximum of {max} jobs"),
+        ),
+        Err(error) => bad_request(error.to_string()),
+    }
+}
+
+async fn clock(State(app): State<Arc<App>>) -> Response {
+    ok(&app.clock.state())
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PauseBody {
+    at: Option<DateTime<Utc>>,
+}
+
+async fn pause(State(app): State<Arc<App>>, bytes: Bytes) -> Response {
+    let body: PauseBody = match body_or_default(&bytes) {
+        Ok(body) => body,
+        Err(failure) => return failure.response(),
+    };
+    match body.at {
+        None => ok(&app.clock.pause()),
+        Some(at) => match app.clock.pause_at(at) {
+            Ok(state) => ok(&state),
+            Err(error) => bad_request(error.to_string()),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdvanceBody {
+    /// A duration such as `90s`, `1m 30s` or `250ms`.
+    by: String,
+}
+
+async fn advance(State(app): State<Arc<App>>, bytes: Bytes) -> Response {
+    let body: AdvanceBody = match body(&bytes) {
+        Ok(body) => body,
+        Err(failure) => return failure.response(),
+    };
+    let by: Duration = match humantime::parse_duration(&body.by) {
+        Ok(by) => by,
+        Err(error) => {
+            return bad_request(format!(
+                "by: {error} (expected a duration such as \"90s\" or \"250ms\")"
+            ));
+        }
+    };
+    match app.clock.advance(by) {
+        Ok(state) => ok(&state),
+        Err(error) => bad_request(error.to_string()),
+    }
+}
+
+async fn resume(State(app): State<Arc<App>>) -> Response {
+    ok(&app.clock.resume())
+}
+
+async fn faults(State(app): State<Arc<App>>) -> Response {
+    ok(&app.faults().list())
+}
+
+async fn add_fault(State(app): State<Arc<App>>, bytes: Bytes) -> Response {
+    let fault: Fault = match body(&bytes) {
+        Ok(fault) => fault,
+        Err(failure) => return failure.response(),
+    };
+    match app.inject(fault) {
+        Ok(()) => ok(&app.faults().list()),
+        Err(error) => bad_request(error.to_string()),
+    }
+}
+
+async fn clear_faults(State(app): State<Arc<App>>) -> Response {
+    app.faults().clear();
+    ok(&app.faults().list())
+}
+
+async fn requests(State(app): State<Arc<App>>) -> Response {
+    ok(&app.requests().list())
+}
+
+async fn clear_requests(State(app): State<Arc<App>>) -> Response {
+    app.requests().clear();
+    ok(&app.requests().list())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InventoryBody {
+    items: Option<Vec<String>>,
+    regions: Option<Vec<String>>,
+}
+
+async fn set_inventory(
+    State(app): State<Arc<App>>,
+    family: Result<Path<String>, PathRejection>,
+    bytes: Bytes,
+) -> Response {
+    let family = match family {
+        Ok(Path(family)) => family,
+        Err(rejection) => return bad_request(format!("family: {rejection}")),
+    };
+    let Some(family) = CloudFamily::from_name(&family) else {
+        let known: Vec<&str> = CloudFamily::ALL.iter().map(|family| family.spec().name).collect();
+        return payload::error(
+            &NOT_FOUND,
+            format!("no family is named {family:?}; known: {}", known.join(", ")),
+        );
+    };
+    let body: InventoryBody = match body(&bytes) {
+        Ok(body) => body,
+        Err(failure) => return failure.response(),
+    };
+    if body.regions.is_some() && family != CloudFamily::Aws {
+        return bad_request("regions: only AWS jobs have regions");
+    }
+    let items = match body.items.map(ScopeItems::try_from).transpose() {
+        Ok(items) => items,
+        Err(error) => return bad_request(format!("items: {error}")),
+    };
+    let regions = match body.regions.map(ScopeItems::try_from).transpose() {
+        Ok(regions) => regions,
+        Err(error) => return bad_request(format!("regions: {error}")),
+    };
+    let mut inventory = app.inventory_mut();
+    if let Some(items) = items {
+        inventory.set_items(family, items);
+    }
+    if let Some(regions) = regions {
+        inventory.set_aws_regions(regions);
+    }
+    ok(&serde_json::json!({
+        "family": family.spec().name,
+        "items": inventory.items(family),
+        "regions": (family == CloudFamily::Aws).then(|| inventory.aws_regions()),
+    }))
+}
+
+async fn revoke(State(app): State<Arc<App>>) -> Response {
+    app.tokens().revoke_all();
+    ok(&serde_json::json!({"revoked": true}))
+}

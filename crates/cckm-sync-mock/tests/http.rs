@@ -1,0 +1,182 @@
+//! HTTP beyond the job calls: unknown paths, wrong methods with `Allow`, bodies too large,
+//! TLS with the self-signed certificate, recorded requests, reset, and shutdown on drop.
+
+mod support;
+
+use std::time::Duration;
+
+use cckm_sync::endpoints::{self, METHOD_NOT_ALLOWED, NOT_FOUND, PAYLOAD_TOO_LARGE};
+use cckm_sync_mock::MockServer;
+use reqwest::Method;
+use serde_json::json;
+use support::Api;
+
+#[tokio::test]
+async fn unknown_paths_are_404_and_wrong_methods_405_with_allow_all_with_the_vendor_body() {
+    let api = Api::start().await;
+    for path in [
+        "/",
+        "/api/v1",
+        "/api/v1/cckm/luna/refresh",
+        "/api/v1/cckm/aws/synchronization-jobs/x/y/z",
+        "/__mock/nothing",
+    ] {
+        api.call(Method::GET, path, None)
+            .await
+            .error_message(404, NOT_FOUND.code_desc);
+    }
+    let aws = endpoints::find("aws-keys").unwrap();
+    let id = uuid::Uuid::new_v4();
+    for (method, path, allow) in [
+        (Method::PUT, aws.collection_path(), "GET, POST"),
+        (Method::DELETE, aws.collection_path(), "GET, POST"),
+        (Method::POST, aws.job_path(id), "GET"),
+        (Method::GET, aws.cancel_path(id), "POST"),
+        (Method::GET, "/api/v1/auth/tokens".to_owned(), "POST"),
+        (
+            Method::from_bytes(b"QUERY").unwrap(),
+            aws.collection_path(),
+            "GET, POST",
+        ),
+        (Method::OPTIONS, aws.job_path(id), "GET"),
+    ] {
+        let reply = api.call(method.clone(), &path, None).await;
+        reply.error_message(405, METHOD_NOT_ALLOWED.code_desc);
+        assert_eq!(reply.header("allow"), Some(allow), "{method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn a_body_larger_than_the_limit_is_413() {
+    let api = Api::start().await;
+    let aws = endpoints::find("aws-keys").unwrap();
+    let big = format!("{{\"kms\": [\"{}\"]}}", "k".repeat(MockServer::BODY_LIMIT));
+    let reply = api
+        .raw(Method::POST, &aws.collection_path(), Some(&api.token), Some(big))
+        .await;
+    reply.error_message(413, PAYLOAD_TOO_LARGE.code_desc);
+}
+
+#[tokio::test]
+async fn tls_serves_with_a_self_signed_certificate_that_a_client_can_trust() {
+    let api = Api::with(MockServer::builder().tls(true)).await;
+    assert!(api.server.base_url().starts_with("https://127.0.0.1:"));
+    let pem = api.server.certificate_pem().unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
+    let aws = endpoints::find("aws-keys").unwrap();
+    api.list(aws, "").await.page(aws);
+    // By name as well as by address.
+    let url = format!(
+        "https://localhost:{}{}",
+        api.server.address().port(),
+        aws.collection_path()
+    );
+    let response = api.http.get(&url).bearer_auth(&api.token).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    // A client that does not trust the certificate is refused.
+    let untrusting = support::http_client(None);
+    let error = untrusting.get(&url).send().await.unwrap_err();
+    assert!(error.is_connect() || error.is_request(), "{error:?}");
+}
+
+#[tokio::test]
+async fn requests_are_recorded_with_their_status_and_reset_forgets_everything() {
+    let api = Api::start().await;
+    let dsm = endpoints::find("dsm").unwrap();
+    api.server.clear_received_requests();
+    api.start_job(dsm, json!({"domains": ["d-1"]})).await.job(dsm);
+    api.list(dsm, "limit=5").await.page(dsm);
+    let requests = api.server.received_requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!((requests[0].method.as_str(), requests[0].status), ("POST", 201));
+    assert_eq!(requests[0].body_text(), json!({"domains": ["d-1"]}).to_string());
+    assert!(requests[0].header("authorization").unwrap().starts_with("Bearer "));
+    assert_eq!(
+        (requests[1].query.as_deref(), requests[1].status),
+        (Some("limit=5"), 200)
+    );
+
+    // Over HTTP, as a list; control calls are not recorded.
+    let listed: serde_json::Value = api
+        .http
+        .get(format!("{}/__mock/requests", api.server.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    assert_eq!(listed[0]["path"], dsm.collection_path());
+
+    let reset = api
+        .http
+        .post(format!("{}/__mock/reset", api.server.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), 200);
+    assert!(api.server.received_requests().is_empty());
+    assert_eq!(api.server.job_count(), 0);
+}
+
+#[tokio::test]
+async fn the_clock_is_paused_advanced_and_resumed_over_http() {
+    let api = Api::start().await;
+    let url = |path: &str| format!("{}/__mock/clock{path}", api.server.base_url());
+    let paused: serde_json::Value = api
+        .http
+        .post(url("/pause"))
+        .json(&json!({"at": "2030-01-01T00:00:00Z"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(paused, json!({"now": "2030-01-01T00:00:00Z", "paused": true}));
+    let advanced: serde_json::Value = api
+        .http
+        .post(url("/advance"))
+        .json(&json!({"by": "1m 30s"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(advanced["now"], "2030-01-01T00:01:30Z");
+    let bad = api
+        .http
+        .post(url("/advance"))
+        .json(&json!({"by": "soon"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let resumed: serde_json::Value = api
+        .http
+        .post(url("/resume"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(resumed["paused"], false);
+}
+
+#[tokio::test]
+async fn a_dropped_server_stops_listening_and_a_shut_down_one_too() {
+    let server = MockServer::start().await;
+    let address = server.address();
+    drop(server);
+    assert!(tokio::net::TcpStream::connect(address).await.is_err());
+
+    let server = MockServer::start().await;
+    let address = server.address();
+    tokio::time::timeout(Duration::from_secs(10), server.shutdown())
+        .await
+        .unwrap();
+    assert!(tokio::net::TcpStream::connect(address).await.is_err());
+}
