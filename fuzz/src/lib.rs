@@ -263,6 +263,9 @@ fn difference(input: &Value, output: &Value, pointer: &mut String) -> Option<Str
         (Value::String(input), Value::String(output)) if same_instant(input, output) || same_uuid(input, output) => {
             None
         }
+        // JSON has one kind of number: `1.0` and `1` are the same one. Two integers compare
+        // exactly (the value equality below); a double with anything, as doubles.
+        (Value::Number(a), Value::Number(b)) if (a.is_f64() || b.is_f64()) && a.as_f64() == b.as_f64() => None,
         (input, output) if input == output => None,
         (input, output) => Some(format!("{}: {input} is written {output}", at(pointer))),
     }
@@ -1054,6 +1057,13 @@ mod tests {
                 r#""2020-11-05T06:39:46Z""#,
                 Some("(document):"),
             ),
+            (r#"[1.0, 1e3, -0.0, 2.5]"#, r#"[1, 1000, 0, 2.5]"#, None),
+            (
+                r#"[18446744073709551615]"#,
+                r#"[18446744073709551614]"#,
+                Some("/0: 18446744073709551615 is written"),
+            ),
+            (r#"[2.5]"#, r#"[2]"#, Some("/0: 2.5 is written 2")),
         ];
         for (input, output, expected) in cases {
             let [input, output]: [Value; 2] = [input, output].map(|json| serde_json::from_str(json).expect("JSON"));

@@ -85,12 +85,12 @@ fn the_agreement_oracle_judges_payloads_with_the_schema_files_it_is_given() {
         "{finding}"
     );
 
-    // Nor does the oracle judge what no schema can: the same page with `"skip": 0.0`.
-    let respelled = String::from_utf8(page)
-        .expect("UTF-8")
-        .replacen("\"skip\": 0", "\"skip\": 0.0", 1);
-    assert!(respelled.contains("0.0"));
-    assert_eq!(real.check(Target::Page, respelled.as_bytes()), Ok(()));
+    // Nor does it judge what no schema can: an error code below the 64-bit range, which the
+    // validator sees rounded to -2^63, in range (see fuzz/findings/error-code-below-int64.json
+    // for what the parser makes of it).
+    let below = br#"{"code": -9223372036854775809, "message": "no"}"#;
+    assert!(xtask::fixtures::schema_json(std::str::from_utf8(below).expect("UTF-8")).is_err());
+    assert_eq!(real.check(Target::Error, below), Ok(()));
 }
 
 #[test]

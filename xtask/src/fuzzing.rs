@@ -143,7 +143,7 @@ fn query_seeds() -> Vec<(String, String)> {
                 ListParameter::ScopeFilter(name) => vec![format!("{name}=kms-prod"), format!("{name}=vault%3A%3A1")],
                 ListParameter::Skip => vec!["skip=20".to_owned()],
                 ListParameter::Limit => vec!["limit=10".to_owned()],
-                ListParameter::Sort => vec!["sort=-createdAt,name".to_owned()],
+                ListParameter::Sort => vec!["sort=-createdAt,updatedAt".to_owned()],
             })
             .collect();
         seeds.push((format!("{}-every-parameter.txt", spec.name), every.join("&")));

@@ -45,31 +45,31 @@ pub mod fixtures {
         /// Well-formed, but an object repeats a key: a JSON value (and so a schema) keeps only
         /// one of them, while the parser refuses the repetition of a modeled field.
         DuplicateKey(String),
-        /// Well-formed, but a number that is not a 64-bit integer literal (`1.0`, `1e3`, `-0`,
-        /// a literal beyond the 64-bit range) has a whole value as the validator reads it.
-        /// JSON Schema judges the value, so `"type": "integer"` takes it, and beyond the
-        /// 64-bit range it sees the value rounded to a double; the parser, like the Go
-        /// server's decoder, judges the text and wants an integer literal in range.
-        WholeNumberNotAnInteger(String),
+        /// Well-formed, but a number beyond ±2^53 is not written as a 64-bit integer (an
+        /// integer beyond the 64-bit range, `9007199254740993.0`, `1e19`): serde_json's value,
+        /// which the validator judges, holds it as a double, which may be another number than
+        /// the one written (`-9223372036854775809` becomes -2^63, in the range of an `int64`),
+        /// while the parser reads the text.
+        InexactNumber(String),
     }
 
     impl fmt::Display for NotSchemaJson {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             match self {
                 Self::Malformed(reason) => write!(f, "not JSON: {reason}"),
-                Self::DuplicateKey(reason) | Self::WholeNumberNotAnInteger(reason) => f.write_str(reason),
+                Self::DuplicateKey(reason) | Self::InexactNumber(reason) => f.write_str(reason),
             }
         }
     }
 
     /// The JSON value of `text` if it is well-formed JSON in which no object repeats a key and
-    /// every whole number is written as a 64-bit integer (see [`NotSchemaJson`]).
+    /// every number is held exactly (see [`NotSchemaJson`]).
     pub fn schema_json(text: &str) -> Result<Value, NotSchemaJson> {
         let value: Value = serde_json::from_str(text).map_err(|error| NotSchemaJson::Malformed(error.to_string()))?;
         serde_json::from_str::<Judgeable>(text).map_err(|error| {
             let reason = error.to_string();
-            if reason.starts_with(WHOLE_NUMBER) {
-                NotSchemaJson::WholeNumberNotAnInteger(reason)
+            if reason.starts_with(INEXACT_NUMBER) {
+                NotSchemaJson::InexactNumber(reason)
             } else {
                 NotSchemaJson::DuplicateKey(reason)
             }
@@ -78,10 +78,12 @@ pub mod fixtures {
     }
 
     const REPEATED_KEY: &str = "repeats a key";
-    const WHOLE_NUMBER: &str = "a whole number not written as a 64-bit integer";
+    const INEXACT_NUMBER: &str = "a number beyond ±2^53 not written as a 64-bit integer";
+    /// 2^53: beyond it, a double does not hold every integer.
+    const EXACT_DOUBLES: f64 = 9_007_199_254_740_992.0;
 
-    /// Deserializes any JSON, failing on an object that repeats a key and on a whole number
-    /// that serde_json does not read as an integer.
+    /// Deserializes any JSON, failing on an object that repeats a key and on a number that
+    /// serde_json's value may not hold exactly.
     struct Judgeable;
 
     impl<'de> serde::Deserialize<'de> for Judgeable {
@@ -112,10 +114,10 @@ pub mod fixtures {
         }
 
         // serde_json reads every number with a fraction or an exponent, and every integer
-        // beyond the 64-bit range (and `-0`), as a double.
+        // beyond the 64-bit range, as a double.
         fn visit_f64<E: de::Error>(self, number: f64) -> Result<Self::Value, E> {
-            if number.fract() == 0.0 {
-                Err(de::Error::custom(format_args!("{WHOLE_NUMBER}: {number:?}")))
+            if number.abs() >= EXACT_DOUBLES {
+                Err(de::Error::custom(format_args!("{INEXACT_NUMBER}: {number:?}")))
             } else {
                 Ok(Judgeable)
             }
