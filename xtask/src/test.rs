@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check that must pass before a change lands: the generated files
 //! are fresh, every test passes with snapshots in check mode, the serde-only build passes and
-//! stays light, and the third-party validators accept the generated contract.
+//! stays light, the third-party validators accept the generated contract, and a short smoke run
+//! of every fuzz target breaks no oracle.
 
 use crate::run::{cargo, output, status};
 
@@ -22,7 +23,11 @@ pub(crate) fn run() -> Result<(), String> {
     // The serde-only build that most users compile.
     status(cargo(&["test", "-p", "cckm-sync", "--no-default-features", "--locked"]).env("INSTA_UPDATE", "no"))?;
     check_light_dependencies()?;
-    crate::validate::run()
+    crate::validate::run()?;
+    // A few seconds per target from the seeds alone, with a fixed random seed: the same inputs
+    // on every run. Longer runs are `cargo xtask fuzz`'s.
+    eprintln!("$ cargo xtask fuzz --smoke");
+    crate::fuzz::run(&crate::fuzz::Options::smoke())
 }
 
 /// A user who only parses payloads must not compile the schema machinery.
