@@ -5,6 +5,9 @@
 //! - `cargo xtask clients`: clients generated from `openapi/`, run against `cckm-sync mock`.
 //! - `cargo xtask bench`: the parse benchmark, with the ratios between its targets.
 //! - `cargo xtask bench-mock`: `cckm-sync mock` against Prism, requests per second and p99.
+//! - `cargo xtask fuzz`: the coverage-guided fuzz targets of `fuzz/`.
+//!
+//! Exit codes: 0 when the command succeeds, 1 when it fails, 2 for a usage error.
 
 #![allow(
     clippy::print_stdout,
@@ -17,6 +20,7 @@ use std::process::ExitCode;
 mod bench;
 mod bench_mock;
 mod clients;
+mod fuzz;
 mod run;
 mod schemathesis;
 mod server;
@@ -30,40 +34,69 @@ commands:
                      and fail if a committed file is stale
   test     run every test, check snapshots and the serde-only build (what CI runs)
   clients [WORD...]  generate a client with each generator (or those whose name holds a
-           word) from openapi/ and run its scenario against `cckm-sync mock` (the last step
-           of `test`)
+           word) from openapi/ and run its scenario against `cckm-sync mock` (a step of `test`)
   bench    run the parse benchmark and print the ratios between typed and baseline parsing
-  bench-mock  measure `cckm-sync mock` against Prism on the same document (wrk, 64 connections)";
+  bench-mock  measure `cckm-sync mock` against Prism on the same document (wrk, 64 connections)
+  fuzz [TARGET] [--runs N] [--time SECONDS] | fuzz --smoke
+           build the fuzz targets with coverage instrumentation and run them with libFuzzer
+           (`cargo xtask fuzz --help` says more)";
+
+/// Why a command did not succeed.
+enum Failure {
+    /// The arguments are wrong: exit code 2.
+    Usage(String),
+    /// The command ran and failed: exit code 1.
+    Failed(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Self::Failed(message)
+    }
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
-        Some("codegen") => codegen(args.get(1..).unwrap_or_default()),
-        Some("test") => test::run(),
-        Some("clients") => clients::run_alone(args.get(1..).unwrap_or_default()),
-        Some("bench") => bench::run(args.get(1..).unwrap_or_default()),
-        Some("bench-mock") => bench_mock::run(),
+        Some("codegen") => codegen(rest),
+        Some("test") if rest.is_empty() => test::run().map_err(Failure::from),
+        Some("clients") => clients::run_alone(rest).map_err(Failure::from),
+        Some("bench") => bench::run(rest).map_err(Failure::from),
+        Some("bench-mock") if rest.is_empty() => bench_mock::run().map_err(Failure::from),
+        Some("fuzz") if rest.iter().any(|arg| arg == "-h" || arg == "--help") => {
+            println!("{}", fuzz::usage());
+            Ok(())
+        }
+        Some("fuzz") => match fuzz::Options::parse(rest) {
+            Ok(options) => fuzz::run(&options).map_err(Failure::from),
+            Err(message) => Err(Failure::Usage(format!("{message}\n\n{}", fuzz::usage()))),
+        },
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())
         }
-        _ => Err(USAGE.to_owned()),
+        _ => Err(Failure::Usage(USAGE.to_owned())),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Failed(message)) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn codegen(args: &[String]) -> Result<(), String> {
+fn codegen(args: &[String]) -> Result<(), Failure> {
     use xtask::codegen::{self, Mode};
     let mode = match args {
         [] => Mode::Write,
         [flag] if flag == "--check" => Mode::Check,
-        _ => return Err(format!("unexpected arguments {args:?}\n\n{USAGE}")),
+        _ => return Err(Failure::Usage(format!("unexpected arguments {args:?}\n\n{USAGE}"))),
     };
     let start = std::time::Instant::now();
     let files = codegen::generate()?;

@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every check that must pass before a change lands: the generated files
 //! are fresh, every test passes with snapshots in check mode, the serde-only build passes and
-//! stays light, the third-party validators accept the generated contract, and clients generated
-//! from it in Python, TypeScript and Go run their scenario against `cckm-sync mock`.
+//! stays light, the third-party validators accept the generated contract, clients generated
+//! from it in Python, TypeScript and Go run their scenario against `cckm-sync mock`, and a short
+//! smoke run of every fuzz target breaks no oracle.
 
 use crate::run::{cargo, output, status};
 
@@ -24,7 +25,11 @@ pub(crate) fn run() -> Result<(), String> {
     status(cargo(&["test", "-p", "cckm-sync", "--no-default-features", "--locked"]).env("INSTA_UPDATE", "no"))?;
     check_light_dependencies()?;
     let tools = crate::validate::run()?;
-    crate::clients::run(&tools)
+    crate::clients::run(&tools)?;
+    // A few seconds per target from the seeds alone, with a fixed random seed: the same inputs
+    // on every run. Longer runs are `cargo xtask fuzz`'s.
+    eprintln!("$ cargo xtask fuzz --smoke");
+    crate::fuzz::run(&crate::fuzz::Options::smoke())
 }
 
 /// A user who only parses payloads must not compile the schema machinery.

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use cckm_sync::schemars::JsonSchema;
@@ -14,17 +14,13 @@ use cckm_sync::{
     ApiError, AwsScope, AzureScope, Cloud, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, OciScope,
     Page, SalesforceScope, SapScope, StartJob, SyncJob, SyncJobPage,
 };
-use jsonschema::{Draft, Registry, Validator};
+use jsonschema::Validator;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
-use xtask::codegen::{OPENAPI_30, OPENAPI_31, schema_file_name};
+use serde_json::Value;
+use xtask::codegen::{OPENAPI_30, OPENAPI_31};
+use xtask::contract;
 
-/// The made-up base URI the schema files are registered under: a name, never fetched.
-pub const SCHEMAS_BASE: &str = "https://cckm-sync.invalid/schemas/";
-/// The made-up URI the OpenAPI 3.1 document is registered under.
-pub const OPENAPI_BASE: &str = "https://cckm-sync.invalid/openapi.json";
-/// Where the components of the OpenAPI documents live.
-pub const COMPONENTS: &str = "#/components/schemas/";
+pub use xtask::contract::COMPONENTS;
 
 /// Which of the two published forms of a schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,70 +62,20 @@ pub fn contract() -> &'static Contract {
     CONTRACT.get_or_init(|| Contract::load().unwrap_or_else(|error| panic!("cannot load the contract: {error}")))
 }
 
-fn read_json(path: &Path) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
-    serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))
-}
-
-/// A validator of draft 2020-12 with formats checked, that never fetches anything.
-fn options() -> jsonschema::ValidationOptions<'static> {
-    jsonschema::options()
-        .with_draft(Draft::Draft202012)
-        .should_validate_formats(true)
-        .offline()
-}
-
 impl Contract {
     fn load() -> Result<Self, String> {
         let root = xtask::project_root();
-        let mut files = BTreeMap::new();
-        let dir = root.join("schemas");
-        for entry in std::fs::read_dir(&dir).map_err(|error| format!("{}: {error}", dir.display()))? {
-            let path = entry.map_err(|error| error.to_string())?.path();
-            let file_name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            if let Some(name) = file_name.strip_suffix(".schema.json") {
-                files.insert(name.to_owned(), read_json(&path)?);
-            }
-        }
-        if files.is_empty() {
-            return Err(format!("no schema file in {}", dir.display()));
-        }
-        let openapi_31 = read_json(&root.join(OPENAPI_31))?;
-        let openapi_30 = read_json(&root.join(OPENAPI_30))?;
-
-        let registry = Registry::new()
-            .draft(Draft::Draft202012)
-            .extend(
-                files
-                    .iter()
-                    .map(|(name, schema)| (format!("{SCHEMAS_BASE}{}", schema_file_name(name)), schema.clone())),
-            )
-            .and_then(|builder| builder.prepare())
-            .map_err(|error| format!("registry of the schema files: {error}"))?;
-        let mut file_validators = BTreeMap::new();
-        for name in files.keys() {
-            let reference = json!({"$ref": format!("{SCHEMAS_BASE}{}", schema_file_name(name))});
-            let validator = options()
-                .with_registry(&registry)
-                .build(&reference)
-                .map_err(|error| format!("{}: {error}", schema_file_name(name)))?;
-            file_validators.insert(name.clone(), validator);
-        }
-
-        let registry = Registry::new()
-            .draft(Draft::Draft202012)
-            .add(OPENAPI_BASE, openapi_31.clone())
-            .and_then(|builder| builder.prepare())
-            .map_err(|error| format!("registry of {OPENAPI_31}: {error}"))?;
-        let mut component_validators = BTreeMap::new();
+        let files = contract::schema_files(&root)?;
+        let openapi_31 = contract::read_json(&root.join(OPENAPI_31))?;
+        let openapi_30 = contract::read_json(&root.join(OPENAPI_30))?;
+        let file_validators = contract::file_validators(&files)?;
+        let registry = contract::openapi_registry(&openapi_31)?;
         let components = openapi_31["components"]["schemas"]
             .as_object()
             .ok_or_else(|| format!("{OPENAPI_31} has no components.schemas"))?;
+        let mut component_validators = BTreeMap::new();
         for name in components.keys() {
-            let reference = json!({"$ref": format!("{OPENAPI_BASE}{COMPONENTS}{name}")});
-            let validator = options()
-                .with_registry(&registry)
-                .build(&reference)
+            let validator = contract::component_validator(&registry, name)
                 .map_err(|error| format!("{OPENAPI_31} {COMPONENTS}{name}: {error}"))?;
             component_validators.insert(name.clone(), validator);
         }
@@ -179,34 +125,7 @@ impl Contract {
     /// A validator of an arbitrary schema of the OpenAPI 3.1 document (such as the schema of
     /// a media type), resolving its references within the document.
     pub fn openapi_validator(&self, schema: &Value) -> Result<Validator, String> {
-        let registry = Registry::new()
-            .draft(Draft::Draft202012)
-            .add(OPENAPI_BASE, self.openapi_31.clone())
-            .and_then(|builder| builder.prepare())
-            .map_err(|error| error.to_string())?;
-        options()
-            .with_registry(&registry)
-            .build(&within_document(schema))
-            .map_err(|error| error.to_string())
-    }
-}
-
-/// `schema` with every reference local to the OpenAPI document (`#/components/…`) made
-/// absolute, so that it resolves in the registered document rather than in `schema` itself.
-fn within_document(schema: &Value) -> Value {
-    match schema {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(key, value)| match (key.as_str(), value) {
-                    ("$ref", Value::String(reference)) if reference.starts_with('#') => {
-                        (key.clone(), Value::from(format!("{OPENAPI_BASE}{reference}")))
-                    }
-                    _ => (key.clone(), within_document(value)),
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(within_document).collect()),
-        other => other.clone(),
+        contract::openapi_validator(&contract::openapi_registry(&self.openapi_31)?, schema)
     }
 }
 
