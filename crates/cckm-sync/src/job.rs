@@ -632,7 +632,8 @@ mod schema {
                 "description".into(),
                 format!("The cloud the job ran against: not a cloud of another family than {family}.").into(),
             );
-            cloud.insert("not".into(), json!({"pattern": format!("^({others})")}));
+            // `type` beside `pattern`, as strict validators (Ajv's `strictTypes`) require.
+            cloud.insert("not".into(), json!({"type": "string", "pattern": format!("^({others})")}));
         }
     }
 
