@@ -633,7 +633,10 @@ mod schema {
                 format!("The cloud the job ran against: not a cloud of another family than {family}.").into(),
             );
             // `type` beside `pattern`, as strict validators (Ajv's `strictTypes`) require.
-            cloud.insert("not".into(), json!({"type": "string", "pattern": format!("^({others})")}));
+            cloud.insert(
+                "not".into(),
+                json!({"type": "string", "pattern": format!("^({others})")}),
+            );
         }
     }
 
