@@ -26,8 +26,8 @@
 //!
 //! # Installation
 //!
-//! The validators are pinned by the project's own files and installed on first use into the
-//! git-ignored `.tools/` folder, so a fresh clone needs only the toolchains (Python >= 3.11 with
+//! The validators (and the client generators of `xtask/src/clients/`) are pinned by the
+//! project's own files and installed on first use into the git-ignored `.tools/` folder, so a fresh clone needs only the toolchains (Python >= 3.11 with
 //! `venv`, Node.js 20.19+ or 22.12+ with npm) and access to PyPI and the npm registry:
 //!
 //! - `tools/requirements.txt` (every distribution pinned and hashed, wheels only) into the
