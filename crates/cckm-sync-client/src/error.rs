@@ -239,6 +239,18 @@ impl Error {
         matches!(self, Self::Timeout { .. } | Self::WaitTimeout(_))
     }
 
+    /// Whether the TLS handshake failed on the server's certificate (an unknown issuer, another
+    /// name, an expired certificate), rather than on the connection: what trusting its CA, or
+    /// accepting any certificate, would change.
+    pub fn is_untrusted_certificate(&self) -> bool {
+        match self {
+            Self::Tls { source, .. } => {
+                matches!(tls_error(source), Some(rustls::Error::InvalidCertificate(_)))
+            }
+            _ => false,
+        }
+    }
+
     /// The job as last read, for a [`WaitTimeout`](Self::WaitTimeout).
     pub fn last_job(&self) -> Option<&SyncJob> {
         match self {

@@ -60,6 +60,17 @@ async fn a_ca_of_another_server_does_not_vouch_for_this_one() {
         .unwrap();
     let error = client.dsm().list(&DsmListSyncJobs::new()).await.unwrap_err();
     assert!(matches!(error, Error::Tls { .. }), "{error:?}");
+    assert!(error.is_untrusted_certificate());
+}
+
+#[tokio::test]
+async fn https_to_a_plain_http_server_fails_the_handshake_without_blaming_the_certificate() {
+    let server = MockServer::start().await;
+    let url = server.base_url().replace("http://", "https://");
+    let client = Client::builder(url).token("jwt").build().unwrap();
+    let error = client.dsm().list(&DsmListSyncJobs::new()).await.unwrap_err();
+    assert!(matches!(error, Error::Tls { .. }), "{error:?}");
+    assert!(!error.is_untrusted_certificate());
 }
 
 #[tokio::test]

@@ -45,6 +45,7 @@ Exit status:
 
 /// Where the CipherTrust Manager is, and how to log in.
 #[derive(Debug, Args)]
+#[allow(rustdoc::bare_urls, reason = "the field comments are the --help text, where a URL is written bare")]
 struct Connection {
     /// URL of the CipherTrust Manager, such as https://cm.example.com
     #[arg(long, global = true, env = "CM_URL", value_name = "URL")]
@@ -223,8 +224,10 @@ impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         let mut message = error.to_string();
         match &error {
-            Error::Tls { .. } => message
+            Error::Tls { .. } if error.is_untrusted_certificate() => message
                 .push_str(" (trust the server's certificate with --ca-cert FILE, or skip the check with --insecure)"),
+            // What a TLS handshake with a plain HTTP server reads back.
+            Error::Tls { .. } => message.push_str(" (does the server speak HTTPS on this port?)"),
             // What a plain HTTP request to an HTTPS port reads back.
             Error::Transport { request, .. }
                 if request.url().starts_with("http:") && message.contains("invalid HTTP version") =>

@@ -226,7 +226,7 @@ pub(crate) fn details<S: FamilyScope>(endpoint: &Endpoint, job: &SyncJob<S>) -> 
             let key_width = status.keys().map(|key| key.chars().count()).max().unwrap_or(0).min(48);
             for (item, text) in status.iter() {
                 let mark = match ItemState::of(text) {
-                    ItemState::Running => ' ',
+                    ItemState::Running => '-',
                     ItemState::Done => '+',
                     ItemState::Failed => '!',
                 };
