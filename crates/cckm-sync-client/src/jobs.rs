@@ -102,7 +102,8 @@ where
     /// (or 0). Paging goes on until a page reaches the `total` of its answer, or is empty (a
     /// page with `"resources": null` is empty). Each page's `total` counts, so jobs added
     /// while paging are listed too. A job is listed once, even when jobs started meanwhile
-    /// shift the pages (lists are newest first by default) so that it shows on two pages.
+    /// shift the pages (lists are newest first by default) so that it shows on two pages: the
+    /// stream keeps the id of every job it gave (16 bytes each), and one page of jobs.
     pub fn list_all(&self, query: &ListSyncJobs<S>) -> JobStream<S> {
         let page_size = query.get_limit().unwrap_or(Limit::Count(
             std::num::NonZeroU32::new(DEFAULT_PAGE_SIZE).unwrap_or(std::num::NonZeroU32::MIN),

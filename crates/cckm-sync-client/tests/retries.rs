@@ -32,6 +32,22 @@ async fn a_read_answered_503_is_retried_after_the_wait_the_server_asks_for() {
 }
 
 #[tokio::test]
+async fn a_list_answered_429_is_retried_after_the_wait_the_server_asks_for() {
+    let (server, client) = mock(MockServer::builder()).await;
+    server
+        .inject(Fault::status(429).retry_after(Duration::from_secs(1)).on(Call::List))
+        .unwrap();
+    let started = Instant::now();
+    client.dsm().list(&cckm_sync::DsmListSyncJobs::new()).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(1), "{:?}", started.elapsed());
+    let statuses: Vec<u16> = requests(&server, "GET", "/cckm/dsm/refresh")
+        .iter()
+        .map(|request| request.status)
+        .collect();
+    assert_eq!(statuses, [429, 200]);
+}
+
+#[tokio::test]
 async fn a_list_answered_429_and_gateway_errors_is_retried_until_it_succeeds() {
     let (server, client) = mock(MockServer::builder()).await;
     for status in [429, 502, 504] {

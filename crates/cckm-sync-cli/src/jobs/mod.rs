@@ -45,7 +45,10 @@ Exit status:
 
 /// Where the CipherTrust Manager is, and how to log in.
 #[derive(Debug, Args)]
-#[allow(rustdoc::bare_urls, reason = "the field comments are the --help text, where a URL is written bare")]
+#[allow(
+    rustdoc::bare_urls,
+    reason = "the field comments are the --help text, where a URL is written bare"
+)]
 struct Connection {
     /// URL of the CipherTrust Manager, such as https://cm.example.com
     #[arg(long, global = true, env = "CM_URL", value_name = "URL")]
@@ -287,11 +290,13 @@ fn connect(connection: &Connection) -> Result<Client, Failure> {
     }
     builder.build().map_err(|error| match error {
         // The URL or the CA file of the command line: a bad flag.
+        Error::Config(reason) if reason.starts_with("invalid URL") => Failure::Usage(reason),
         Error::Config(reason) => match &connection.ca_cert {
             Some(path) if reason.contains("CA certificate") => {
                 Failure::Usage(format!("--ca-cert {}: {reason}", path.display()))
             }
-            _ => Failure::Usage(reason),
+            // The machine's CA certificates could not be read, say.
+            _ => Failure::Failed(reason),
         },
         other => Failure::from(other),
     })
