@@ -25,7 +25,7 @@ use crate::fault::{Call, FaultKind};
 use crate::job::{Plan, StoredJob};
 use crate::payload::{self, Failure, Newer};
 use crate::record::{MAX_RECORDED_BODY, ReceivedRequest};
-use crate::store::{self, parse_job_id};
+use crate::store;
 
 /// How long a client may take to send its body.
 pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -251,7 +251,7 @@ async fn job_call(app: Arc<App>, endpoint: &'static Endpoint, operation: Operati
     }
     let id = match operation {
         Operation::Get | Operation::Cancel => match parts.extract::<Path<String>>().await {
-            Ok(Path(raw)) => match parse_job_id(&raw) {
+            Ok(Path(raw)) => match endpoints::parse_job_id(&raw) {
                 Some(id) => Some(id),
                 None => {
                     return payload::error(

@@ -513,6 +513,21 @@ pub static ENDPOINTS: [Endpoint; 12] = [
     },
 ];
 
+/// Reads a job id as it appears in a path (`…/{id}`) or in the `id` query parameter: a UUID in
+/// the hyphenated form the server writes, the only one the contract's pattern takes (not the
+/// simple, braced or `urn:uuid:` forms the `uuid` crate also reads).
+///
+/// ```
+/// use cckm_sync::endpoints::parse_job_id;
+///
+/// assert!(parse_job_id("0ea5d52e-387c-44fa-b079-21c8b768f77b").is_some());
+/// assert!(parse_job_id("0ea5d52e387c44fab07921c8b768f77b").is_none());
+/// assert!(parse_job_id("not-a-job").is_none());
+/// ```
+pub fn parse_job_id(raw: &str) -> Option<Uuid> {
+    crate::wire::parse_hyphenated_uuid(raw).ok()
+}
+
 /// The endpoint named `name` (see [`Endpoint::name`]).
 pub fn find(name: &str) -> Option<&'static Endpoint> {
     ENDPOINTS.iter().find(|endpoint| endpoint.name == name)

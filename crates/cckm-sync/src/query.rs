@@ -343,7 +343,9 @@ impl<S: FamilyScope> ListSyncJobs<S> {
             match &*name {
                 ID => {
                     once(ID, parsed.id.is_some())?;
-                    let id = Uuid::parse_str(&value).map_err(|_| QueryError::invalid(ID, &value, "must be a UUID"))?;
+                    // Hyphenated only, as the server writes ids and the parameter's schema says.
+                    let id = crate::wire::parse_hyphenated_uuid(&value)
+                        .map_err(|_| QueryError::invalid(ID, &value, "must be a hyphenated UUID"))?;
                     parsed.id = Some(id);
                 }
                 OVERALL_STATUS => {

@@ -99,20 +99,23 @@ impl<'de> Deserialize<'de> for HyphenatedUuid {
                 f.write_str("a hyphenated UUID string")
             }
             fn visit_str<E: de::Error>(self, raw: &str) -> Result<HyphenatedUuid, E> {
-                let uuid =
-                    Uuid::parse_str(raw).map_err(|error| E::custom(format_args!("invalid UUID {raw:?}: {error}")))?;
-                let hyphenated =
-                    raw.len() == 36 && [8, 13, 18, 23].iter().all(|&at| raw.as_bytes().get(at) == Some(&b'-'));
-                if !hyphenated {
-                    return Err(E::custom(format_args!(
-                        "invalid UUID {raw:?}: expected the hyphenated form, such as \"0ea5d52e-387c-44fa-b079-21c8b768f77b\""
-                    )));
-                }
-                Ok(HyphenatedUuid(uuid))
+                parse_hyphenated_uuid(raw).map(HyphenatedUuid).map_err(E::custom)
             }
         }
         deserializer.deserialize_str(Visitor)
     }
+}
+
+/// Parses a UUID in its hyphenated form only; the error says why, quoting `raw`.
+pub(crate) fn parse_hyphenated_uuid(raw: &str) -> Result<Uuid, String> {
+    let uuid = Uuid::parse_str(raw).map_err(|error| format!("invalid UUID {raw:?}: {error}"))?;
+    let hyphenated = raw.len() == 36 && [8, 13, 18, 23].iter().all(|&at| raw.as_bytes().get(at) == Some(&b'-'));
+    if !hyphenated {
+        return Err(format!(
+            "invalid UUID {raw:?}: expected the hyphenated form, such as \"0ea5d52e-387c-44fa-b079-21c8b768f77b\""
+        ));
+    }
+    Ok(uuid)
 }
 
 /// An integer field (`skip`, `limit`, `total`, `code`), also read from a number written with

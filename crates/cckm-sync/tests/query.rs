@@ -485,10 +485,23 @@ fn a_bad_id_is_refused() {
         QueryError::InvalidValue {
             parameter: "id",
             value: "not-a-uuid".to_owned(),
-            expected: "must be a UUID"
+            expected: "must be a hyphenated UUID"
         }
     );
-    assert_eq!(error.to_string(), r#"id: must be a UUID, got "not-a-uuid""#);
+    assert_eq!(error.to_string(), r#"id: must be a hyphenated UUID, got "not-a-uuid""#);
+    // The other forms the `uuid` crate reads are not how the server writes an id, and the
+    // parameter's schema refuses them.
+    for other in [
+        "0ea5d52e387c44fab07921c8b768f77b",
+        "%7B0ea5d52e-387c-44fa-b079-21c8b768f77b%7D",
+        "urn%3Auuid%3A0ea5d52e-387c-44fa-b079-21c8b768f77b",
+    ] {
+        let error = AwsListSyncJobs::from_query_str(&format!("id={other}")).unwrap_err();
+        assert!(
+            matches!(error, QueryError::InvalidValue { parameter: "id", .. }),
+            "{other}"
+        );
+    }
 }
 
 #[test]

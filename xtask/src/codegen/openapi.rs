@@ -680,11 +680,15 @@ impl ParameterSchemas {
             ListParameter::Sort => (
                 &sort_schema(family)?,
                 format!(
-                    "Comma-separated properties to sort by, such as `-createdAt`; `-` sorts descending. \
-                     Without it, `{}`. The properties are a job's fields (which ones the server sorts by \
-                     is {}).",
+                    "Comma-separated properties to sort by, such as `-createdAt` or \
+                     `overall_status,-updatedAt`; `-` sorts descending. Without it, `{}`. The properties \
+                     are a job's fields holding one value; which ones the server sorts by is {}.",
                     endpoints::DEFAULT_SORT,
-                    evidence_text(endpoints::SORT_PROPERTIES_EVIDENCE),
+                    match endpoints::SORT_PROPERTIES_EVIDENCE {
+                        Evidence::Confirmed => "documented",
+                        Evidence::Code => "known from public client code",
+                        Evidence::Inferred => "inferred: no source shows it",
+                    },
                 ),
             ),
         };
@@ -729,8 +733,7 @@ fn sort_schema(family: CloudFamily) -> Result<RefOr<utoipa::openapi::schema::Sch
         "description": "Comma-separated properties to sort by, the first the most significant; a \
             leading `-` sorts that property in descending order.",
         "type": "string",
-        "pattern": format!("^{key}(,{key})*$"),
-        "examples": ["-createdAt", "overall_status,-updatedAt"]
+        "pattern": format!("^{key}(,{key})*$")
     }))
 }
 
