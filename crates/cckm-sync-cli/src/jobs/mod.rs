@@ -100,7 +100,7 @@ struct ListArgs {
     endpoint: &'static Endpoint,
 
     /// Only the job with this id
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = parse_job_id)]
     id: Option<Uuid>,
 
     /// Only the jobs with this overall_status, spelled as the server stores it (in_progress,
@@ -133,7 +133,8 @@ struct GetArgs {
     #[arg(value_parser = endpoint_parser())]
     endpoint: &'static Endpoint,
 
-    /// The job's id
+    /// The job's id, such as 0ea5d52e-387c-44fa-b079-21c8b768f77b
+    #[arg(value_parser = parse_job_id)]
     id: Uuid,
 
     /// How to print the job: fields and items, or the job as JSON as the server sent it
@@ -173,7 +174,8 @@ struct CancelArgs {
     #[arg(value_parser = endpoint_parser())]
     endpoint: &'static Endpoint,
 
-    /// The job's id
+    /// The job's id, such as 0ea5d52e-387c-44fa-b079-21c8b768f77b
+    #[arg(value_parser = parse_job_id)]
     id: Uuid,
 
     /// Wait for the job to wind down and end
@@ -187,7 +189,8 @@ struct WaitArgs {
     #[arg(value_parser = endpoint_parser())]
     endpoint: &'static Endpoint,
 
-    /// The job's id
+    /// The job's id, such as 0ea5d52e-387c-44fa-b079-21c8b768f77b
+    #[arg(value_parser = parse_job_id)]
     id: Uuid,
 
     /// The longest wait, such as 90s, 10m or 2h
@@ -211,6 +214,13 @@ fn endpoint_parser() -> impl clap::builder::TypedValueParser<Value = &'static En
             .map(|endpoint| PossibleValue::new(endpoint.name).help(endpoint.title)),
     )
     .try_map(|name| cckm_sync::endpoints::find(&name).ok_or_else(|| format!("no endpoint is named {name:?}")))
+}
+
+/// A job id in the hyphenated form the server writes, the one form the contract takes.
+fn parse_job_id(text: &str) -> Result<Uuid, String> {
+    cckm_sync::endpoints::parse_job_id(text).ok_or_else(|| {
+        "a job id is a UUID in its hyphenated form, such as 0ea5d52e-387c-44fa-b079-21c8b768f77b".to_owned()
+    })
 }
 
 fn parse_sort(text: &str) -> Result<Sort, String> {
