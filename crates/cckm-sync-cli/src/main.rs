@@ -19,6 +19,8 @@ use std::time::Duration;
 use cckm_sync_mock::MockServer;
 use clap::{Args, Parser, Subcommand};
 
+mod jobs;
+
 /// The contract of the CipherTrust Manager CCKM synchronization and refresh jobs, put to work.
 #[derive(Debug, Parser)]
 #[command(name = "cckm-sync", version, propagate_version = true)]
@@ -37,6 +39,12 @@ enum Command {
     /// mock, loads recorded jobs, pauses and advances its clock, injects faults and lists the
     /// requests received. Serves until Ctrl-C.
     Mock(MockArgs),
+    /// List, show, start, cancel and wait for the jobs of a CipherTrust Manager.
+    ///
+    /// Connects to --url (or CM_URL) and logs in with --username and --password (or
+    /// CM_USERNAME and CM_PASSWORD). Endpoints are named as in the catalog: aws-keys,
+    /// azure-secrets, google, dsm, …; `cckm-sync jobs list --help` lists them all.
+    Jobs(jobs::JobsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +103,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Mock(args) => runtime.block_on(mock(args)),
+        Command::Jobs(args) => return runtime.block_on(jobs::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
