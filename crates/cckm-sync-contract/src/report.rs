@@ -57,16 +57,29 @@ pub struct DriftCount {
     pub first_seen: Source,
 }
 
-impl fmt::Display for DriftCount {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl DriftCount {
+    /// What is unknown, without the counts: `job overall_status "queued"`, `job field
+    /// priority`, `list query parameter expand`.
+    pub fn what(&self) -> String {
         let name = self.path.strip_prefix('/').unwrap_or(&self.path);
         let subject = self.subject.noun(1);
         match &self.kind {
-            DriftKind::Value(value) => write!(f, "{subject} {name} {value:?}")?,
-            DriftKind::Field => write!(f, "{subject} field {name}")?,
-            DriftKind::Parameter => write!(f, "{subject} parameter {name}")?,
+            DriftKind::Value(value) => format!("{subject} {name} {value:?}"),
+            DriftKind::Field => format!("{subject} field {name}"),
+            DriftKind::Parameter => format!("{subject} parameter {name}"),
         }
-        write!(f, ": {} {}", self.occurrences, self.subject.noun(self.occurrences))?;
+    }
+}
+
+impl fmt::Display for DriftCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} {}",
+            self.what(),
+            self.occurrences,
+            self.subject.noun(self.occurrences)
+        )?;
         if self.files > 0 {
             write!(f, " in {} file{}", self.files, if self.files == 1 { "" } else { "s" })
         } else {
@@ -273,9 +286,9 @@ impl Report {
         self.drift.keys().filter_map(|key| self.count_of(key)).collect()
     }
 
-    /// The report as JSON: the form of `cckm-sync validate --format json` and of the proxy's
-    /// `--report`. `tool` names the program that made it.
-    pub fn to_json(&self, tool: &str) -> serde_json::Value {
+    /// The report as pretty-printed JSON: the form of `cckm-sync validate --format json` and
+    /// of the proxy's `--report`. `tool` names the program that made it.
+    pub fn to_json(&self, tool: &str) -> String {
         #[derive(Serialize)]
         struct CaseView<'a> {
             verdict: Verdict,
@@ -314,6 +327,7 @@ impl Report {
                 .collect(),
             cases_omitted: self.omitted,
         };
-        serde_json::to_value(view).unwrap_or_default()
+        // Every field is a plain value: serializing cannot fail.
+        serde_json::to_string_pretty(&view).unwrap_or_default()
     }
 }
