@@ -167,7 +167,7 @@ fn write_case<W: Write>(writer: &mut Writer<W>, case: &Case, strict: bool) -> io
             let text = format!("drift (a warning):\n{}", drift_lines.join("\n"));
             writer
                 .create_element("system-out")
-                .write_text_content(BytesText::new(&text))?;
+                .write_text_content(text_node(&text))?;
         }
         Ok(())
     })?;
@@ -217,8 +217,14 @@ fn text_element<W: Write>(writer: &mut Writer<W>, name: &str, message: &str, kin
     writer
         .create_element(name)
         .with_attributes([("message", message), ("type", kind)])
-        .write_text_content(BytesText::new(text))?;
+        .write_text_content(text_node(text))?;
     Ok(())
+}
+
+/// Text content with only `<`, `>` and `&` escaped: quotes stay as they are, which some JUnit
+/// readers (that drop entity references in text) need to show them.
+fn text_node(text: &str) -> BytesText<'_> {
+    BytesText::from_escaped(quick_xml::escape::partial_escape(text))
 }
 
 /// The inputs that could not be read, as errors of a suite of their own.
