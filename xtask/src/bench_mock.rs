@@ -204,7 +204,7 @@ fn write_store(dir: &Path) -> Result<Vec<uuid::Uuid>, String> {
 }
 
 /// A JWT from the mock's token call (one HTTP/1.1 request; the xtask needs no HTTP client).
-fn token(api_url: &str) -> Result<String, String> {
+pub(crate) fn token(api_url: &str) -> Result<String, String> {
     let address: SocketAddr = api_url
         .strip_prefix("http://")
         .and_then(|rest| rest.split('/').next())
@@ -240,14 +240,14 @@ fn free_port() -> Result<u16, String> {
 }
 
 /// A server started for the benchmark, stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Server {
     /// Starts `command` and waits (at most a minute) for the line `ready` reads a URL from.
-    fn start(command: &mut Command, ready: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+    pub(crate) fn start(command: &mut Command, ready: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -283,7 +283,7 @@ impl Server {
     }
 
     /// The URL without the API prefix.
-    fn base(&self) -> &str {
+    pub(crate) fn base(&self) -> &str {
         self.url
             .strip_suffix(cckm_sync::endpoints::API_PREFIX)
             .unwrap_or(&self.url)

@@ -4,6 +4,8 @@
 //! - `cargo xtask test`: every test of the workspace, as CI runs it.
 //! - `cargo xtask bench`: the parse benchmark, with the ratios between its targets.
 //! - `cargo xtask bench-mock`: `cckm-sync mock` against Prism, requests per second and p99.
+//! - `cargo xtask bench-validate`: `cckm-sync validate` against check-jsonschema on the same files.
+//! - `cargo xtask bench-proxy`: the latency `cckm-sync proxy` adds to calls to the mock.
 
 #![allow(
     clippy::print_stdout,
@@ -14,6 +16,7 @@
 use std::process::ExitCode;
 
 mod bench;
+mod bench_contract;
 mod bench_mock;
 mod run;
 mod schemathesis;
@@ -27,7 +30,9 @@ commands:
                      and fail if a committed file is stale
   test     run every test, check snapshots and the serde-only build (what CI runs)
   bench    run the parse benchmark and print the ratios between typed and baseline parsing
-  bench-mock  measure `cckm-sync mock` against Prism on the same document (wrk, 64 connections)";
+  bench-mock  measure `cckm-sync mock` against Prism on the same document (wrk, 64 connections)
+  bench-validate  time `cckm-sync validate` against check-jsonschema on the same files
+  bench-proxy  measure the latency `cckm-sync proxy` adds to calls to `cckm-sync mock`";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,6 +41,8 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("bench") => bench::run(args.get(1..).unwrap_or_default()),
         Some("bench-mock") => bench_mock::run(),
+        Some("bench-validate") => bench_contract::validate(),
+        Some("bench-proxy") => bench_contract::proxy(),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())
