@@ -105,9 +105,15 @@ pub(crate) fn validate() -> Result<(), String> {
         std::fs::create_dir_all(folder).map_err(|error| format!("{}: {error}", folder.display()))?;
     }
     let big_page = dir.join("page-10000-jobs.json");
-    write(&big_page, &page_of(&aws_jobs(10_000, 0x0ea5_d52e_387c_44fa_b079_0000_0000_0000)?))?;
+    write(
+        &big_page,
+        &page_of(&aws_jobs(10_000, 0x0ea5_d52e_387c_44fa_b079_0000_0000_0000)?),
+    )?;
     let mut job_files = Vec::new();
-    for (index, job) in aws_jobs(700, 0x1ea5_d52e_387c_44fa_b079_0000_0000_0000)?.iter().enumerate() {
+    for (index, job) in aws_jobs(700, 0x1ea5_d52e_387c_44fa_b079_0000_0000_0000)?
+        .iter()
+        .enumerate()
+    {
         let file = jobs_dir.join(format!("job-{index:04}.json"));
         write(&file, job)?;
         job_files.push(file);
@@ -115,7 +121,10 @@ pub(crate) fn validate() -> Result<(), String> {
     let mut page_files = Vec::new();
     for index in 0..300 {
         let file = pages_dir.join(format!("page-{index:04}.json"));
-        write(&file, &page_of(&aws_jobs(10, 0x2ea5_d52e_387c_44fa_b079_0000_0000_0000 + index * 100)?))?;
+        write(
+            &file,
+            &page_of(&aws_jobs(10, 0x2ea5_d52e_387c_44fa_b079_0000_0000_0000 + index * 100)?),
+        )?;
         page_files.push(file);
     }
     let schema = |name: &str| root.join("schemas").join(format!("{name}.schema.json"));
@@ -127,7 +136,10 @@ pub(crate) fn validate() -> Result<(), String> {
 
     eprintln!("timing validate and check-jsonschema on {}", dir.display());
     let validate_page = time(Command::new(&program).arg("validate").arg(&big_page), RUNS)?;
-    let peer_page = time(&mut check_jsonschema(schema("AwsSyncJobPage"), std::slice::from_ref(&big_page)), 1)?;
+    let peer_page = time(
+        &mut check_jsonschema(schema("AwsSyncJobPage"), std::slice::from_ref(&big_page)),
+        1,
+    )?;
     let validate_folder = time(Command::new(&program).arg("validate").arg(&recorded), RUNS)?;
     let peer_folder = time(&mut check_jsonschema(schema("AwsSyncJob"), &job_files), 1)?
         + time(&mut check_jsonschema(schema("AwsSyncJobPage"), &page_files), 1)?;

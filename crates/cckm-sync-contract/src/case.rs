@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::body::{BodyKind, Subject};
 use crate::json::{NotSchemaJson, schema_json_bytes};
-use crate::schemas::{Contract, SchemaError, shorten};
+use crate::schemas::{Contract, SchemaError, SchemaRef, shorten};
 
 /// The longest reason of a failure, in characters.
 const MAX_REASON: usize = 400;
@@ -376,8 +376,12 @@ impl Case {
     /// both accept it, and must agree; what it holds that the contract does not know is its
     /// drift.
     pub fn judge(&mut self, contract: &Contract, kind: BodyKind, bytes: &[u8]) {
+        self.judge_against(contract, kind, kind.schema(contract), bytes);
+    }
+
+    /// [`judge`](Self::judge) with the schema given.
+    fn judge_against(&mut self, contract: &Contract, kind: BodyKind, schema: Option<SchemaRef>, bytes: &[u8]) {
         self.kind = Some(kind.to_string());
-        let schema = kind.schema(contract);
         self.schema = schema.as_ref().map(ToString::to_string);
         let parsed = kind.parse(bytes);
         let judged = match (&schema, schema_json_bytes(bytes)) {
@@ -464,5 +468,52 @@ fn parse_reason(error: &cckm_sync::ParseError) -> String {
         )
     } else {
         error.reason().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &[u8] = br#"{"skip": 0, "limit": 10, "total": 0, "resources": []}"#;
+    const TOKEN: &[u8] = br#"{"jwt": "e30", "duration": 300, "token_type": "Bearer"}"#;
+
+    fn judged(kind: BodyKind, schema: &str, bytes: &[u8]) -> Case {
+        let contract = Contract::embedded().unwrap();
+        let mut case = Case::default();
+        case.judge_against(contract, kind, contract.component(schema), bytes);
+        case
+    }
+
+    #[test]
+    fn a_body_the_parser_takes_and_the_schema_refuses_is_a_contract_bug() {
+        let case = judged(BodyKind::Page(None), "TokenResponse", PAGE);
+        assert!(case.failures.is_empty());
+        assert_eq!(case.contract_bugs[0].accepted_by, "parser");
+        assert!(case.contract_bugs[0].reason.contains("jwt"), "{:?}", case.contract_bugs);
+        assert_eq!(case.verdict(false), Verdict::Fail);
+    }
+
+    #[test]
+    fn a_body_the_schema_takes_and_the_parser_refuses_is_a_contract_bug() {
+        let case = judged(BodyKind::Page(None), "TokenResponse", TOKEN);
+        assert!(case.failures.is_empty());
+        assert_eq!(case.contract_bugs.len(), 1);
+        assert_eq!(case.contract_bugs[0].accepted_by, "schema");
+        assert_eq!(
+            case.contract_bugs[0].to_string(),
+            "the schema accepts it, the parser rejects (document): missing field `resources`"
+        );
+    }
+
+    #[test]
+    fn a_repeated_key_is_left_to_the_parser_and_said_so() {
+        let contract = Contract::embedded().unwrap();
+        let mut case = Case::default();
+        case.judge(contract, BodyKind::Error, br#"{"code": 16, "code": "x"}"#);
+        assert_eq!(case.failures[0].found_by, FoundBy::Parser);
+        assert_eq!(case.failures[0].location, Location::body("/code"));
+        assert!(case.notes[0].contains("repeats a key"), "{:?}", case.notes);
+        assert!(case.schema_errors.is_empty());
     }
 }
