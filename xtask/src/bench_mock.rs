@@ -353,9 +353,13 @@ mod tests {
 
     #[test]
     fn wrk_latencies_read_in_milliseconds() {
-        assert_eq!(milliseconds("812.00us"), Some(0.812));
-        assert_eq!(milliseconds("1.25ms"), Some(1.25));
-        assert_eq!(milliseconds("2.01s"), Some(2010.0));
+        let close = |text: &str, expected: f64| {
+            let read = milliseconds(text).unwrap();
+            assert!((read - expected).abs() < 1e-9, "{text}: {read}");
+        };
+        close("812.00us", 0.812);
+        close("1.25ms", 1.25);
+        close("2.01s", 2010.0);
         assert_eq!(milliseconds("fast"), None);
     }
 }
