@@ -149,6 +149,10 @@ fn write_case<W: Write>(writer: &mut Writer<W>, case: &Case, strict: bool) -> io
     ]);
     let details = details(case);
     let drift_lines: Vec<String> = case.drift.iter().map(ToString::to_string).collect();
+    if case.verdict(strict) == Verdict::Pass && drift_lines.is_empty() {
+        element.write_empty()?;
+        return Ok(());
+    }
     element.write_inner_content(|writer| {
         let message = message(case);
         if !case.failures.is_empty() {
