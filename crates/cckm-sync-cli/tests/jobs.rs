@@ -330,6 +330,19 @@ async fn list_sends_the_filters_as_query_parameters() {
         &["list", "aws-keys", "--id", "0ea5d52e-387c-44fa-b079-000000000002"],
     );
     assert_eq!(by_id.lines().len(), 2, "{by_id:#?}");
+
+    // A descending key starts with `-`, and is a value of `--sort`, not a flag.
+    let newest = jobs(&server, &["list", "aws-keys", "--sort", "-createdAt,id"]);
+    assert_eq!(newest.code, 0, "{newest:#?}");
+    let query = server.received_requests().last().unwrap().query.clone().unwrap();
+    assert_eq!(query, "sort=-createdAt,id");
+    // A property the family's jobs cannot be sorted by is a usage error.
+    let unsortable = jobs(&server, &["list", "aws-keys", "--sort", "name"]);
+    assert_eq!(unsortable.code, 2, "{unsortable:#?}");
+    assert!(
+        unsortable.stderr.contains("AWS jobs cannot be sorted by \"name\""),
+        "{unsortable:#?}"
+    );
 }
 
 #[tokio::test]

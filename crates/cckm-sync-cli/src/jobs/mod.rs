@@ -115,7 +115,8 @@ struct ListArgs {
     filter: Vec<String>,
 
     /// Sort by these comma-separated properties, `-` for descending, such as -createdAt
-    #[arg(long, value_name = "KEYS", value_parser = parse_sort)]
+    // A descending key starts with `-`: `--sort -createdAt` is a value, not a flag.
+    #[arg(long, value_name = "KEYS", value_parser = parse_sort, allow_hyphen_values = true)]
     sort: Option<Sort>,
 
     /// Every job, page after page, rather than the server's first page
