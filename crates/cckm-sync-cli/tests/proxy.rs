@@ -551,3 +551,42 @@ fn bad_flags_are_usage_errors_and_a_bad_upstream_is_one_line() {
         assert!(stderr.starts_with("error: ") && stderr.contains(expected), "{stderr}");
     }
 }
+
+/// In front of an HTTPS server with a self-signed certificate (as a CipherTrust Manager
+/// usually is): refused by default with a 502 that says why, trusted with `--ca-cert`, or
+/// with `--insecure`.
+#[tokio::test]
+async fn an_https_upstream_is_trusted_with_its_ca_or_insecure_and_refused_otherwise() {
+    let server = MockServer::builder().tls(true).start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, server.certificate_pem().unwrap()).unwrap();
+    let token_call = |proxy: &Proxy| {
+        let url = format!("{}{}{}", proxy.url, endpoints::API_PREFIX, endpoints::TOKEN_PATH);
+        async move {
+            client()
+                .post(url)
+                .json(&json!({"grant_type": "password", "username": "admin", "password": "admin"}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    let untrusted = Proxy::start(&server.base_url(), &[]);
+    let answer = token_call(&untrusted).await;
+    assert_eq!(answer.status(), 502);
+    let error: ApiError = answer.json().await.unwrap();
+    let message = error.message.unwrap_or_default();
+    assert!(message.starts_with("cckm-sync proxy"), "{message}");
+    assert!(message.contains("certificate"), "{message}");
+
+    let ca_text = ca.display().to_string();
+    for args in [vec!["--ca-cert", ca_text.as_str()], vec!["--insecure"]] {
+        let proxy = Proxy::start(&server.base_url(), &args);
+        let answer = token_call(&proxy).await;
+        assert_eq!(answer.status(), 200, "{args:?}");
+        let token: cckm_sync::TokenResponse = answer.json().await.unwrap();
+        assert!(!token.jwt.is_empty(), "{args:?}");
+    }
+}

@@ -65,7 +65,7 @@ mod client;
 mod error;
 mod jobs;
 mod retry;
-mod tls;
+pub mod tls;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{Action, BodyError, Error, Request, StatusError, WaitTimeout};

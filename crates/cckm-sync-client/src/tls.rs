@@ -1,7 +1,9 @@
-//! The TLS configuration: which certificates the client trusts.
+//! The TLS configuration: which certificates a client of a CipherTrust Manager trusts.
 //!
 //! The client builds its own rustls configuration with the ring provider and hands it to
-//! reqwest, so that it never depends on (or installs) a process-wide default provider.
+//! reqwest, so that it never depends on (or installs) a process-wide default provider. Other
+//! HTTP clients of the same servers (the `cckm-sync proxy`'s upstream connections) build theirs
+//! here too, so that every part of the project trusts certificates the same way.
 
 use std::sync::Arc;
 
@@ -13,9 +15,9 @@ use rustls::{DigitallySignedStruct, SignatureScheme};
 
 use crate::error::Error;
 
-/// Which server certificates the client accepts.
+/// Which server certificates a client accepts.
 #[derive(Clone, Debug, Default)]
-pub(crate) enum Trust {
+pub enum Trust {
     /// Those the system's roots vouch for.
     #[default]
     System,
@@ -26,7 +28,12 @@ pub(crate) enum Trust {
 }
 
 /// The CA certificates of a PEM text; fails if it holds none or one that does not decode.
-pub(crate) fn certificates_from_pem(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Error> {
+///
+/// ```
+/// let error = cckm_sync_client::tls::certificates_from_pem(b"not a certificate").unwrap_err();
+/// assert!(error.to_string().contains("no `BEGIN CERTIFICATE` section"), "{error}");
+/// ```
+pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Error> {
     let certificates = CertificateDer::pem_slice_iter(pem)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|error| Error::Config(format!("cannot read the CA certificate PEM: {error}")))?;
@@ -38,10 +45,14 @@ pub(crate) fn certificates_from_pem(pem: &[u8]) -> Result<Vec<CertificateDer<'st
     Ok(certificates)
 }
 
-/// The rustls configuration of `trust`. `with_system_roots` is false for a client of a plain
-/// HTTP server, which never makes a TLS connection: it then does not need the system's roots
-/// (and works on a machine without any).
-pub(crate) fn client_config(trust: &Trust, with_system_roots: bool) -> Result<rustls::ClientConfig, Error> {
+/// The rustls configuration of `trust`, with the ring provider and ALPN offering HTTP/2 and
+/// HTTP/1.1. `with_system_roots` is false for a client of a plain HTTP server, which never
+/// makes a TLS connection: it then does not need the system's roots (and works on a machine
+/// without any).
+///
+/// [`Trust::AcceptInvalid`] skips the checks of the certificate chain and name, but still
+/// checks the handshake's signatures: the connection stays encrypted, only unauthenticated.
+pub fn client_config(trust: &Trust, with_system_roots: bool) -> Result<rustls::ClientConfig, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()

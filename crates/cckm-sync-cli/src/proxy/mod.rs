@@ -132,7 +132,8 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
         (None, true) => Trust::Anything,
         (None, false) => Trust::System,
     };
-    let client = upstream::client(&trust, args.connect_timeout)?;
+    let https = upstream.scheme == http::uri::Scheme::HTTPS;
+    let client = upstream::client(&trust, https, args.connect_timeout)?;
     let contract = Contract::embedded().map_err(|error| error.to_string())?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
