@@ -58,10 +58,12 @@ pub fn client_config(trust: &Trust, with_system_roots: bool) -> Result<rustls::C
         .with_safe_default_protocol_versions()
         .map_err(|error| Error::Config(format!("cannot set up TLS: {error}")))?;
     let verifier: Arc<dyn ServerCertVerifier> = match trust {
-        Trust::AcceptInvalid => Arc::new(AcceptInvalidCertificates {
+        Trust::AcceptInvalid => Arc::new(FixedVerdict {
+            accept: true,
             algorithms: provider.signature_verification_algorithms,
         }),
-        Trust::System | Trust::SystemAnd(_) if !with_system_roots => Arc::new(RefuseAll {
+        Trust::System | Trust::SystemAnd(_) if !with_system_roots => Arc::new(FixedVerdict {
+            accept: false,
             algorithms: provider.signature_verification_algorithms,
         }),
         Trust::System => Arc::new(
@@ -81,14 +83,20 @@ pub fn client_config(trust: &Trust, with_system_roots: bool) -> Result<rustls::C
     Ok(config)
 }
 
-/// Accepts any certificate, but still checks that the server holds the key of the certificate
-/// it sent (the handshake signature): what `danger_accept_invalid_certs` asks for.
+/// A verifier that gives every certificate the same verdict, and still checks the handshake's
+/// signatures against the certificate the server sent.
+///
+/// Accepting (`danger_accept_invalid_certs`) checks that the server holds the key of the
+/// certificate it sent, so the connection is encrypted, just not authenticated. Refusing is the
+/// verifier of a client of a plain HTTP server, which makes no TLS connection (the client
+/// follows no redirect).
 #[derive(Debug)]
-struct AcceptInvalidCertificates {
+struct FixedVerdict {
+    accept: bool,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for AcceptInvalidCertificates {
+impl ServerCertVerifier for FixedVerdict {
     fn verify_server_cert(
         &self,
         _: &CertificateDer<'_>,
@@ -97,51 +105,13 @@ impl ServerCertVerifier for AcceptInvalidCertificates {
         _: &[u8],
         _: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        certificate: &CertificateDer<'_>,
-        signature: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, certificate, signature, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        certificate: &CertificateDer<'_>,
-        signature: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, certificate, signature, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
-}
-
-/// Trusts no certificate: the verifier of a client of a plain HTTP server, which makes no TLS
-/// connection (the client follows no redirect).
-#[derive(Debug)]
-struct RefuseAll {
-    algorithms: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for RefuseAll {
-    fn verify_server_cert(
-        &self,
-        _: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        _: &ServerName<'_>,
-        _: &[u8],
-        _: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Err(rustls::Error::InvalidCertificate(
-            rustls::CertificateError::UnknownIssuer,
-        ))
+        if self.accept {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::UnknownIssuer,
+            ))
+        }
     }
 
     fn verify_tls12_signature(
