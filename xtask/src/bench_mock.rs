@@ -171,37 +171,44 @@ fn milliseconds(text: &str) -> Option<f64> {
     })
 }
 
-/// Writes a page of [`STORE`] ended AWS key jobs, built from a fixture of the vendor's, and
-/// returns their ids.
-fn write_store(dir: &Path) -> Result<Vec<uuid::Uuid>, String> {
+/// `count` ended AWS key jobs, made from a job of the vendor's example page: ids from
+/// `first_id` on, created a minute apart, each of its own KMS.
+pub(crate) fn aws_jobs(count: usize, first_id: u128) -> Result<Vec<cckm_sync::AwsSyncJob>, String> {
     let fixture = root()
         .join(xtask::fixtures::DIR)
         .join("pages/seed-aws-keys-aborted-and-completed.json");
     let text = std::fs::read_to_string(&fixture).map_err(|error| format!("{}: {error}", fixture.display()))?;
     let page: cckm_sync::AwsSyncJobPage = cckm_sync::from_str(&text).map_err(|error| error.to_string())?;
     let template = page.resources.last().ok_or("the fixture has no job")?.clone();
-    let mut jobs = Vec::with_capacity(STORE);
-    for index in 0..STORE {
-        let mut job = template.clone();
-        job.id = uuid::Uuid::from_u128(0x0ea5_d52e_387c_44fa_b079_0000_0000_0000 + index as u128);
-        job.uri = format!("kylo:kylo:cckm:synchronize:{}", job.id);
-        let offset = chrono::TimeDelta::seconds(60 * index as i64);
-        job.created_at += offset;
-        job.updated_at += offset;
-        job.completed_at = job.completed_at.map(|at| at + offset);
-        job.scope.kms = Some(vec![format!("kms-{index}")]);
-        jobs.push(job);
-    }
+    Ok((0..count)
+        .map(|index| {
+            let mut job = template.clone();
+            job.id = uuid::Uuid::from_u128(first_id + index as u128);
+            job.uri = format!("kylo:kylo:cckm:synchronize:{}", job.id);
+            let offset = chrono::TimeDelta::seconds(60 * index as i64);
+            job.created_at += offset;
+            job.updated_at += offset;
+            job.completed_at = job.completed_at.map(|at| at + offset);
+            job.scope.kms = Some(vec![format!("kms-{index}")]);
+            job
+        })
+        .collect())
+}
+
+/// Writes a page of [`STORE`] ended AWS key jobs into `dir`, and returns their ids.
+fn write_store(dir: &Path) -> Result<Vec<uuid::Uuid>, String> {
+    let jobs = aws_jobs(STORE, 0x0ea5_d52e_387c_44fa_b079_0000_0000_0000)?;
     let ids = jobs.iter().map(|job| job.id).collect();
-    let page = serde_json::json!({"skip": 0, "limit": -1, "total": STORE, "resources": jobs});
+    let page = cckm_sync::Page::new(0, -1, STORE as u64, jobs);
     std::fs::create_dir_all(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
     let file = dir.join("aws-keys-bench.json");
-    std::fs::write(&file, page.to_string()).map_err(|error| format!("{}: {error}", file.display()))?;
+    let text = serde_json::to_string(&page).map_err(|error| error.to_string())?;
+    std::fs::write(&file, text).map_err(|error| format!("{}: {error}", file.display()))?;
     Ok(ids)
 }
 
 /// A JWT from the mock's token call (one HTTP/1.1 request; the xtask needs no HTTP client).
-fn token(api_url: &str) -> Result<String, String> {
+pub(crate) fn token(api_url: &str) -> Result<String, String> {
     let address: SocketAddr = api_url
         .strip_prefix("http://")
         .and_then(|rest| rest.split('/').next())

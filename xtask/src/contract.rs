@@ -9,27 +9,16 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use jsonschema::{Draft, Registry, ValidationOptions, Validator};
+use jsonschema::{Draft, Registry, Validator};
 use serde_json::{Value, json};
 
 use crate::codegen::schema_file_name;
+pub use cckm_sync_contract::{OPENAPI_BASE, SCHEMAS_BASE, validation_options as options};
 
 /// The folder of the schema files, relative to the workspace root.
 pub const SCHEMAS_DIR: &str = "schemas";
-/// The made-up base URI the schema files are registered under: a name, never fetched.
-pub const SCHEMAS_BASE: &str = "https://cckm-sync.invalid/schemas/";
-/// The made-up URI the OpenAPI 3.1 document is registered under.
-pub const OPENAPI_BASE: &str = "https://cckm-sync.invalid/openapi.json";
 /// Where the components of the OpenAPI documents live.
 pub const COMPONENTS: &str = "#/components/schemas/";
-
-/// Options of a validator of draft 2020-12 with formats checked, that never fetches anything.
-pub fn options<'a>() -> ValidationOptions<'a> {
-    jsonschema::options()
-        .with_draft(Draft::Draft202012)
-        .should_validate_formats(true)
-        .offline()
-}
 
 /// The JSON document in the file at `path`.
 pub fn read_json(path: &Path) -> Result<Value, String> {

@@ -17,12 +17,7 @@ pub fn project_root() -> PathBuf {
 /// The fixtures of the `cckm-sync` crate, which the generator shows as examples and the
 /// validators and contract tests check.
 pub mod fixtures {
-    use std::collections::HashSet;
-    use std::fmt;
-
     use cckm_sync::CloudFamily;
-    use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-    use serde_json::Value;
 
     /// The fixtures folder, relative to the workspace root.
     pub const DIR: &str = "crates/cckm-sync/tests/fixtures";
@@ -37,116 +32,7 @@ pub mod fixtures {
         })
     }
 
-    /// Why a text is not a JSON document a schema can judge.
-    #[derive(Debug)]
-    pub enum NotSchemaJson {
-        /// Not well-formed JSON at all (truncated, HTML, …).
-        Malformed(String),
-        /// Well-formed, but an object repeats a key: a JSON value (and so a schema) keeps only
-        /// one of them, while the parser refuses the repetition of a modeled field.
-        DuplicateKey(String),
-        /// Well-formed, but a number beyond ±2^53 is not written as a 64-bit integer (an
-        /// integer beyond the 64-bit range, `9007199254740993.0`, `1e19`): serde_json's value,
-        /// which the validator judges, holds it as a double, which may be another number than
-        /// the one written (`-9223372036854775809` becomes -2^63, in the range of an `int64`),
-        /// while the parser reads the text.
-        InexactNumber(String),
-    }
-
-    impl fmt::Display for NotSchemaJson {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            match self {
-                Self::Malformed(reason) => write!(f, "not JSON: {reason}"),
-                Self::DuplicateKey(reason) | Self::InexactNumber(reason) => f.write_str(reason),
-            }
-        }
-    }
-
-    /// The JSON value of `text` if it is well-formed JSON in which no object repeats a key and
-    /// every number is held exactly (see [`NotSchemaJson`]).
-    pub fn schema_json(text: &str) -> Result<Value, NotSchemaJson> {
-        let value: Value = serde_json::from_str(text).map_err(|error| NotSchemaJson::Malformed(error.to_string()))?;
-        serde_json::from_str::<Judgeable>(text).map_err(|error| {
-            let reason = error.to_string();
-            if reason.starts_with(INEXACT_NUMBER) {
-                NotSchemaJson::InexactNumber(reason)
-            } else {
-                NotSchemaJson::DuplicateKey(reason)
-            }
-        })?;
-        Ok(value)
-    }
-
-    const REPEATED_KEY: &str = "repeats a key";
-    const INEXACT_NUMBER: &str = "a number beyond ±2^53 not written as a 64-bit integer";
-    /// 2^53: beyond it, a double does not hold every integer.
-    const EXACT_DOUBLES: f64 = 9_007_199_254_740_992.0;
-
-    /// Deserializes any JSON, failing on an object that repeats a key and on a number that
-    /// serde_json's value may not hold exactly.
-    struct Judgeable;
-
-    impl<'de> serde::Deserialize<'de> for Judgeable {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_any(JudgeableVisitor)
-        }
-    }
-
-    struct JudgeableVisitor;
-
-    impl<'de> Visitor<'de> for JudgeableVisitor {
-        type Value = Judgeable;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("any JSON value")
-        }
-
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(Judgeable)
-        }
-
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(Judgeable)
-        }
-
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(Judgeable)
-        }
-
-        // serde_json reads every number with a fraction or an exponent, and every integer
-        // beyond the 64-bit range, as a double.
-        fn visit_f64<E: de::Error>(self, number: f64) -> Result<Self::Value, E> {
-            if number.abs() >= EXACT_DOUBLES {
-                Err(de::Error::custom(format_args!("{INEXACT_NUMBER}: {number:?}")))
-            } else {
-                Ok(Judgeable)
-            }
-        }
-
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(Judgeable)
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Judgeable)
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            while seq.next_element::<Judgeable>()?.is_some() {}
-            Ok(Judgeable)
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut seen = HashSet::new();
-            while let Some(key) = map.next_key::<String>()? {
-                if !seen.insert(key.clone()) {
-                    return Err(de::Error::custom(format_args!(
-                        "{REPEATED_KEY}: the key {key:?} appears twice in an object"
-                    )));
-                }
-                map.next_value::<Judgeable>()?;
-            }
-            Ok(Judgeable)
-        }
-    }
+    /// Which texts a JSON Schema can judge: shared with `cckm-sync validate`, which judges
+    /// payloads by the same rule, so it lives in the `cckm-sync-contract` library.
+    pub use cckm_sync_contract::{NotSchemaJson, schema_json};
 }

@@ -5,6 +5,8 @@
 //! - `cargo xtask clients`: clients generated from `openapi/`, run against `cckm-sync mock`.
 //! - `cargo xtask bench`: the parse benchmark, with the ratios between its targets.
 //! - `cargo xtask bench-mock`: `cckm-sync mock` against Prism, requests per second and p99.
+//! - `cargo xtask bench-validate`: `cckm-sync validate` against check-jsonschema on the same files.
+//! - `cargo xtask bench-proxy`: the latency `cckm-sync proxy` adds to calls to the mock.
 //! - `cargo xtask fuzz`: the coverage-guided fuzz targets of `fuzz/`.
 //!
 //! Exit codes: 0 when the command succeeds, 1 when it fails, 2 for a usage error.
@@ -18,6 +20,7 @@
 use std::process::ExitCode;
 
 mod bench;
+mod bench_contract;
 mod bench_mock;
 mod clients;
 mod fuzz;
@@ -37,6 +40,8 @@ commands:
            word) from openapi/ and run its scenario against `cckm-sync mock` (a step of `test`)
   bench    run the parse benchmark and print the ratios between typed and baseline parsing
   bench-mock  measure `cckm-sync mock` against Prism on the same document (wrk, 64 connections)
+  bench-validate  time `cckm-sync validate` against check-jsonschema on the same files
+  bench-proxy  measure the latency `cckm-sync proxy` adds to calls to `cckm-sync mock`
   fuzz [TARGET] [--runs N] [--time SECONDS] | fuzz --smoke
            build the fuzz targets with coverage instrumentation and run them with libFuzzer
            (`cargo xtask fuzz --help` says more)";
@@ -72,6 +77,8 @@ fn main() -> ExitCode {
             Ok(options) => fuzz::run(&options).map_err(Failure::from),
             Err(message) => Err(Failure::Usage(format!("{message}\n\n{}", fuzz::usage()))),
         },
+        Some("bench-validate") if rest.is_empty() => bench_contract::validate().map_err(Failure::from),
+        Some("bench-proxy") if rest.is_empty() => bench_contract::proxy().map_err(Failure::from),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())

@@ -19,6 +19,11 @@ use std::time::Duration;
 use cckm_sync_mock::MockServer;
 use clap::{Args, Parser, Subcommand};
 
+mod jobs;
+mod output;
+mod proxy;
+mod validate;
+
 /// The contract of the CipherTrust Manager CCKM synchronization and refresh jobs, put to work.
 #[derive(Debug, Parser)]
 #[command(name = "cckm-sync", version, propagate_version = true)]
@@ -37,6 +42,32 @@ enum Command {
     /// mock, loads recorded jobs, pauses and advances its clock, injects faults and lists the
     /// requests received. Serves until Ctrl-C.
     Mock(MockArgs),
+    /// List, show, start, cancel and wait for the jobs of a CipherTrust Manager.
+    ///
+    /// Connects to --url (or CM_URL) and logs in with --username and --password (or
+    /// CM_USERNAME and CM_PASSWORD). Endpoints are named as in the catalog: aws-keys,
+    /// azure-secrets, google, dsm, …; `cckm-sync jobs list --help` lists them all.
+    Jobs(jobs::JobsArgs),
+
+    /// Check recorded responses and HAR files against the contract.
+    ///
+    /// Each body must be accepted by the crate's parser and by the generated JSON Schema of
+    /// its kind (embedded in this program); a disagreement of the two is a bug of the
+    /// contract. HAR entries are matched to the endpoint catalog by method and path, and
+    /// their requests (start bodies, list query strings, job ids) are checked too; entries of
+    /// other endpoints are counted and skipped. Error bodies (4xx, 5xx) are checked against
+    /// the error schema. What the contract does not know (fields, `overall_status` and
+    /// `cloud` values, query parameters) is drift, counted across all inputs.
+    Validate(validate::ValidateArgs),
+
+    /// A reverse proxy that checks live traffic against the contract.
+    ///
+    /// Forwards every call unchanged (method, path, query, headers, body, status) to the
+    /// upstream, and checks the request and the response of each call of the catalog as it
+    /// passes, logging each violation and each new kind of drift. At Ctrl-C it writes the
+    /// report (the JSON of `validate --format json`), and the HAR file it recorded, which
+    /// `validate` reads.
+    Proxy(proxy::ProxyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +126,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Mock(args) => runtime.block_on(mock(args)),
+        Command::Jobs(args) => return runtime.block_on(jobs::run(args)),
+        Command::Validate(args) => return validate::run(args),
+        Command::Proxy(args) => return proxy::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

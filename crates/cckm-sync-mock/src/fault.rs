@@ -60,6 +60,18 @@ impl fmt::Display for Call {
     }
 }
 
+fn newer_field() -> String {
+    "priority".to_owned()
+}
+
+fn newer_value() -> Value {
+    Value::from("high")
+}
+
+fn newer_status() -> String {
+    "queued".to_owned()
+}
+
 /// What a fault does to a call.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -83,13 +95,17 @@ pub enum FaultKind {
     CloseConnection,
     /// Answer normally, as a newer server would: every job and page (and a token answer)
     /// carries the unknown field `field` with `value`, and every job the unknown status
-    /// `status`.
+    /// `status`. Over the control API each may be left out: `"priority"`, `"high"` and
+    /// `"queued"`, as [`Fault::newer_server`] has them.
     NewerServer {
         /// The name of the unknown field.
+        #[serde(default = "newer_field")]
         field: String,
         /// Its value.
+        #[serde(default = "newer_value")]
         value: Value,
         /// The unknown `overall_status` every job shows.
+        #[serde(default = "newer_status")]
         status: String,
     },
     /// For a start: the job starts normally, but `item` (a key of its `detailed_status`; the
@@ -179,9 +195,9 @@ impl Fault {
     /// job and page, and the unknown status `queued` on every job.
     pub fn newer_server() -> Self {
         Self::new(FaultKind::NewerServer {
-            field: "priority".to_owned(),
-            value: Value::from("high"),
-            status: "queued".to_owned(),
+            field: newer_field(),
+            value: newer_value(),
+            status: newer_status(),
         })
     }
 
@@ -365,6 +381,20 @@ mod tests {
         assert_eq!(
             fault,
             Fault::status(429).retry_after(Duration::from_secs(2)).on(Call::List)
+        );
+        // A newer server's fault may leave its field, value and status to the defaults.
+        let newer: Fault = serde_json::from_str(r#"{"kind": "newer_server", "call": "get"}"#).unwrap();
+        assert_eq!(newer, Fault::newer_server().on(Call::Get));
+        let named: Fault =
+            serde_json::from_str(r#"{"kind": "newer_server", "field": "eta", "value": 3, "status": "paused"}"#)
+                .unwrap();
+        assert_eq!(
+            named.kind,
+            FaultKind::NewerServer {
+                field: "eta".to_owned(),
+                value: Value::from(3),
+                status: "paused".to_owned()
+            }
         );
     }
 }

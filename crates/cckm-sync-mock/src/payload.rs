@@ -197,8 +197,8 @@ pub(crate) fn page(skip: u64, limit: i64, total: u64, resources: Vec<SyncJob>) -
 pub(crate) fn token(jwt: String, duration: u64, refresh_token: String) -> TokenResponse {
     TokenResponse {
         jwt,
-        duration,
-        token_type: "Bearer".to_owned(),
+        duration: Some(duration),
+        token_type: Some("Bearer".to_owned()),
         refresh_token: Some(refresh_token),
         unknown_fields: serde_json::Map::new(),
     }

@@ -179,8 +179,11 @@ async fn a_malformed_parameter_is_a_400_naming_it() {
         ("limit=1.5", "limit:"),
         ("sort=", "sort: empty sort key"),
         ("sort=createdAt,,id", "sort: empty sort key"),
-        ("sort=detailed_status", "sort: \"detailed_status\" is not a property"),
-        ("sort=key_vaults", "sort: \"key_vaults\" is not a property"),
+        (
+            "sort=detailed_status",
+            "sort: AWS jobs cannot be sorted by \"detailed_status\"",
+        ),
+        ("sort=key_vaults", "sort: AWS jobs cannot be sorted by \"key_vaults\""),
         ("id=nope", "id:"),
         ("id=0ea5d52e387c44fab07921c8b768f77b", "id:"),
         ("kms=", "kms: empty value"),

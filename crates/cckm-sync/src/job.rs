@@ -507,6 +507,12 @@ impl<'de, S: JobScope> de::Visitor<'de> for JobVisitor<S> {
                 CLOUD => {
                     let read = map.next_value_seed(CloudSeed(S::FAMILY))?;
                     let typed = S::typed_fields(Some(&read));
+                    if let Some(previous) = &cloud {
+                        // A repeated `cloud` (the last wins) may type other arrays than the
+                        // one before it did.
+                        let before = S::typed_fields(Some(previous));
+                        retype(&mut scope, &mut null_fields, &mut unknown_fields, before, typed)?;
+                    }
                     for (field, raw) in pending.drain(..) {
                         if typed.contains(&field) {
                             unknown_fields.remove(field);
@@ -553,6 +559,40 @@ impl<'de, S: JobScope> de::Visitor<'de> for JobVisitor<S> {
             unknown_fields,
         })
     }
+}
+
+/// Moves the scope arrays typed by a cloud (`before`) but not by the cloud that replaces it
+/// (`after`) to the unknown fields, and the unknown fields typed by `after` only into the
+/// scope, checking them.
+fn retype<S: JobScope, E: de::Error>(
+    scope: &mut S,
+    null_fields: &mut NullFields,
+    unknown_fields: &mut UnknownFields,
+    before: &[&'static str],
+    after: &[&'static str],
+) -> Result<(), E> {
+    for &field in S::FIELDS {
+        match (before.contains(&field), after.contains(&field)) {
+            (true, false) => {
+                let list = scope.slot_mut(field).and_then(Option::take);
+                let null = null_fields.remove(field);
+                let raw = match list {
+                    Some(list) => RawJson::from_serialize(&list).map_err(E::custom)?,
+                    None if null => RawJson::null(),
+                    None => continue,
+                };
+                unknown_fields.insert(field, raw);
+            }
+            (false, true) => {
+                if let Some(raw) = unknown_fields.remove(field) {
+                    let list: Option<Vec<String>> = wire::parse_raw_field(&raw, field)?;
+                    set_scope(scope, null_fields, field, list);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Stores a scope array read from the wire: `None` for `null`.

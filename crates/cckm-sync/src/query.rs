@@ -63,7 +63,7 @@ const ENCODED_SORT: &AsciiSet = &ENCODED.remove(b',');
 ///     .kms(["kms-prod", "kms-dev"])?
 ///     .skip(0)
 ///     .limit(Limit::new(10)?)
-///     .sort(Sort::parse("-createdAt")?);
+///     .sort(Sort::parse("-createdAt")?)?;
 ///
 /// assert_eq!(
 ///     query.to_query_string(),
@@ -165,10 +165,34 @@ impl<S: FamilyScope> ListSyncJobs<S> {
         self
     }
 
-    /// Sorts the jobs by `sort`.
-    pub fn sort(mut self, sort: Sort) -> Self {
+    /// Sorts the jobs by `sort`; fails if a key is not a property the family's jobs can be
+    /// sorted by ([`FamilySpec::sort_properties`](crate::endpoints::FamilySpec::sort_properties):
+    /// a job's single-valued fields and the family's scope fields).
+    ///
+    /// ```
+    /// use cckm_sync::{AwsListSyncJobs, Sort};
+    ///
+    /// let query = AwsListSyncJobs::new().sort(Sort::parse("-createdAt,kms")?)?;
+    /// assert_eq!(query.to_query_string(), "sort=-createdAt,kms");
+    /// let error = AwsListSyncJobs::new().sort(Sort::parse("key_rings")?).unwrap_err();
+    /// assert!(error.to_string().starts_with(r#"sort: AWS jobs cannot be sorted by "key_rings"; sort by"#), "{error}");
+    /// # Ok::<(), cckm_sync::QueryError>(())
+    /// ```
+    pub fn sort(mut self, sort: Sort) -> Result<Self, QueryError> {
+        let family = S::FAMILY_ID;
+        if let Some(key) = sort.keys().iter().find(|key| {
+            !family
+                .spec()
+                .sort_properties()
+                .any(|property| property == key.property())
+        }) {
+            return Err(QueryError::UnsortableProperty {
+                property: key.property().to_owned(),
+                family,
+            });
+        }
         self.sort = Some(sort);
-        self
+        Ok(self)
     }
 
     /// The job id filter, if set.
@@ -368,7 +392,7 @@ impl<S: FamilyScope> ListSyncJobs<S> {
                 }
                 SORT => {
                     once(SORT, parsed.sort.is_some())?;
-                    parsed.sort = Some(Sort::parse(&value)?);
+                    parsed = parsed.sort(Sort::parse(&value)?)?;
                 }
                 other if Some(other) == filter => {
                     parsed = parsed.add_scope_filter([value])?;
@@ -803,6 +827,13 @@ pub enum QueryError {
     },
     /// A sort order was built from no key.
     NoSortKeys,
+    /// A sort key names a property the family's jobs cannot be sorted by.
+    UnsortableProperty {
+        /// The property.
+        property: String,
+        /// The family of the query.
+        family: CloudFamily,
+    },
     /// A scope filter value is empty.
     EmptyValue {
         /// The query parameter, such as `kms`.
@@ -852,6 +883,14 @@ impl fmt::Display for QueryError {
             Self::EmptySortKey { sort } => write!(f, "{SORT}: empty sort key in {sort:?}"),
             Self::InvalidSortKey { key, reason } => write!(f, "{SORT}: invalid sort key {key:?}: {reason}"),
             Self::NoSortKeys => write!(f, "{SORT}: needs at least one sort key"),
+            Self::UnsortableProperty { property, family } => {
+                let properties: Vec<&str> = family.spec().sort_properties().collect();
+                write!(
+                    f,
+                    "{SORT}: {family} jobs cannot be sorted by {property:?}; sort by one of {}",
+                    properties.join(", ")
+                )
+            }
             Self::EmptyValue { parameter } => write!(f, "{parameter}: empty value"),
             Self::InvalidValue {
                 parameter,

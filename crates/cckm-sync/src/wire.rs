@@ -122,23 +122,23 @@ pub(crate) fn parse_hyphenated_uuid(raw: &str) -> Result<Uuid, String> {
 /// a zero fraction or an exponent (`10.0`, `1e1`): JSON Schema's `integer` type is any number
 /// with a zero fraction, so a schema validator takes those, and the parser does too. It is
 /// written back as a plain integer.
+///
+/// The number is read from its text: an integer literal out of the type's range is refused as
+/// it is written (serde_json alone would read `-9223372036854775809` as a double, which
+/// rounds into range), as Go's decoder refuses it.
 pub(crate) struct Integer<T>(pub(crate) T);
 
 /// The integer types [`Integer`] reads.
 pub(crate) trait IntegerType: Sized {
     const EXPECTING: &'static str;
-    fn from_u64(value: u64) -> Option<Self>;
-    fn from_i64(value: i64) -> Option<Self>;
+    fn from_i128(value: i128) -> Option<Self>;
     /// `value` if it is a whole number in range.
     fn from_f64(value: f64) -> Option<Self>;
 }
 
 impl IntegerType for u64 {
     const EXPECTING: &'static str = "a non-negative integer";
-    fn from_u64(value: u64) -> Option<Self> {
-        Some(value)
-    }
-    fn from_i64(value: i64) -> Option<Self> {
+    fn from_i128(value: i128) -> Option<Self> {
         u64::try_from(value).ok()
     }
     #[allow(
@@ -154,11 +154,8 @@ impl IntegerType for u64 {
 
 impl IntegerType for i64 {
     const EXPECTING: &'static str = "an integer";
-    fn from_u64(value: u64) -> Option<Self> {
+    fn from_i128(value: i128) -> Option<Self> {
         i64::try_from(value).ok()
-    }
-    fn from_i64(value: i64) -> Option<Self> {
-        Some(value)
     }
     #[allow(clippy::cast_possible_truncation, reason = "range checked first")]
     fn from_f64(value: f64) -> Option<Self> {
@@ -167,31 +164,44 @@ impl IntegerType for i64 {
     }
 }
 
+/// What [`Integer`] expects, for error messages.
+struct Expecting<T>(PhantomData<T>);
+
+impl<T: IntegerType> de::Expected for Expecting<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+}
+
 impl<'de, T: IntegerType> Deserialize<'de> for Integer<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor<T>(PhantomData<T>);
-        impl<T: IntegerType> de::Visitor<'_> for Visitor<T> {
-            type Value = Integer<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(T::EXPECTING)
-            }
-            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Integer<T>, E> {
-                T::from_u64(value)
-                    .map(Integer)
-                    .ok_or_else(|| E::invalid_value(de::Unexpected::Unsigned(value), &self))
-            }
-            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Integer<T>, E> {
-                T::from_i64(value)
-                    .map(Integer)
-                    .ok_or_else(|| E::invalid_value(de::Unexpected::Signed(value), &self))
-            }
-            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Integer<T>, E> {
-                T::from_f64(value)
-                    .map(Integer)
-                    .ok_or_else(|| E::invalid_value(de::Unexpected::Float(value), &self))
-            }
+        let expecting = Expecting::<T>(PhantomData);
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        let text = raw.get();
+        if !text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+            // Not a number: say what it is, as serde would.
+            let unexpected = match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(serde_json::Value::String(string)) => {
+                    return Err(de::Error::invalid_type(de::Unexpected::Str(&string), &expecting));
+                }
+                Ok(serde_json::Value::Bool(value)) => de::Unexpected::Bool(value),
+                Ok(serde_json::Value::Array(_)) => de::Unexpected::Seq,
+                Ok(serde_json::Value::Object(_)) => de::Unexpected::Map,
+                _ => de::Unexpected::Other("null"),
+            };
+            return Err(de::Error::invalid_type(unexpected, &expecting));
         }
-        deserializer.deserialize_any(Visitor(PhantomData))
+        if text.contains(['.', 'e', 'E']) {
+            let value: f64 = text.parse().unwrap_or(f64::NAN);
+            return T::from_f64(value)
+                .map(Integer)
+                .ok_or_else(|| de::Error::invalid_value(de::Unexpected::Float(value), &expecting));
+        }
+        text.parse::<i128>()
+            .ok()
+            .and_then(T::from_i128)
+            .map(Integer)
+            .ok_or_else(|| de::Error::invalid_value(de::Unexpected::Other(&format!("integer `{text}`")), &expecting))
     }
 }
 

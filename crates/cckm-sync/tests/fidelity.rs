@@ -210,6 +210,54 @@ fn unknown_fields_are_written_back_unchanged() -> TestResult {
 }
 
 #[test]
+fn a_repeated_cloud_types_the_scope_arrays_of_the_last_one() -> TestResult {
+    // Found by fuzzing: the arrays read under the first `cloud` were typed by it.
+    // `hsm-luna` then `AzureCloud`: an Azure job, whose `key_vaults` is typed.
+    let text = job("hsm-luna", json!({})).to_string().replace(
+        r#""cloud":"hsm-luna""#,
+        r#""cloud":"hsm-luna","key_vaults":["v"],"cloud":"AzureCloud""#,
+    );
+    let azure: SyncJob = cckm_sync::from_str(&text)?;
+    assert_eq!(azure.scope.key_vaults, Some(vec!["v".to_owned()]));
+    assert!(azure.unknown_fields.is_empty());
+    round_trip::<SyncJob>(&text);
+    // `AzureCloud` then `hsm-luna`: an unknown cloud's job, whose `key_vaults` is unknown.
+    let text = job("AzureCloud", json!({})).to_string().replace(
+        r#""cloud":"AzureCloud""#,
+        r#""cloud":"AzureCloud","key_vaults":["v"],"cloud":"hsm-luna""#,
+    );
+    let luna: SyncJob = cckm_sync::from_str(&text)?;
+    assert_eq!(luna.scope.key_vaults, None);
+    assert_eq!(
+        luna.unknown_fields.get("key_vaults").map(RawJson::as_str),
+        Some(r#"["v"]"#)
+    );
+    round_trip::<SyncJob>(&text);
+    // An unknown field the last cloud types must be a list of strings.
+    let text = job("hsm-luna", json!({})).to_string().replace(
+        r#""cloud":"hsm-luna""#,
+        r#""cloud":"hsm-luna","key_vaults":[5],"cloud":"AzureCloud""#,
+    );
+    let error = cckm_sync::from_str::<SyncJob>(&text).unwrap_err();
+    assert_eq!(error.path(), "/key_vaults/0");
+    Ok(())
+}
+
+#[test]
+fn an_integer_out_of_range_is_refused_as_written() {
+    // Found by fuzzing: serde_json reads this literal as a double, which rounds to -2^63.
+    for text in [r#"{"code":-9223372036854775809}"#, r#"{"code":9223372036854775808}"#] {
+        let error = cckm_sync::from_str::<ApiError>(text).unwrap_err();
+        assert_eq!(error.path(), "/code", "{text}");
+        assert!(error.reason().starts_with("invalid value: integer `"), "{error}");
+    }
+    let lowest: ApiError = cckm_sync::from_str(r#"{"code":-9223372036854775808}"#).unwrap();
+    assert_eq!(lowest.code, Some(i64::MIN));
+    let error = cckm_sync::from_str::<SyncJobPage>(r#"{"skip":null,"limit":1,"total":0,"resources":[]}"#).unwrap_err();
+    assert_eq!(error.reason(), "invalid type: null, expected a non-negative integer");
+}
+
+#[test]
 fn a_completion_time_past_9999_in_utc_is_written_back() -> TestResult {
     let text = job("aws", json!({"completed_at": "9999-12-31T23:59:59-01:00"})).to_string();
     let job: AwsSyncJob = cckm_sync::from_str(&text)?;

@@ -107,6 +107,11 @@ const REJECTED: &[(&str, &str, &str)] = &[
     ),
     (
         "errors",
+        "code-below-int64",
+        "/code: invalid value: integer `-9223372036854775809`, expected an integer at line 1 column 29",
+    ),
+    (
+        "errors",
         "not-an-object",
         "(document): invalid type: string \"Resource not found\", expected an error object at line 1 column 20",
     ),

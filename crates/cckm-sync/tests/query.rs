@@ -74,11 +74,13 @@ fn overall_status_is_sent_with_its_exact_spelling() {
 
 #[test]
 fn sort_is_a_comma_list_with_minus_for_descending() {
-    let query = DsmListSyncJobs::new().sort(Sort::parse("-createdAt,name").unwrap());
+    let query = DsmListSyncJobs::new()
+        .sort(Sort::parse("-createdAt,domains").unwrap())
+        .unwrap();
     // The commas between keys are sent as they are; every other byte outside the RFC 3986
     // unreserved set is percent-encoded.
-    assert_eq!(query.to_query_string(), "sort=-createdAt,name");
-    assert_eq!(query.pairs(), [("sort", "-createdAt,name".to_owned())]);
+    assert_eq!(query.to_query_string(), "sort=-createdAt,domains");
+    assert_eq!(query.pairs(), [("sort", "-createdAt,domains".to_owned())]);
 }
 
 // The scope filter of each family: its wire name, repeated once per value.
@@ -151,7 +153,8 @@ fn every_byte_outside_the_unreserved_set_is_percent_encoded() {
 #[test]
 fn parameters_render_in_a_fixed_order_whatever_the_call_order() {
     let query = AwsListSyncJobs::new()
-        .sort(Sort::parse("name,-createdAt").unwrap())
+        .sort(Sort::parse("overall_status,-createdAt").unwrap())
+        .unwrap()
         .limit(Limit::new(25).unwrap())
         .skip(50)
         .kms(["kms-1", "kms-2"])
@@ -160,7 +163,9 @@ fn parameters_render_in_a_fixed_order_whatever_the_call_order() {
         .id(job_id());
     assert_eq!(
         query.to_query_string(),
-        format!("id={JOB_ID}&overall_status=in%20progress&kms=kms-1&kms=kms-2&skip=50&limit=25&sort=name,-createdAt")
+        format!(
+            "id={JOB_ID}&overall_status=in%20progress&kms=kms-1&kms=kms-2&skip=50&limit=25&sort=overall_status,-createdAt"
+        )
     );
     assert_eq!(
         query.pairs(),
@@ -171,7 +176,7 @@ fn parameters_render_in_a_fixed_order_whatever_the_call_order() {
             ("kms", "kms-2".to_owned()),
             ("skip", "50".to_owned()),
             ("limit", "25".to_owned()),
-            ("sort", "name,-createdAt".to_owned()),
+            ("sort", "overall_status,-createdAt".to_owned()),
         ]
     );
 }
@@ -195,7 +200,8 @@ fn getters_return_what_was_set() {
         .unwrap()
         .skip(3)
         .limit(Limit::All)
-        .sort(SortKey::descending("createdAt").unwrap().into());
+        .sort(SortKey::descending("createdAt").unwrap().into())
+        .unwrap();
     assert_eq!(query.get_id(), Some(job_id()));
     assert_eq!(query.get_overall_status().map(|status| status.as_str()), Some("failed"));
     assert_eq!(query.get_scope_filter(), ["k"]);
@@ -376,7 +382,8 @@ fn every_rendered_query_parses_back_to_itself() {
             .unwrap()
             .skip(0)
             .limit(Limit::All)
-            .sort(Sort::parse("name,-createdAt").unwrap()),
+            .sort(Sort::parse("overall_status,-createdAt").unwrap())
+            .unwrap(),
     );
     assert_round_trip(
         &AzureListSyncJobs::new()
@@ -402,7 +409,7 @@ fn every_rendered_query_parses_back_to_itself() {
             .unwrap()
             .overall_status("paused"),
     );
-    assert_round_trip(&DsmListSyncJobs::new().sort(Sort::parse("-updatedAt").unwrap()));
+    assert_round_trip(&DsmListSyncJobs::new().sort(Sort::parse("-updatedAt").unwrap()).unwrap());
     assert_round_trip(&ExternalCmListSyncJobs::new().overall_status("in progress").skip(10));
 }
 
@@ -521,11 +528,32 @@ fn a_bad_sort_or_empty_filter_value_is_refused() {
 }
 
 #[test]
+fn a_sort_key_must_be_a_property_the_family_sorts_by() {
+    let error = AwsListSyncJobs::from_query_str("sort=name").unwrap_err();
+    assert_eq!(
+        error,
+        QueryError::UnsortableProperty {
+            property: "name".to_owned(),
+            family: cckm_sync::CloudFamily::Aws
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "sort: AWS jobs cannot be sorted by \"name\"; sort by one of id, uri, account, application, \
+         devAccount, createdAt, updatedAt, completed_at, overall_status, cloud, abort, regions, kms"
+    );
+    // A scope field of another family, and a property with an invisible character.
+    assert!(AwsListSyncJobs::from_query_str("sort=key_rings").is_err());
+    assert!(AwsListSyncJobs::from_query_str("sort=createdAt%EF%BB%BF").is_err());
+    assert!(GoogleListSyncJobs::from_query_str("sort=-key_rings,createdAt").is_ok());
+}
+
+#[test]
 fn a_single_valued_parameter_given_twice_is_refused() {
     for (query, name) in [
         ("skip=0&skip=10", "skip"),
         ("limit=1&limit=2", "limit"),
-        ("sort=a&sort=b", "sort"),
+        ("sort=id&sort=uri", "sort"),
         ("overall_status=failed&overall_status=completed", "overall_status"),
     ] {
         let error = OciListSyncJobs::from_query_str(query).unwrap_err();

@@ -1,0 +1,481 @@
+//! `cckm-sync jobs`: list, read, start, cancel and wait for the jobs of a CipherTrust Manager,
+//! with the `cckm-sync-client` crate.
+
+mod family;
+mod progress;
+mod view;
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use cckm_sync::endpoints::{ENDPOINTS, Endpoint};
+use cckm_sync::{
+    AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, GoogleScope, ListSyncJobs, OciScope, SalesforceScope,
+    SapScope, Sort, StartJob, SyncJob,
+};
+use cckm_sync_client::{Client, Error, Jobs, WaitOptions};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
+use clap::{Args, Subcommand, ValueEnum};
+use futures_util::StreamExt as _;
+use uuid::Uuid;
+
+use family::Family;
+use progress::Progress;
+use view::Outcome;
+
+/// Connection options, and the command.
+#[derive(Debug, Args)]
+#[command(after_long_help = EXIT_STATUS)]
+pub(crate) struct JobsArgs {
+    #[command(flatten)]
+    connection: Connection,
+
+    #[command(subcommand)]
+    command: JobsCommand,
+}
+
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  the command succeeded (for a wait: the job completed and no item reported an error)
+  1  the server could not be reached or said no, or the job failed, was cancelled or an item
+     reported an error
+  2  usage error: an unknown endpoint, a malformed id, a bad flag";
+
+/// Where the CipherTrust Manager is, and how to log in.
+#[derive(Debug, Args)]
+#[allow(
+    rustdoc::bare_urls,
+    reason = "the field comments are the --help text, where a URL is written bare"
+)]
+struct Connection {
+    /// URL of the CipherTrust Manager, such as https://cm.example.com
+    #[arg(long, global = true, env = "CM_URL", value_name = "URL")]
+    url: Option<String>,
+
+    /// User name to log in with
+    #[arg(long, global = true, env = "CM_USERNAME", value_name = "NAME")]
+    username: Option<String>,
+
+    /// Password to log in with (prefer CM_PASSWORD: a flag shows in the process list)
+    #[arg(
+        long,
+        global = true,
+        env = "CM_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    password: Option<String>,
+
+    /// Accept any TLS certificate, even a self-signed one or one for another name. Anyone on
+    /// the way can then read the calls, password included: prefer --ca-cert
+    #[arg(long, global = true, conflicts_with = "ca_cert")]
+    insecure: bool,
+
+    /// Trust the CA certificate(s) of this PEM file, such as the server's self-signed
+    /// certificate, besides the system's
+    #[arg(long, global = true, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum JobsCommand {
+    /// List the jobs of an endpoint, newest first: the first page, or every job with --all
+    List(ListArgs),
+    /// Show one job and the state of each of its items
+    Get(GetArgs),
+    /// Start a job of the listed items (or of every item), and print its id
+    Start(StartArgs),
+    /// Cancel a running job; it winds down and ends cancelled
+    Cancel(CancelArgs),
+    /// Wait for a job to end, showing the progress of each item
+    Wait(WaitArgs),
+}
+
+#[derive(Debug, Args)]
+struct ListArgs {
+    /// The endpoint, by its name in the catalog
+    #[arg(value_parser = endpoint_parser())]
+    endpoint: &'static Endpoint,
+
+    /// Only the job with this id
+    #[arg(long, value_name = "ID", value_parser = parse_job_id)]
+    id: Option<Uuid>,
+
+    /// Only the jobs with this overall_status, spelled as the server stores it (in_progress,
+    /// or `in progress` for Azure and external CM jobs; completed, failed, aborted)
+    #[arg(long, value_name = "S")]
+    status: Option<String>,
+
+    /// Only the jobs of these scope items (the endpoint's list filter: kms for AWS, key_vaults
+    /// for Azure, key_rings for Google, vaults for OCI, groups for SAP, organizations for
+    /// Salesforce)
+    #[arg(long, value_name = "VALUE", num_args = 1.., action = clap::ArgAction::Append)]
+    filter: Vec<String>,
+
+    /// Sort by these comma-separated properties, `-` for descending, such as -createdAt
+    // A descending key starts with `-`: `--sort -createdAt` is a value, not a flag.
+    #[arg(long, value_name = "KEYS", value_parser = parse_sort, allow_hyphen_values = true)]
+    sort: Option<Sort>,
+
+    /// Every job, page after page, rather than the server's first page
+    #[arg(long)]
+    all: bool,
+
+    /// How to print the jobs: a table, or a JSON array of the jobs as the server sent them
+    #[arg(long, value_name = "FORMAT", default_value = "table")]
+    output: Output,
+}
+
+#[derive(Debug, Args)]
+struct GetArgs {
+    /// The endpoint, by its name in the catalog
+    #[arg(value_parser = endpoint_parser())]
+    endpoint: &'static Endpoint,
+
+    /// The job's id, such as 0ea5d52e-387c-44fa-b079-21c8b768f77b
+    #[arg(value_parser = parse_job_id)]
+    id: Uuid,
+
+    /// How to print the job: fields and items, or the job as JSON as the server sent it
+    #[arg(long, value_name = "FORMAT", default_value = "table")]
+    output: Output,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").required(true).args(["item", "all_items"]))]
+struct StartArgs {
+    /// The endpoint, by its name in the catalog
+    #[arg(value_parser = endpoint_parser())]
+    endpoint: &'static Endpoint,
+
+    /// The items to synchronize: KMS names (AWS), `<vault>::<id>` key vaults (Azure), key
+    /// rings (Google), vaults (OCI), groups (SAP), organization ids (Salesforce), domain ids
+    /// (DSM, external CM)
+    #[arg(long, value_name = "VALUE", num_args = 1.., action = clap::ArgAction::Append)]
+    item: Vec<String>,
+
+    /// Every item the server's connections reach (`synchronize_all`)
+    #[arg(long)]
+    all_items: bool,
+
+    /// Only these AWS regions (AWS endpoints only; default: every region)
+    #[arg(long, value_name = "R", num_args = 1.., action = clap::ArgAction::Append)]
+    region: Vec<String>,
+
+    /// Wait for the job to end, showing the progress of each item
+    #[arg(long)]
+    wait: bool,
+}
+
+#[derive(Debug, Args)]
+struct CancelArgs {
+    /// The endpoint, by its name in the catalog
+    #[arg(value_parser = endpoint_parser())]
+    endpoint: &'static Endpoint,
+
+    /// The job's id, such as 0ea5d52e-387c-44fa-b079-21c8b768f77b
+    #[arg(value_parser = parse_job_id)]
+    id: Uuid,
+
+    /// Wait for the job to wind down and end
+    #[arg(long)]
+    wait: bool,
+}
+
+#[derive(Debug, Args)]
+struct WaitArgs {
+    /// The endpoint, by its name in the catalog
+    #[arg(value_parser = endpoint_parser())]
+    endpoint: &'static Endpoint,
+
+    /// The job's id, such as 0ea5d52e-387c-44fa-b079-21c8b768f77b
+    #[arg(value_parser = parse_job_id)]
+    id: Uuid,
+
+    /// The longest wait, such as 90s, 10m or 2h
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::parse_duration)]
+    timeout: Duration,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Output {
+    /// A table that fits 100 columns
+    Table,
+    /// JSON, as the server sent it
+    Json,
+}
+
+/// The endpoint names of the catalog, each with its title in `--help`.
+fn endpoint_parser() -> impl clap::builder::TypedValueParser<Value = &'static Endpoint> {
+    PossibleValuesParser::new(
+        ENDPOINTS
+            .iter()
+            .map(|endpoint| PossibleValue::new(endpoint.name).help(endpoint.title)),
+    )
+    .try_map(|name| cckm_sync::endpoints::find(&name).ok_or_else(|| format!("no endpoint is named {name:?}")))
+}
+
+/// A job id in the hyphenated form the server writes, the one form the contract takes.
+fn parse_job_id(text: &str) -> Result<Uuid, String> {
+    cckm_sync::endpoints::parse_job_id(text).ok_or_else(|| {
+        "a job id is a UUID in its hyphenated form, such as 0ea5d52e-387c-44fa-b079-21c8b768f77b".to_owned()
+    })
+}
+
+fn parse_sort(text: &str) -> Result<Sort, String> {
+    Sort::parse(text).map_err(|error| error.to_string())
+}
+
+/// Why a command did not succeed: a usage error (exit code 2) or a failure (1).
+enum Failure {
+    Usage(String),
+    Failed(String),
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        let mut message = error.to_string();
+        match &error {
+            Error::Tls { .. } if error.is_untrusted_certificate() => message
+                .push_str(" (trust the server's certificate with --ca-cert FILE, or skip the check with --insecure)"),
+            // What a TLS handshake with a plain HTTP server reads back.
+            Error::Tls { .. } => message.push_str(" (does the server speak HTTPS on this port?)"),
+            // What a plain HTTP request to an HTTPS port reads back.
+            Error::Transport { request, .. }
+                if request.url().starts_with("http:") && message.contains("invalid HTTP version") =>
+            {
+                message.push_str(" (does the server speak HTTPS? try an https:// URL)");
+            }
+            _ => {}
+        }
+        Self::Failed(message)
+    }
+}
+
+/// Runs a `jobs` command; the exit code says how it went.
+pub(crate) async fn run(args: JobsArgs) -> ExitCode {
+    let result = match connect(&args.connection) {
+        Ok(client) => dispatch(client, args.command).await,
+        Err(failure) => Err(failure),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(Failure::Failed(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A client of the server the options name.
+fn connect(connection: &Connection) -> Result<Client, Failure> {
+    let missing =
+        |flag: &str, variable: &str, what: &str| Failure::Usage(format!("no {what}: pass {flag} or set {variable}"));
+    let url = connection
+        .url
+        .as_deref()
+        .ok_or_else(|| missing("--url", "CM_URL", "server URL"))?;
+    let username = connection
+        .username
+        .as_deref()
+        .ok_or_else(|| missing("--username", "CM_USERNAME", "user name"))?;
+    let password = connection
+        .password
+        .as_deref()
+        .ok_or_else(|| missing("--password", "CM_PASSWORD", "password"))?;
+    let mut builder = Client::builder(url)
+        .credentials(username, password)
+        .user_agent(concat!("cckm-sync/", env!("CARGO_PKG_VERSION")))
+        .danger_accept_invalid_certs(connection.insecure);
+    if let Some(path) = &connection.ca_cert {
+        let pem = std::fs::read(path)
+            .map_err(|error| Failure::Usage(format!("--ca-cert: cannot read {}: {error}", path.display())))?;
+        builder = builder.add_ca_certificate_pem(pem);
+    }
+    builder.build().map_err(|error| match error {
+        // The URL or the CA file of the command line: a bad flag.
+        Error::Config(reason) if reason.starts_with("invalid URL") => Failure::Usage(reason),
+        Error::Config(reason) => match &connection.ca_cert {
+            Some(path) if reason.contains("CA certificate") => {
+                Failure::Usage(format!("--ca-cert {}: {reason}", path.display()))
+            }
+            // The machine's CA certificates could not be read, say.
+            _ => Failure::Failed(reason),
+        },
+        other => Failure::from(other),
+    })
+}
+
+impl JobsCommand {
+    fn endpoint(&self) -> &'static Endpoint {
+        match self {
+            Self::List(args) => args.endpoint,
+            Self::Get(args) => args.endpoint,
+            Self::Start(args) => args.endpoint,
+            Self::Cancel(args) => args.endpoint,
+            Self::Wait(args) => args.endpoint,
+        }
+    }
+}
+
+/// Runs `command` with the handle of its endpoint's family. `Ok(false)`: the command ran, and
+/// the job it waited for did not complete well.
+async fn dispatch(client: Client, command: JobsCommand) -> Result<bool, Failure> {
+    let endpoint = command.endpoint();
+    match endpoint.family {
+        CloudFamily::Aws => execute::<AwsScope>(client.jobs(endpoint)?, command).await,
+        CloudFamily::Azure => execute::<AzureScope>(client.jobs(endpoint)?, command).await,
+        CloudFamily::Google => execute::<GoogleScope>(client.jobs(endpoint)?, command).await,
+        CloudFamily::Oci => execute::<OciScope>(client.jobs(endpoint)?, command).await,
+        CloudFamily::Sap => execute::<SapScope>(client.jobs(endpoint)?, command).await,
+        CloudFamily::Salesforce => execute::<SalesforceScope>(client.jobs(endpoint)?, command).await,
+        CloudFamily::Dsm => execute::<DsmScope>(client.jobs(endpoint)?, command).await,
+        CloudFamily::ExternalCm => execute::<ExternalCmScope>(client.jobs(endpoint)?, command).await,
+        other => Err(Failure::Usage(format!("this program cannot handle {other} jobs yet"))),
+    }
+}
+
+async fn execute<S: Family>(jobs: Jobs<S>, command: JobsCommand) -> Result<bool, Failure> {
+    match command {
+        JobsCommand::List(args) => list(&jobs, args).await,
+        JobsCommand::Get(args) => {
+            let job = jobs.get(args.id).await?;
+            match args.output {
+                Output::Table => print(&view::details(jobs.endpoint(), &job))?,
+                Output::Json => print_json(&job)?,
+            }
+            Ok(true)
+        }
+        JobsCommand::Start(args) => start(&jobs, args).await,
+        JobsCommand::Cancel(args) => {
+            let job = jobs.cancel(args.id).await?;
+            if !args.wait {
+                print(&format!("job {} of {} is cancelling\n", job.id, jobs.endpoint().name))?;
+                return Ok(true);
+            }
+            // The cancel was accepted: the command succeeded once the job has wound down,
+            // whatever status it ends with.
+            let ended = wait(&jobs, job.id, &wait_options()).await?;
+            print(&format!("{}\n", view::summary(&ended)))?;
+            Ok(true)
+        }
+        JobsCommand::Wait(args) => {
+            let ended = wait(&jobs, args.id, &wait_options().timeout(args.timeout)).await?;
+            print(&format!("{}\n", view::summary(&ended)))?;
+            Ok(view::outcome(&ended) == Outcome::Completed)
+        }
+    }
+}
+
+async fn list<S: Family>(jobs: &Jobs<S>, args: ListArgs) -> Result<bool, Failure> {
+    let mut query = ListSyncJobs::<S>::new();
+    if let Some(id) = args.id {
+        query = query.id(id);
+    }
+    if let Some(status) = args.status {
+        query = query.overall_status(status.as_str());
+    }
+    if !args.filter.is_empty() {
+        query = S::filter(query, args.filter).map_err(Failure::Usage)?;
+    }
+    if let Some(sort) = args.sort {
+        // A property the family's jobs cannot be sorted by is a bad flag.
+        query = query.sort(sort).map_err(|error| Failure::Usage(format!("--{error}")))?;
+    }
+    let (found, total) = if args.all {
+        let found = jobs.list_all(&query).collect_all().await?;
+        let total = found.len();
+        (found, total)
+    } else {
+        let page = jobs.list(&query).await?;
+        let total = usize::try_from(page.total).unwrap_or(usize::MAX);
+        (page.resources, total)
+    };
+    match args.output {
+        Output::Table if found.is_empty() => eprintln!("no {} job found", jobs.endpoint().name),
+        Output::Table => print(&view::table(&found))?,
+        Output::Json => print_json(&found)?,
+    }
+    if found.len() < total {
+        eprintln!("{} of {} jobs shown: --all lists every job", found.len(), total);
+    }
+    Ok(true)
+}
+
+async fn start<S: Family>(jobs: &Jobs<S>, args: StartArgs) -> Result<bool, Failure> {
+    let mut request = if args.all_items {
+        StartJob::<S>::all()
+    } else {
+        StartJob::<S>::items(args.item).map_err(|error| Failure::Usage(format!("--item: {error}")))?
+    };
+    if !args.region.is_empty() {
+        request = S::regions(request, args.region).map_err(Failure::Usage)?;
+    }
+    let job = jobs.start(&request).await?;
+    // The id alone, so that a script can capture it.
+    print(&format!("{}\n", job.id))?;
+    if !args.wait {
+        return Ok(true);
+    }
+    let ended = wait(jobs, job.id, &wait_options()).await?;
+    print(&format!("{}\n", view::summary(&ended)))?;
+    Ok(view::outcome(&ended) == Outcome::Completed)
+}
+
+/// How `--wait` and `jobs wait` read the job: every 2 s at most, for a display that keeps up
+/// with it; at most 30 minutes unless `jobs wait --timeout` says otherwise.
+fn wait_options() -> WaitOptions {
+    WaitOptions::default().interval(Duration::from_millis(500), Duration::from_secs(2))
+}
+
+/// Waits for job `id` to end, showing its progress on standard error.
+async fn wait<S: Family>(jobs: &Jobs<S>, id: Uuid, options: &WaitOptions) -> Result<SyncJob<S>, Failure> {
+    let mut progress = Progress::new(jobs.endpoint(), std::io::stderr().is_terminal());
+    let mut watch = jobs.watch(id, options);
+    let mut last = None;
+    while let Some(read) = watch.next().await {
+        match read {
+            Ok(job) => {
+                progress.update(&job);
+                last = Some(job);
+            }
+            Err(error) => {
+                progress.finish(None);
+                let mut message = error.to_string();
+                if let Some(job) = error.last_job() {
+                    let counts = view::counts(job);
+                    message.push_str(&format!(
+                        " ({} of {} items done)",
+                        counts.done + counts.failed,
+                        counts.total
+                    ));
+                }
+                return Err(Failure::Failed(message));
+            }
+        }
+    }
+    progress.finish(last.as_ref().map(|job| view::outcome(job) == Outcome::Completed));
+    last.ok_or_else(|| Failure::Failed(format!("job {id} could not be read")))
+}
+
+fn print(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|error| Failure::Failed(format!("cannot write the output: {error}")))
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
+    let mut text =
+        serde_json::to_string_pretty(value).map_err(|error| Failure::Failed(format!("cannot write JSON: {error}")))?;
+    text.push('\n');
+    print(&text)
+}

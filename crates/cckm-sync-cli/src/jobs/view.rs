@@ -1,0 +1,352 @@
+//! How jobs are shown: the list table, the view of one job, the state of each item, and the
+//! one-line summary of an ended job. Every line fits [`WIDTH`] columns.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use cckm_sync::endpoints::Endpoint;
+use cckm_sync::{FamilyScope, JobStatus, SyncJob};
+use chrono::{DateTime, Utc};
+
+/// The widest a line is.
+pub(crate) const WIDTH: usize = 100;
+
+/// Where one item of a job stands, from its free-text `detailed_status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ItemState {
+    /// `in_progress` or `in progress`.
+    Running,
+    /// Any other text but an error: `region synchronized successfully`, ….
+    Done,
+    /// A text that reports an error, such as `Error listing keys from SFDC: …` (the vendor's
+    /// example), or one that says it failed.
+    Failed,
+}
+
+impl ItemState {
+    pub(crate) fn of(text: &str) -> Self {
+        let lower = text.trim().to_ascii_lowercase();
+        if JobStatus::from(text.trim()) == JobStatus::InProgress {
+            Self::Running
+        } else if lower.starts_with("error") || lower.contains("failed") {
+            Self::Failed
+        } else {
+            Self::Done
+        }
+    }
+}
+
+/// How many items a job has, and how many have ended well or badly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub(crate) total: usize,
+    pub(crate) done: usize,
+    pub(crate) failed: usize,
+}
+
+pub(crate) fn counts<S>(job: &SyncJob<S>) -> Counts {
+    let mut counts = Counts::default();
+    for (_, text) in job.detailed_status.iter().flat_map(|status| status.iter()) {
+        counts.total += 1;
+        match ItemState::of(text) {
+            ItemState::Running => {}
+            ItemState::Done => counts.done += 1,
+            ItemState::Failed => counts.failed += 1,
+        }
+    }
+    counts
+}
+
+/// How a job ended, for the summary and the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// It completed and no item reported an error.
+    Completed,
+    /// It completed, but items reported errors.
+    CompletedWithErrors,
+    /// It was cancelled (`abort`), whatever its status says.
+    Cancelled,
+    /// It failed, or ended in an error or a status this program does not know.
+    Failed,
+}
+
+pub(crate) fn outcome<S>(job: &SyncJob<S>) -> Outcome {
+    if job.was_cancelled() {
+        Outcome::Cancelled
+    } else if job.overall_status == JobStatus::Completed {
+        if counts(job).failed > 0 {
+            Outcome::CompletedWithErrors
+        } else {
+            Outcome::Completed
+        }
+    } else {
+        Outcome::Failed
+    }
+}
+
+/// The status column: the server's status, but `cancelling` and `cancelled` for a job whose
+/// `abort` is set (its status alone does not say it).
+pub(crate) fn status_text<S>(job: &SyncJob<S>) -> String {
+    match (job.was_cancelled(), job.is_finished()) {
+        (true, false) => "cancelling".to_owned(),
+        (true, true) => "cancelled".to_owned(),
+        (false, _) => job.overall_status.as_str().to_owned(),
+    }
+}
+
+/// `text`, cut to `width` characters with `…` when longer.
+pub(crate) fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// The scope fields of the jobs of `S`, the one that lists the items a start names first
+/// (`kms` before `regions`).
+pub(crate) fn scope_fields<S: FamilyScope>() -> Vec<&'static str> {
+    let start_field = S::FAMILY_ID.spec().start_scope_field;
+    let mut fields = S::FIELDS.to_vec();
+    fields.sort_by_key(|field| *field != start_field);
+    fields
+}
+
+/// The scope of a job on one line: `kms=kms-prod regions=us-east-1,eu-west-1`.
+pub(crate) fn scope_text<S: FamilyScope>(job: &SyncJob<S>) -> String {
+    scope_fields::<S>()
+        .into_iter()
+        .filter_map(|field| {
+            job.scope
+                .list(field)
+                .map(|items| format!("{field}={}", items.join(",")))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn minute(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn second(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+/// `0.4s`, `12.5s`, `4m 12s`, `2h 3m`.
+pub(crate) fn duration_text(duration: Duration) -> String {
+    let seconds = duration.as_secs();
+    if seconds < 60 {
+        format!("{:.1}s", duration.as_secs_f64())
+    } else if seconds < 3600 {
+        format!("{}m {}s", seconds / 60, seconds % 60)
+    } else {
+        format!("{}h {}m", seconds / 3600, seconds % 3600 / 60)
+    }
+}
+
+/// How long a job ran, by its own timestamps.
+pub(crate) fn ran_for<S>(job: &SyncJob<S>) -> Option<Duration> {
+    let end = job.completed_at?;
+    (end - job.created_at).to_std().ok()
+}
+
+const ID_WIDTH: usize = 36;
+const STATUS_WIDTH: usize = 11;
+const CREATED_WIDTH: usize = 16;
+const ITEMS_WIDTH: usize = 7;
+
+/// The list table: a header and a line per job, each at most [`WIDTH`] columns.
+pub(crate) fn table<S: FamilyScope>(jobs: &[SyncJob<S>]) -> String {
+    let scope_width = WIDTH - ID_WIDTH - STATUS_WIDTH - CREATED_WIDTH - ITEMS_WIDTH - 4 * 2;
+    let mut out = String::new();
+    let row = |out: &mut String, id: &str, status: &str, created: &str, items: &str, scope: &str| {
+        let line = format!(
+            "{id:<ID_WIDTH$}  {status:<STATUS_WIDTH$}  {created:<CREATED_WIDTH$}  {items:>ITEMS_WIDTH$}  {}",
+            fit(scope, scope_width)
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    };
+    row(&mut out, "ID", "STATUS", "CREATED (UTC)", "ITEMS", "SCOPE");
+    for job in jobs {
+        let counts = counts(job);
+        let items = if counts.total == 0 {
+            "-".to_owned()
+        } else {
+            format!("{}/{}", counts.done, counts.total)
+        };
+        row(
+            &mut out,
+            &job.id.to_string(),
+            &fit(&status_text(job), STATUS_WIDTH),
+            &minute(job.created_at),
+            &fit(&items, ITEMS_WIDTH),
+            &scope_text(job),
+        );
+    }
+    out
+}
+
+/// One job, field by field, then its items.
+pub(crate) fn details<S: FamilyScope>(endpoint: &Endpoint, job: &SyncJob<S>) -> String {
+    const LABEL: usize = 12;
+    let mut out = String::new();
+    let mut line = |label: &str, value: &str| {
+        let _ = writeln!(out, "{}", fit(&format!("{label:<LABEL$} {value}"), WIDTH));
+    };
+    line("id", &job.id.to_string());
+    line("endpoint", &format!("{} ({})", endpoint.name, endpoint.title));
+    line("status", &status_text(job));
+    if job.was_cancelled() {
+        line("server says", job.overall_status.as_str());
+    }
+    line("cloud", job.cloud.as_str());
+    line("created", &second(job.created_at));
+    line("updated", &second(job.updated_at));
+    if let Some(completed) = job.completed_at {
+        let ran = ran_for(job)
+            .map(|ran| format!(" ({})", duration_text(ran)))
+            .unwrap_or_default();
+        line("completed", &format!("{}{ran}", second(completed)));
+    }
+    for field in scope_fields::<S>() {
+        if let Some(items) = job.scope.list(field) {
+            line(field, &items.join(", "));
+        }
+    }
+    let counts = counts(job);
+    match &job.detailed_status {
+        Some(status) if !status.is_empty() => {
+            let mut summary = format!("{} of {} ok", counts.done, counts.total);
+            if counts.failed > 0 {
+                let _ = write!(summary, ", {} failed", counts.failed);
+            }
+            line("items", &summary);
+            let key_width = status.keys().map(|key| key.chars().count()).max().unwrap_or(0).min(48);
+            for (item, text) in status.iter() {
+                let mark = match ItemState::of(text) {
+                    ItemState::Running => '-',
+                    ItemState::Done => '+',
+                    ItemState::Failed => '!',
+                };
+                let item = fit(item, key_width);
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    fit(&format!("  {mark} {item:<key_width$}  {text}"), WIDTH).trim_end()
+                );
+            }
+        }
+        _ => line("items", "none reported yet"),
+    }
+    out
+}
+
+/// The one line said when a job has ended, whole.
+pub(crate) fn summary<S>(job: &SyncJob<S>) -> String {
+    let counts = counts(job);
+    let ran = ran_for(job).map(duration_text);
+    let took = |word: &str| ran.as_deref().map(|ran| format!(" {word} {ran}")).unwrap_or_default();
+    let items = if counts.total == 0 {
+        String::new()
+    } else {
+        format!(": {} of {} items ok", counts.done, counts.total)
+    };
+    let text = match outcome(job) {
+        Outcome::Completed => format!("job {} completed{}{items}", job.id, took("in")),
+        Outcome::CompletedWithErrors => {
+            let first = job
+                .detailed_status
+                .iter()
+                .flat_map(|status| status.iter())
+                .find(|(_, text)| ItemState::of(text) == ItemState::Failed)
+                .map(|(item, text)| format!("; {item}: {}", text.trim()))
+                .unwrap_or_default();
+            format!(
+                "job {} completed with errors{}: {} of {} items failed{first}",
+                job.id,
+                took("in"),
+                counts.failed,
+                counts.total
+            )
+        }
+        Outcome::Cancelled => format!(
+            "job {} was cancelled ({}){}{items}",
+            job.id,
+            job.overall_status.as_str(),
+            took("after")
+        ),
+        Outcome::Failed => format!(
+            "job {} ended {}{}{items}",
+            job.id,
+            job.overall_status.as_str(),
+            took("after")
+        ),
+    };
+    // Not cut to the width: the text of a failed item is what the reader needs.
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cckm_sync::{AwsSyncJobPage, SalesforceSyncJobPage};
+
+    fn fixture(name: &str) -> String {
+        std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../cckm-sync/tests/fixtures/pages")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn item_texts_read_as_running_done_or_failed() {
+        assert_eq!(ItemState::of("in_progress"), ItemState::Running);
+        assert_eq!(ItemState::of("in progress"), ItemState::Running);
+        assert_eq!(ItemState::of("region synchronized successfully"), ItemState::Done);
+        assert_eq!(ItemState::of("Error listing keys from SFDC: "), ItemState::Failed);
+        assert_eq!(ItemState::of("refresh failed: timeout"), ItemState::Failed);
+    }
+
+    #[test]
+    fn the_table_of_the_vendors_aws_example_fits_a_hundred_columns() {
+        let page: AwsSyncJobPage = cckm_sync::from_str(&fixture("seed-aws-keys-aborted-and-completed.json")).unwrap();
+        let table = table(&page.resources);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 1 + page.resources.len());
+        assert!(lines.iter().all(|line| line.chars().count() <= WIDTH), "{table}");
+        assert!(lines[0].starts_with("ID  "), "{table}");
+        let aborted = page.resources.iter().position(|job| job.was_cancelled()).unwrap();
+        assert!(lines[1 + aborted].contains(" cancelled "), "{table}");
+        assert!(lines[1..].iter().all(|line| line.contains("kms=kms")), "{table}");
+    }
+
+    #[test]
+    fn a_completed_job_whose_items_failed_says_so() {
+        let page: SalesforceSyncJobPage =
+            cckm_sync::from_str(&fixture("seed-salesforce-keys-item-errors.json")).unwrap();
+        let job = &page.resources[0];
+        assert_eq!(outcome(job), Outcome::CompletedWithErrors);
+        let endpoint = cckm_sync::endpoints::find("salesforce-keys").unwrap();
+        assert_eq!(
+            summary(job),
+            "job c8d2f27b-fb4f-4557-b63c-00d4a1439c4a completed with errors in 0.5s: 1 of 1 items failed; \
+             00DB000000040bIMAQ: Error listing keys from SFDC:"
+        );
+        let view = details(endpoint, job);
+        assert!(view.contains("items        0 of 1 ok, 1 failed"), "{view}");
+        assert!(view.lines().all(|line| line.chars().count() <= WIDTH), "{view}");
+    }
+
+    #[test]
+    fn long_text_is_cut_with_an_ellipsis() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abc", 4), "abc");
+        assert_eq!(duration_text(Duration::from_millis(400)), "0.4s");
+        assert_eq!(duration_text(Duration::from_secs(252)), "4m 12s");
+        assert_eq!(duration_text(Duration::from_secs(7380)), "2h 3m");
+    }
+}

@@ -1,0 +1,297 @@
+//! `cckm-sync proxy`: a reverse proxy in front of a CipherTrust Manager (or the mock) that
+//! checks every call of the catalog against the contract as it passes.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use cckm_sync_contract::{Contract, Report};
+use clap::Args;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::sync::Semaphore;
+
+use crate::output::{self, ColorWhen};
+
+mod forward;
+mod record;
+mod upstream;
+
+use forward::State;
+use upstream::{Trust, Upstream};
+
+/// The most connections served at once; more wait in the listen backlog.
+const MAX_CONNECTIONS: usize = 512;
+/// How long a client may take to send a request's headers.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a stop waits for the calls in flight.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// How many cases the report keeps (all are counted).
+const MAX_CASES: usize = 10_000;
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The proxy answers on its own only when it must, with the API's error body (a `message` that \
+starts with `cckm-sync proxy`): 502 `NCERRBadGateway` when the upstream cannot be reached or \
+breaks off, 504 `NCERRGatewayTimeout` when it does not answer within --timeout, and with \
+--strict 502 `NCERRContractViolation` listing the violations. Credentials (the Authorization \
+and Cookie headers, the token call's password, refresh token and JWT) are redacted in the HAR \
+file.
+
+Exit status after Ctrl-C (or SIGTERM): 0 when every call checked passed, 1 when one failed \
+(or could not start), 2 for a usage error.
+
+Example:
+  cckm-sync mock --listen 127.0.0.1:8443 &
+  cckm-sync proxy --upstream http://127.0.0.1:8443 --listen 127.0.0.1:8080 \\
+      --report report.json --har traffic.har
+  # point the client at http://127.0.0.1:8080, then Ctrl-C the proxy and:
+  cckm-sync validate traffic.har")]
+pub(crate) struct ProxyArgs {
+    /// The server to forward to: its root URL or its API URL (`…/api/v1`), `http://` or
+    /// `https://`.
+    #[arg(long, value_name = "URL")]
+    upstream: String,
+
+    /// Address to listen on (plain HTTP); port 0 picks a free port (the first line printed
+    /// names it).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+
+    /// Accept any certificate of an HTTPS upstream (a CipherTrust Manager's self-signed
+    /// one), as `curl -k` does.
+    #[arg(long, conflicts_with = "ca_cert")]
+    insecure: bool,
+
+    /// Trust only the certificates of this PEM file for an HTTPS upstream (by default, the
+    /// system's).
+    #[arg(long, value_name = "PEM")]
+    ca_cert: Option<PathBuf>,
+
+    /// Write the report (the JSON of `cckm-sync validate --format json`) to FILE at exit.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+
+    /// Record every call to FILE as a HAR file, which `cckm-sync validate` reads.
+    #[arg(long, value_name = "FILE")]
+    har: Option<PathBuf>,
+
+    /// Answer a call that breaks the contract (drift included) with 502 and an error body
+    /// that says why, instead of forwarding it (a request) or its answer (a response).
+    #[arg(long)]
+    strict: bool,
+
+    /// How long the upstream may take to answer a call, body included, before the proxy
+    /// answers 504 (`30s`, `500ms`).
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = crate::parse_duration)]
+    timeout: Duration,
+
+    /// How long connecting to the upstream may take before the proxy answers 502.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = crate::parse_duration)]
+    connect_timeout: Duration,
+
+    /// When to colour what is printed.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
+}
+
+/// Runs `cckm-sync proxy` until Ctrl-C or SIGTERM.
+pub(crate) fn run(args: ProxyArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(std::thread::available_parallelism().map_or(2, usize::from))
+        .thread_name("cckm-sync-proxy")
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(args)) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Serves until a signal; `Ok(true)` when every call checked passed.
+async fn serve(args: ProxyArgs) -> Result<bool, String> {
+    let upstream = Upstream::parse(&args.upstream)?;
+    let trust = match (&args.ca_cert, args.insecure) {
+        (Some(path), _) => Trust::Roots(path.clone()),
+        (None, true) => Trust::Anything,
+        (None, false) => Trust::System,
+    };
+    let https = upstream.scheme == http::uri::Scheme::HTTPS;
+    let client = upstream::client(&trust, https, args.connect_timeout)?;
+    let contract = Contract::embedded().map_err(|error| error.to_string())?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|error| format!("cannot listen on {}: {error}", args.listen))?;
+    let address = listener
+        .local_addr()
+        .map_err(|error| format!("cannot read the address listened on: {error}"))?;
+    // The report's file is made now, so that a path that cannot be written fails at start,
+    // not after a session of traffic.
+    if let Some(path) = &args.report {
+        std::fs::write(path, b"").map_err(|error| format!("cannot write the report {}: {error}", path.display()))?;
+    }
+    let (recorder, recorder_thread) = match &args.har {
+        Some(path) => {
+            let (recorder, thread) = record::Recorder::start(path)?;
+            (Some(recorder), Some(thread))
+        }
+        None => (None, None),
+    };
+    let color = args.color.choice();
+    let state = Arc::new(State {
+        upstream: upstream.clone(),
+        client,
+        contract,
+        strict: args.strict,
+        timeout: args.timeout,
+        report: std::sync::Mutex::new(Report::new(args.strict).keep_at_most(MAX_CASES)),
+        recorder,
+        calls: AtomicUsize::new(0),
+        color,
+    });
+
+    // The first line names the URL: scripts read it to learn a port picked with `:0`.
+    println!(
+        "cckm-sync proxy serving http://{address}, forwarding to {}",
+        upstream.url()
+    );
+    let endpoints = cckm_sync::endpoints::ENDPOINTS.len();
+    println!(
+        "  checking the calls of the {endpoints} job endpoints and the token call against the contract{}",
+        if args.strict {
+            "; --strict: a call that breaks it is answered 502"
+        } else {
+            ""
+        }
+    );
+    if matches!(trust, Trust::Anything) {
+        println!("  --insecure: the upstream's certificate is not checked");
+    }
+    println!(
+        "  upstream timeouts: {} to connect, {} to answer",
+        humantime::format_duration(args.connect_timeout),
+        humantime::format_duration(args.timeout)
+    );
+    if let Some(path) = &args.har {
+        println!("  recording: {} (HAR, credentials redacted)", path.display());
+    }
+    if let Some(path) = &args.report {
+        println!("  report: {} (written at exit)", path.display());
+    }
+    println!("Press Ctrl-C to stop.");
+    let _ = std::io::stdout().flush();
+
+    accept(listener, state.clone()).await?;
+
+    let (report_json, ok, summary) = {
+        let report = state
+            .report
+            .lock()
+            .map_err(|_| "the report was lost to a crash of a call".to_owned())?;
+        let calls = state.calls.load(Ordering::Relaxed);
+        let mut text = Vec::new();
+        let _ = output::write_other_calls(&mut text, &report);
+        let _ = output::write_drift(&mut text, &report);
+        let inputs = format!("{calls} call{}", if calls == 1 { "" } else { "s" });
+        let _ = output::write_summary(&mut text, &report, &inputs);
+        (report.to_json(&crate::validate::tool()), report.ok(), text)
+    };
+    {
+        let mut err = anstream::AutoStream::new(std::io::stderr().lock(), color);
+        let _ = err.write_all(&summary);
+    }
+    // The state holds the last sender of the recording: the writer ends when it goes.
+    drop(state);
+    let mut problems = Vec::new();
+    if let Some(thread) = recorder_thread {
+        match thread.finish() {
+            Ok(entries) => eprintln!(
+                "recorded {entries} call{} to {}",
+                if entries == 1 { "" } else { "s" },
+                args.har
+                    .as_deref()
+                    .map(|path| path.display().to_string())
+                    .unwrap_or_default()
+            ),
+            Err(error) => problems.push(error),
+        }
+    }
+    if let Some(path) = &args.report {
+        let text = report_json + "\n";
+        match std::fs::write(path, text) {
+            Ok(()) => eprintln!("report written to {}", path.display()),
+            Err(error) => problems.push(format!("cannot write the report {}: {error}", path.display())),
+        }
+    }
+    if problems.is_empty() {
+        Ok(ok)
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// Accepts connections until Ctrl-C or SIGTERM, then lets the calls in flight finish (at
+/// most [`SHUTDOWN_GRACE`]).
+async fn accept(listener: tokio::net::TcpListener, state: Arc<State>) -> Result<(), String> {
+    let signal = crate::wait_for_signal();
+    tokio::pin!(signal);
+    let graceful = GracefulShutdown::new();
+    let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    builder.http2().timer(TokioTimer::new());
+    loop {
+        let permit = tokio::select! {
+            biased;
+            result = &mut signal => { result?; break; }
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+        };
+        let stream = tokio::select! {
+            biased;
+            result = &mut signal => { result?; break; }
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(error) => {
+                    // Out of file descriptors, or a reset before accept: wait a little, go on.
+                    eprintln!("{}", output::error_line(&format!("accept failed: {error}")));
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let state = state.clone();
+        let service = hyper::service::service_fn(move |request| forward::handle(state.clone(), request));
+        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service).into_owned());
+        tokio::spawn(async move {
+            let _permit = permit;
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    eprintln!("shutting down");
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
+    Ok(())
+}

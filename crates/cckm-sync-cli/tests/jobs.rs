@@ -1,0 +1,463 @@
+//! `cckm-sync jobs` as a user runs it, against an in-process mock: what it prints, on which
+//! stream, and its exit codes (0 ok, 1 failure, 2 usage error).
+
+use std::time::Duration;
+
+use assert_cmd::Command;
+use cckm_sync::{AwsSyncJob, SyncJob};
+use cckm_sync_mock::{Call, Fault, MockServer};
+
+/// What a run printed, and how it ended.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+
+    /// The run failed with exactly one line on standard error, which starts with `error: ` and
+    /// holds `text`; no panic, no backtrace.
+    fn one_error_line(&self, code: i32, text: &str) -> &str {
+        assert_eq!(self.code, code, "{self:#?}");
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{self:#?}");
+        assert!(lines[0].starts_with("error: ") && lines[0].contains(text), "{self:#?}");
+        assert!(
+            !self.stderr.contains("panicked") && !self.stderr.contains("backtrace"),
+            "{self:#?}"
+        );
+        lines[0]
+    }
+}
+
+/// `cckm-sync jobs ARGS` with the connection of `server` in the environment, as an operator
+/// sets it, and a backtrace asked for, to show there is none.
+fn jobs(server: &MockServer, args: &[&str]) -> Run {
+    let (username, password) = server.credentials();
+    run_with(
+        args,
+        &[
+            ("CM_URL", &server.base_url()),
+            ("CM_USERNAME", username),
+            ("CM_PASSWORD", password),
+        ],
+    )
+}
+
+fn run_with(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cckm-sync"));
+    command
+        .arg("jobs")
+        .args(args)
+        .env_remove("CM_URL")
+        .env_remove("CM_USERNAME")
+        .env_remove("CM_PASSWORD")
+        .env("RUST_BACKTRACE", "1")
+        .timeout(Duration::from_secs(60));
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// A mock whose jobs end quickly, for the commands that wait.
+async fn quick_mock() -> MockServer {
+    MockServer::builder()
+        .job_duration(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn start_prints_the_id_and_wait_reports_the_completed_job() {
+    let server = quick_mock().await;
+    let start = jobs(
+        &server,
+        &[
+            "start",
+            "aws-keys",
+            "--item",
+            "kms",
+            "kms-prod",
+            "--region",
+            "us-east-1",
+        ],
+    );
+    assert_eq!(start.code, 0, "{start:#?}");
+    assert_eq!(start.lines().len(), 1, "{start:#?}");
+    let id = start.lines()[0];
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "{start:#?}");
+    assert!(start.stderr.is_empty(), "{start:#?}");
+    let body: serde_json::Value = serde_json::from_slice(
+        &server
+            .received_requests()
+            .iter()
+            .find(|r| r.method == "POST" && r.path.ends_with("synchronization-jobs"))
+            .unwrap()
+            .body,
+    )
+    .unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"kms": ["kms", "kms-prod"], "regions": ["us-east-1"]})
+    );
+
+    let wait = jobs(&server, &["wait", "aws-keys", id]);
+    assert_eq!(wait.code, 0, "{wait:#?}");
+    assert_eq!(
+        wait.lines(),
+        [format!("job {id} completed in 0.3s: 2 of 2 items ok").as_str()],
+        "{wait:#?}"
+    );
+    // Not a terminal: the progress is plain lines on standard error, ending with the status.
+    let progress: Vec<&str> = wait.stderr.lines().collect();
+    assert_eq!(
+        progress.last().copied(),
+        Some(format!("job {id} of aws-keys: completed, 2 of 2 items done").as_str()),
+        "{wait:#?}"
+    );
+}
+
+#[tokio::test]
+async fn start_wait_shows_each_item_and_ends_with_the_summary() {
+    let server = quick_mock().await;
+    let run = jobs(&server, &["start", "google", "--all-items", "--wait"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let lines = run.lines();
+    assert_eq!(lines.len(), 2, "{run:#?}");
+    assert!(
+        lines[1].starts_with(&format!("job {} completed in ", lines[0])),
+        "{run:#?}"
+    );
+    for ring in [
+        "projects/gemalto-kyloeng/locations/global/keyRings/demo-key-ring",
+        "projects/gemalto-kyloeng/locations/europe-west1/keyRings/eu-ring",
+    ] {
+        let line = format!("  {ring}: key ring synchronized successfully");
+        assert!(run.stderr.lines().any(|printed| printed == line), "{run:#?}");
+    }
+}
+
+#[tokio::test]
+async fn a_job_that_fails_exits_1_with_the_failed_item() {
+    let server = quick_mock().await;
+    server
+        .inject(Fault::fail_job("Salesforce API is down").endpoint("salesforce-keys"))
+        .unwrap();
+    let run = jobs(
+        &server,
+        &["start", "salesforce-keys", "--item", "00DB000000040bIMAQ", "--wait"],
+    );
+    assert_eq!(run.code, 1, "{run:#?}");
+    let lines = run.lines();
+    assert_eq!(
+        lines[1],
+        format!("job {} ended failed after 0.3s: 0 of 1 items ok", lines[0]),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr
+            .contains("  00DB000000040bIMAQ: Error listing keys from SFDC: Salesforce API is down"),
+        "{run:#?}"
+    );
+}
+
+#[tokio::test]
+async fn cancel_succeeds_and_a_wait_on_the_cancelled_job_exits_1() {
+    let server = MockServer::builder()
+        .job_duration(Duration::from_secs(3600))
+        .start()
+        .await
+        .unwrap();
+    let id = jobs(&server, &["start", "dsm", "--all-items"]).lines()[0].to_owned();
+    let cancel = jobs(&server, &["cancel", "dsm", &id]);
+    assert_eq!(cancel.code, 0, "{cancel:#?}");
+    assert_eq!(cancel.lines(), [format!("job {id} of dsm is cancelling").as_str()]);
+
+    // The job winds down by the end of its current item: move the mock's clock there.
+    server.advance_clock(Duration::from_secs(3600));
+    let wait = jobs(&server, &["wait", "dsm", &id]);
+    assert_eq!(wait.code, 1, "{wait:#?}");
+    assert!(
+        wait.lines()[0].starts_with(&format!("job {id} was cancelled (")),
+        "{wait:#?}"
+    );
+
+    // Cancelling an ended job: the server says no.
+    let again = jobs(&server, &["cancel", "dsm", &id]);
+    again.one_error_line(1, "409 Conflict: NCERRConflict");
+}
+
+#[tokio::test]
+async fn cancel_wait_exits_0_once_the_job_has_wound_down() {
+    let server = quick_mock().await;
+    let id = jobs(&server, &["start", "external-cm", "--all-items"]).lines()[0].to_owned();
+    let run = jobs(&server, &["cancel", "external-cm", &id, "--wait"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.lines()[0].starts_with(&format!("job {id} was cancelled (")),
+        "{run:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_wait_that_runs_out_exits_1_naming_the_jobs_state() {
+    let server = MockServer::builder()
+        .job_duration(Duration::from_secs(3600))
+        .start()
+        .await
+        .unwrap();
+    let id = jobs(&server, &["start", "oci", "--all-items"]).lines()[0].to_owned();
+    let run = jobs(&server, &["wait", "oci", &id, "--timeout", "1s"]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(run.stdout.is_empty(), "{run:#?}");
+    let last = run.stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with(&format!("error: job {id} of oci is still in_progress after 1.")),
+        "{run:#?}"
+    );
+    assert!(last.ends_with("(0 of 1 items done)"), "{run:#?}");
+}
+
+/// A mock holding `count` ended AWS key jobs, made from the vendor's example.
+async fn mock_with_jobs(count: usize) -> MockServer {
+    let server = MockServer::start().await;
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../cckm-sync/tests/fixtures/pages/seed-aws-keys-aborted-and-completed.json"),
+    )
+    .unwrap();
+    let page: cckm_sync::AwsSyncJobPage = cckm_sync::from_str(&text).unwrap();
+    let template = page.resources.last().unwrap().clone();
+    let jobs: Vec<AwsSyncJob> = (0..count)
+        .map(|index| {
+            let mut job = template.clone();
+            job.id = uuid::Uuid::from_u128(0x0ea5_d52e_387c_44fa_b079_0000_0000_0000 + index as u128);
+            job.created_at += chrono::TimeDelta::seconds(60 * index as i64);
+            job.scope.kms = Some(vec![format!("kms-{index}")]);
+            job
+        })
+        .collect();
+    let body = serde_json::to_vec(&cckm_sync::Page::new(0, -1, count as u64, jobs)).unwrap();
+    server.load_jobs(&body, Some("aws-keys")).unwrap();
+    server
+}
+
+#[tokio::test]
+async fn list_shows_the_first_page_in_a_table_of_100_columns_and_all_lists_every_job() {
+    let server = mock_with_jobs(25).await;
+
+    let first = jobs(&server, &["list", "aws-keys"]);
+    assert_eq!(first.code, 0, "{first:#?}");
+    let lines = first.lines();
+    assert_eq!(lines.len(), 11, "{first:#?}");
+    assert!(lines[0].starts_with("ID") && lines[0].contains("STATUS") && lines[0].ends_with("SCOPE"));
+    assert!(lines.iter().all(|line| line.chars().count() <= 100), "{first:#?}");
+    assert!(
+        lines[1].starts_with("0ea5d52e-387c-44fa-b079-000000000018  completed"),
+        "{first:#?}"
+    );
+    assert!(lines[1].ends_with("  1/1  kms=kms-24 regions=ap…"), "{first:#?}");
+    assert_eq!(first.stderr, "10 of 25 jobs shown: --all lists every job\n");
+
+    let all = jobs(&server, &["list", "aws-keys", "--all"]);
+    assert_eq!(all.code, 0, "{all:#?}");
+    assert_eq!(all.lines().len(), 26, "{all:#?}");
+    assert!(all.stderr.is_empty(), "{all:#?}");
+}
+
+#[tokio::test]
+async fn list_json_is_one_array_of_the_jobs_as_the_server_sent_them() {
+    let server = mock_with_jobs(25).await;
+    let run = jobs(&server, &["list", "aws-keys", "--all", "--output", "json"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let listed: Vec<AwsSyncJob> = cckm_sync::from_str(&run.stdout).unwrap();
+    assert_eq!(listed.len(), 25);
+    let raw: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(raw[0]["devAccount"], "ncryptify:gemalto:admin:accounts:gemalto");
+
+    let one = jobs(
+        &server,
+        &[
+            "get",
+            "aws-keys",
+            "0ea5d52e-387c-44fa-b079-000000000007",
+            "--output",
+            "json",
+        ],
+    );
+    assert_eq!(one.code, 0, "{one:#?}");
+    let job: SyncJob = cckm_sync::from_str(&one.stdout).unwrap();
+    assert_eq!(job.scope.kms, Some(vec!["kms-7".to_owned()]));
+}
+
+#[tokio::test]
+async fn list_sends_the_filters_as_query_parameters() {
+    let server = mock_with_jobs(25).await;
+    let run = jobs(
+        &server,
+        &[
+            "list",
+            "aws-keys",
+            "--filter",
+            "kms-3",
+            "kms-4",
+            "--status",
+            "completed",
+            "--sort",
+            "createdAt",
+        ],
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(run.lines().len(), 3, "{run:#?}");
+    assert!(run.lines()[1].ends_with("  1/1  kms=kms-3 regions=ap-…"), "{run:#?}");
+    let query = server.received_requests().last().unwrap().query.clone().unwrap();
+    assert_eq!(query, "overall_status=completed&kms=kms-3&kms=kms-4&sort=createdAt");
+
+    let by_id = jobs(
+        &server,
+        &["list", "aws-keys", "--id", "0ea5d52e-387c-44fa-b079-000000000002"],
+    );
+    assert_eq!(by_id.lines().len(), 2, "{by_id:#?}");
+
+    // A descending key starts with `-`, and is a value of `--sort`, not a flag.
+    let newest = jobs(&server, &["list", "aws-keys", "--sort", "-createdAt,id"]);
+    assert_eq!(newest.code, 0, "{newest:#?}");
+    let query = server.received_requests().last().unwrap().query.clone().unwrap();
+    assert_eq!(query, "sort=-createdAt,id");
+    // A property the family's jobs cannot be sorted by is a usage error.
+    let unsortable = jobs(&server, &["list", "aws-keys", "--sort", "name"]);
+    assert_eq!(unsortable.code, 2, "{unsortable:#?}");
+    assert!(
+        unsortable.stderr.contains("AWS jobs cannot be sorted by \"name\""),
+        "{unsortable:#?}"
+    );
+}
+
+#[tokio::test]
+async fn get_shows_the_fields_and_items_of_a_job() {
+    let server = mock_with_jobs(3).await;
+    let run = jobs(&server, &["get", "aws-keys", "0ea5d52e-387c-44fa-b079-000000000001"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let lines = run.lines();
+    assert_eq!(lines[0], "id           0ea5d52e-387c-44fa-b079-000000000001");
+    assert_eq!(lines[1], "endpoint     aws-keys (AWS keys)");
+    assert_eq!(lines[2], "status       completed");
+    assert!(lines.contains(&"kms          kms-1"), "{run:#?}");
+    assert!(lines.contains(&"items        1 of 1 ok"), "{run:#?}");
+    assert!(
+        lines.contains(&"  + 123456789012/ap-south-1  region synchronized successfully"),
+        "{run:#?}"
+    );
+}
+
+#[tokio::test]
+async fn usage_errors_exit_2_with_one_line() {
+    let server = MockServer::start().await;
+    let unknown = jobs(&server, &["list", "aws"]);
+    assert_eq!(unknown.code, 2, "{unknown:#?}");
+    assert!(
+        unknown
+            .stderr
+            .starts_with("error: invalid value 'aws' for '<ENDPOINT>'"),
+        "{unknown:#?}"
+    );
+    assert!(unknown.stderr.contains("aws-keys"), "{unknown:#?}");
+
+    let malformed = jobs(&server, &["get", "dsm", "12345"]);
+    assert_eq!(malformed.code, 2, "{malformed:#?}");
+    assert!(
+        malformed.stderr.starts_with("error: invalid value '12345' for '<ID>'"),
+        "{malformed:#?}"
+    );
+
+    jobs(&server, &["list", "dsm", "--filter", "domain"])
+        .one_error_line(2, "Data Security Manager lists take no --filter");
+    jobs(&server, &["start", "google", "--all-items", "--region", "us-east-1"])
+        .one_error_line(2, "--region applies to AWS jobs only");
+    jobs(&server, &["start", "aws-keys", "--item", ""])
+        .one_error_line(2, "--item: item 0 of a start request list is an empty string");
+    run_with(&["list", "dsm"], &[]).one_error_line(2, "no server URL: pass --url or set CM_URL");
+    run_with(
+        &["list", "dsm", "--url", "ftp://cm"],
+        &[("CM_USERNAME", "a"), ("CM_PASSWORD", "b")],
+    )
+    .one_error_line(2, "the scheme must be https (or http), not ftp");
+    let both = jobs(&server, &["list", "dsm", "--insecure", "--ca-cert", "ca.pem"]);
+    assert_eq!(both.code, 2, "{both:#?}");
+    // Nothing reached the server.
+    assert!(server.received_requests().is_empty());
+}
+
+#[tokio::test]
+async fn failures_exit_1_with_one_clear_line() {
+    let server = MockServer::start().await;
+    let (username, _) = server.credentials();
+    let url = server.base_url();
+
+    let wrong = run_with(
+        &["list", "dsm"],
+        &[("CM_URL", &url), ("CM_USERNAME", username), ("CM_PASSWORD", "wrong")],
+    );
+    let line = wrong.one_error_line(1, "cannot log in: POST ");
+    assert!(
+        line.ends_with("401 Unauthorized: NCERRUnauthorizedAccess: Wrong username or password. (code 5)"),
+        "{line}"
+    );
+
+    let missing = jobs(&server, &["get", "dsm", "0ea5d52e-387c-44fa-b079-21c8b768f77b"]);
+    missing.one_error_line(1, "404 Not Found: NCERRResourceNotFound");
+
+    server.inject(Fault::status(503).on(Call::Start)).unwrap();
+    jobs(&server, &["start", "dsm", "--all-items"]).one_error_line(1, "cannot start a job: POST ");
+    assert_eq!(server.job_count(), 0);
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let down = run_with(
+        &["list", "dsm", "--url", &format!("http://127.0.0.1:{port}")],
+        &[("CM_USERNAME", "admin"), ("CM_PASSWORD", "admin")],
+    );
+    down.one_error_line(1, "cannot connect: ");
+}
+
+#[tokio::test]
+async fn tls_is_refused_by_default_and_accepted_with_ca_cert_or_insecure() {
+    let server = MockServer::builder().tls(true).start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, server.certificate_pem().unwrap()).unwrap();
+
+    let refused = jobs(&server, &["list", "dsm"]);
+    let line = refused.one_error_line(1, "TLS handshake failed: invalid peer certificate");
+    assert!(line.ends_with("(trust the server's certificate with --ca-cert FILE, or skip the check with --insecure)"));
+
+    let trusted = jobs(&server, &["list", "dsm", "--ca-cert", ca.to_str().unwrap()]);
+    assert_eq!(
+        (trusted.code, trusted.stderr.as_str()),
+        (0, "no dsm job found\n"),
+        "{trusted:#?}"
+    );
+    let insecure = jobs(&server, &["list", "dsm", "--insecure"]);
+    assert_eq!(insecure.code, 0, "{insecure:#?}");
+
+    let not_pem = dir.path().join("not.pem");
+    std::fs::write(&not_pem, "hello").unwrap();
+    jobs(&server, &["list", "dsm", "--ca-cert", not_pem.to_str().unwrap()])
+        .one_error_line(2, "holds no `BEGIN CERTIFICATE` section");
+    jobs(&server, &["list", "dsm", "--ca-cert", "/nonexistent/ca.pem"]).one_error_line(2, "--ca-cert: cannot read");
+}

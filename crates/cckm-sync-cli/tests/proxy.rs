@@ -1,0 +1,592 @@
+//! `cckm-sync proxy` in front of the mock, over real sockets: calls forwarded unchanged, the
+//! recording read back by `cckm-sync validate`, the newer-server fault seen as drift and
+//! nothing else, `--strict`, and an upstream that is down, stalled, answers 500 or hangs up.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use cckm_sync::endpoints::{self, Endpoint};
+use cckm_sync::{ApiError, AwsSyncJob, AwsSyncJobPage};
+use cckm_sync_mock::{Call, Fault, MockServer};
+use serde_json::{Value, json};
+
+fn cckm_sync() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
+}
+
+/// A running `cckm-sync proxy`.
+struct Proxy {
+    child: Child,
+    url: String,
+    stderr: mpsc::Receiver<String>,
+}
+
+impl Proxy {
+    fn start(upstream: &str, args: &[&str]) -> Self {
+        let mut child = cckm_sync()
+            .args(["proxy", "--listen", "127.0.0.1:0", "--upstream", upstream])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (sender, lines) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                if sender.send(line.unwrap_or_default()).is_err() {
+                    break;
+                }
+            }
+        });
+        let (sender, stderr) = mpsc::channel();
+        let mut err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut err, &mut text);
+            let _ = sender.send(text);
+        });
+        let mut banner = Vec::new();
+        while !banner
+            .last()
+            .is_some_and(|line: &String| line.starts_with("Press Ctrl-C"))
+        {
+            let line = lines
+                .recv_timeout(Duration::from_secs(30))
+                .expect("the proxy printed its banner");
+            banner.push(line);
+        }
+        let first = &banner[0];
+        let url = first
+            .strip_prefix("cckm-sync proxy serving ")
+            .and_then(|rest| rest.split(',').next())
+            .unwrap_or_else(|| panic!("{first}"))
+            .to_owned();
+        Self { child, url, stderr }
+    }
+
+    /// Sends Ctrl-C (SIGINT) and waits, at most 30 s, for the exit status and what it printed
+    /// on standard error.
+    fn stop(mut self) -> (ExitStatus, String) {
+        let status = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let stderr = self
+            .stderr
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the proxy exited");
+        (self.child.wait().unwrap(), stderr)
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+fn aws() -> &'static Endpoint {
+    endpoints::find("aws-keys").unwrap()
+}
+
+fn validate(args: &[&str], file: &Path) -> (i32, Value) {
+    let output = cckm_sync()
+        .args(["validate", "--format", "json"])
+        .args(args)
+        .arg(file)
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|error| panic!("{error}: {}", String::from_utf8_lossy(&output.stdout)));
+    (output.status.code().unwrap(), report)
+}
+
+struct Session {
+    _dir: tempfile::TempDir,
+    har: PathBuf,
+    report: PathBuf,
+}
+
+impl Session {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        Self {
+            har: dir.path().join("traffic.har"),
+            report: dir.path().join("report.json"),
+            _dir: dir,
+        }
+    }
+
+    fn args(&self) -> Vec<String> {
+        vec![
+            "--har".to_owned(),
+            self.har.display().to_string(),
+            "--report".to_owned(),
+            self.report.display().to_string(),
+        ]
+    }
+}
+
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+async fn login(client: &reqwest::Client, url: &str, username: &str, password: &str) -> String {
+    let answer: Value = client
+        .post(format!("{url}/api/v1/auth/tokens/"))
+        .json(&json!({"grant_type": "password", "username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["jwt"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_reach_the_mock_unchanged_and_the_recording_validates_as_the_report_says() {
+    let mock = MockServer::builder()
+        .credentials("ops", "s3cret-pw")
+        .job_duration(Duration::from_secs(60))
+        .start()
+        .await
+        .unwrap();
+    mock.pause_clock();
+    let session = Session::new();
+    let proxy = Proxy::start(&mock.base_url(), &strs(&session.args()));
+    let client = client();
+    let url = &proxy.url;
+    let jwt = login(&client, url, "ops", "s3cret-pw").await;
+
+    let started = client
+        .post(format!("{url}{}", aws().collection_path()))
+        .bearer_auth(&jwt)
+        .header("x-trace", "t-1")
+        .body(r#"{"kms": ["kms-1"], "regions": ["us-east-1"]}"#)
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 201);
+    let job: AwsSyncJob = started.json().await.unwrap();
+    let got = client
+        .get(format!("{url}{}", aws().job_path(job.id)))
+        .bearer_auth(&jwt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 200);
+    let listed = client
+        .get(format!("{url}{}?kms=kms-1&limit=5", aws().collection_path()))
+        .bearer_auth(&jwt)
+        .send()
+        .await
+        .unwrap();
+    let page: AwsSyncJobPage = listed.json().await.unwrap();
+    assert_eq!(page.resources[0].id, job.id);
+    let cancelled = client
+        .post(format!("{url}{}", aws().cancel_path(job.id)))
+        .bearer_auth(&jwt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), 200);
+    // A bad body is forwarded too: the server refuses it, the proxy reports the request.
+    let refused = client
+        .post(format!("{url}{}", aws().collection_path()))
+        .bearer_auth(&jwt)
+        .json(&json!({"kms": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let other = client
+        .get(format!("{url}/api/v1/usermgmt/users?limit=1"))
+        .bearer_auth(&jwt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404);
+
+    // What the mock received is what the client sent.
+    let received = mock.received_requests();
+    let start = received
+        .iter()
+        .find(|request| request.header("x-trace") == Some("t-1"))
+        .unwrap();
+    assert_eq!(start.method, "POST");
+    assert_eq!(start.path, aws().collection_path());
+    assert_eq!(start.body_text(), r#"{"kms": ["kms-1"], "regions": ["us-east-1"]}"#);
+    assert_eq!(start.header("authorization"), Some(format!("Bearer {jwt}").as_str()));
+    let list = received
+        .iter()
+        .find(|request| request.query.is_some() && request.method == "GET")
+        .unwrap();
+    assert_eq!(list.query.as_deref(), Some("kms=kms-1&limit=5"));
+    let last = received.last().unwrap();
+    assert_eq!(
+        (last.path.as_str(), last.query.as_deref()),
+        ("/api/v1/usermgmt/users", Some("limit=1"))
+    );
+    assert_eq!(received.len(), 7);
+
+    let (status, stderr) = proxy.stop();
+    assert_eq!(status.code(), Some(1), "a request broke the contract: {stderr}");
+    assert!(stderr.contains("request: /kms: empty list"), "{stderr}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
+    assert_eq!(report["totals"]["cases"], 12, "{report:#}");
+    assert_eq!(report["totals"]["failed"], 1);
+    assert_eq!(report["totals"]["other_calls"], 1);
+
+    let har = std::fs::read_to_string(&session.har).unwrap();
+    assert!(
+        !har.contains("s3cret-pw") && !har.contains(&jwt),
+        "credentials are redacted"
+    );
+    let (code, validated) = validate(&[], &session.har);
+    assert_eq!(code, 1);
+    for total in ["cases", "passed", "failed", "skipped", "other_calls", "contract_bugs"] {
+        assert_eq!(validated["totals"][total], report["totals"][total], "{total}");
+    }
+    let failed: Vec<&Value> = validated["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|case| case["verdict"] == "fail")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["source"]["entry"]["index"], 5);
+    assert_eq!(failed[0]["source"]["entry"]["method"], "POST");
+    assert_eq!(failed[0]["failures"][0]["pointer"], "/kms");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_newer_server_fault_shows_up_as_drift_and_nothing_else() {
+    let mock = MockServer::start().await;
+    mock.inject(Fault::newer_server().times(100)).unwrap();
+    let session = Session::new();
+    let proxy = Proxy::start(&mock.api_url(), &strs(&session.args()));
+    let client = client();
+    let url = &proxy.url;
+    let jwt = login(&client, url, "admin", "admin").await;
+    let job: Value = client
+        .post(format!("{url}{}", aws().collection_path()))
+        .bearer_auth(&jwt)
+        .json(&json!({"synchronize_all": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(job["overall_status"], "queued");
+    let id: uuid::Uuid = job["id"].as_str().unwrap().parse().unwrap();
+    for path in [aws().job_path(id), aws().collection_path()] {
+        assert_eq!(
+            client
+                .get(format!("{url}{path}"))
+                .bearer_auth(&jwt)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    let (status, stderr) = proxy.stop();
+    assert!(status.success(), "drift is a warning: {stderr}");
+    assert!(stderr.contains("DRIFT new: job overall_status \"queued\""), "{stderr}");
+
+    let (code, report) = validate(&[], &session.har);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["totals"]["failed"], 0);
+    assert_eq!(report["totals"]["contract_bugs"], 0);
+    let drift: Vec<String> = report["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|drift| format!("{} {} {}", drift["subject"], drift["path"], drift["value"]))
+        .collect();
+    assert_eq!(
+        drift,
+        [
+            r#""job" "/overall_status" "queued""#,
+            r#""job" "/priority" null"#,
+            r#""page" "/priority" null"#,
+            r#""token_response" "/priority" null"#,
+        ]
+    );
+    let queued = &report["drift"][0];
+    assert_eq!(
+        queued["occurrences"], 3,
+        "the started job, the job read back, the job listed"
+    );
+
+    let (code, strict) = validate(&["--strict"], &session.har);
+    assert_eq!(code, 1);
+    for case in strict["cases"].as_array().unwrap() {
+        if case["verdict"] == "fail" {
+            assert!(case["failures"].as_array().unwrap().is_empty(), "{case:#}");
+            assert!(!case["drift"].as_array().unwrap().is_empty(), "{case:#}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn strict_answers_502_with_the_violations_and_does_not_forward_a_bad_request() {
+    let mock = MockServer::start().await;
+    let proxy = Proxy::start(&mock.base_url(), &["--strict"]);
+    let client = client();
+    let url = &proxy.url;
+    let jwt = login(&client, url, "admin", "admin").await;
+
+    let refused = client
+        .post(format!("{url}{}", aws().collection_path()))
+        .bearer_auth(&jwt)
+        .json(&json!({"kms": ["kms-1"], "synchronize_all": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 502);
+    let error: ApiError = refused.json().await.unwrap();
+    assert_eq!(error.code_desc.as_deref(), Some("NCERRContractViolation"));
+    let message = error.message.unwrap_or_default();
+    assert!(
+        message.contains("the request of POST") && message.contains("not forwarded"),
+        "{message}"
+    );
+    assert!(
+        !mock
+            .received_requests()
+            .iter()
+            .any(|request| request.method == "POST" && request.path == aws().collection_path()),
+        "a request that breaks the contract is not forwarded"
+    );
+
+    mock.inject(Fault::newer_server().on(Call::List)).unwrap();
+    let listed = client
+        .get(format!("{url}{}", aws().collection_path()))
+        .bearer_auth(&jwt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 502);
+    let error: ApiError = listed.json().await.unwrap();
+    assert!(error.message.unwrap_or_default().contains("response to GET"));
+    let violations = error
+        .unknown_fields
+        .get("violations")
+        .unwrap()
+        .parse::<Vec<String>>()
+        .unwrap();
+    assert_eq!(violations, ["response drift: /priority: unknown field"]);
+
+    // The fault is used up: the next list passes through.
+    let listed = client
+        .get(format!("{url}{}", aws().collection_path()))
+        .bearer_auth(&jwt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 200);
+    let (status, stderr) = proxy.stop();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+}
+
+/// A port nothing listens on.
+fn closed_port() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{address}")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upstream_that_is_down_is_a_502_at_once() {
+    let session = Session::new();
+    let proxy = Proxy::start(&closed_port(), &strs(&session.args()));
+    let client = client();
+    let started = Instant::now();
+    let answer = client
+        .get(format!("{}{}", proxy.url, aws().collection_path()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 502);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let error: ApiError = answer.json().await.unwrap();
+    assert_eq!(error.code_desc.as_deref(), Some("NCERRBadGateway"));
+    let message = error.message.unwrap_or_default();
+    assert!(
+        message.starts_with("cckm-sync proxy: cannot connect to the upstream"),
+        "{message}"
+    );
+    let (status, stderr) = proxy.stop();
+    assert!(status.success(), "nothing was checked, nothing failed: {stderr}");
+    assert!(
+        stderr.contains("ERROR call 0 GET /api/v1/cckm/aws/synchronization-jobs: cannot connect"),
+        "{stderr}"
+    );
+    let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
+    assert_eq!(report["totals"]["skipped"], 1, "{report:#}");
+    let (code, validated) = validate(&[], &session.har);
+    assert_eq!(code, 0);
+    assert_eq!(
+        validated["cases"][1]["skipped"],
+        "no response: the connection failed or was cancelled"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stalled_upstream_is_a_504_after_the_timeout() {
+    let mock = MockServer::start().await;
+    mock.inject(Fault::stall(Duration::from_secs(30)).on(Call::Get))
+        .unwrap();
+    let proxy = Proxy::start(&mock.base_url(), &["--timeout", "300ms"]);
+    let id = uuid::Uuid::new_v4();
+    let started = Instant::now();
+    let answer = client()
+        .get(format!("{}{}", proxy.url, aws().job_path(id)))
+        .header("authorization", mock.authorization())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 504);
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    let error: ApiError = answer.json().await.unwrap();
+    assert_eq!(error.code_desc.as_deref(), Some("NCERRGatewayTimeout"));
+    assert!(
+        error
+            .message
+            .unwrap_or_default()
+            .contains("did not answer within 300ms")
+    );
+    let (status, stderr) = proxy.stop();
+    assert!(status.success(), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upstream_500_is_forwarded_unchanged_and_its_error_body_checked() {
+    let mock = MockServer::start().await;
+    mock.inject(Fault::status(500).on(Call::List)).unwrap();
+    let session = Session::new();
+    let proxy = Proxy::start(&mock.base_url(), &strs(&session.args()));
+    let answer = client()
+        .get(format!("{}{}", proxy.url, aws().collection_path()))
+        .header("authorization", mock.authorization())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 500);
+    let error: ApiError = answer.json().await.unwrap();
+    assert_eq!(error.code_desc.as_deref(), Some("NCERRInternalServerError"));
+    assert_eq!(error.message.as_deref(), Some("injected fault: 500"));
+    let (status, stderr) = proxy.stop();
+    assert!(status.success(), "{stderr}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
+    let response = &report["cases"][1];
+    assert_eq!(response["verdict"], "pass");
+    assert_eq!(response["schema"], "schemas/ApiError.schema.json");
+    assert_eq!(response["call"]["status"], 500);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upstream_that_hangs_up_is_a_502() {
+    let mock = MockServer::start().await;
+    mock.inject(Fault::close_connection().on(Call::List)).unwrap();
+    let proxy = Proxy::start(&mock.base_url(), &[]);
+    let answer = client()
+        .get(format!("{}{}", proxy.url, aws().collection_path()))
+        .header("authorization", mock.authorization())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 502);
+    let error: ApiError = answer.json().await.unwrap();
+    assert!(error.message.unwrap_or_default().contains("failed to answer"));
+    drop(proxy);
+}
+
+#[test]
+fn bad_flags_are_usage_errors_and_a_bad_upstream_is_one_line() {
+    for args in [
+        vec!["proxy"],
+        vec!["proxy", "--upstream", "http://h", "--insecure", "--ca-cert", "x.pem"],
+        vec!["proxy", "--upstream", "http://h", "--timeout", "soon"],
+    ] {
+        let output = cckm_sync().args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: "));
+    }
+    for (args, expected) in [
+        (vec!["--upstream", "ftp://h"], "must start with http:// or https://"),
+        (
+            vec!["--upstream", "https://h", "--ca-cert", "/no/such.pem"],
+            "cannot read /no/such.pem",
+        ),
+    ] {
+        let output = cckm_sync()
+            .args(["proxy", "--listen", "127.0.0.1:0"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with("error: ") && stderr.contains(expected), "{stderr}");
+    }
+}
+
+/// In front of an HTTPS server with a self-signed certificate (as a CipherTrust Manager
+/// usually is): refused by default with a 502 that says why, trusted with `--ca-cert`, or
+/// with `--insecure`.
+#[tokio::test]
+async fn an_https_upstream_is_trusted_with_its_ca_or_insecure_and_refused_otherwise() {
+    let server = MockServer::builder().tls(true).start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, server.certificate_pem().unwrap()).unwrap();
+    let token_call = |proxy: &Proxy| {
+        let url = format!("{}{}{}", proxy.url, endpoints::API_PREFIX, endpoints::TOKEN_PATH);
+        async move {
+            client()
+                .post(url)
+                .json(&json!({"grant_type": "password", "username": "admin", "password": "admin"}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    let untrusted = Proxy::start(&server.base_url(), &[]);
+    let answer = token_call(&untrusted).await;
+    assert_eq!(answer.status(), 502);
+    let error: ApiError = answer.json().await.unwrap();
+    let message = error.message.unwrap_or_default();
+    assert!(message.starts_with("cckm-sync proxy"), "{message}");
+    assert!(message.contains("certificate"), "{message}");
+
+    let ca_text = ca.display().to_string();
+    for args in [vec!["--ca-cert", ca_text.as_str()], vec!["--insecure"]] {
+        let proxy = Proxy::start(&server.base_url(), &args);
+        let answer = token_call(&proxy).await;
+        assert_eq!(answer.status(), 200, "{args:?}");
+        let token: cckm_sync::TokenResponse = answer.json().await.unwrap();
+        assert!(!token.jwt.is_empty(), "{args:?}");
+    }
+}

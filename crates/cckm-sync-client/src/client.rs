@@ -1,0 +1,616 @@
+//! The client, its builder, and how every call is sent: the token, retries, the answer.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use cckm_sync::endpoints::{API_PREFIX, TOKEN_PATH};
+use cckm_sync::{ApiError, TokenRequest, TokenResponse};
+use reqwest::Method;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+use tracing::Instrument as _;
+
+use crate::auth::Auth;
+use crate::error::{Action, BodyError, Error, Request, StatusError};
+use crate::retry::{self, Failure, RetryPolicy};
+use crate::tls::{self, Trust};
+
+/// The default timeout of a whole request, from connecting to the end of the answer's body.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default timeout of connecting (TCP and TLS).
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default limit of an answer's body: a page of some 50,000 jobs.
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+/// How much of a body that is not an error body an error keeps.
+const EXCERPT_CHARS: usize = 200;
+
+/// A client of the job API of one CipherTrust Manager. Cheap to clone: clones share the
+/// connections and the token.
+///
+/// Built with [`Client::builder`]; the handle of each endpoint of the catalog
+/// ([`aws_keys`](Self::aws_keys), [`dsm`](Self::dsm), …) makes the calls.
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    /// `scheme://host[:port][/path]`, without a trailing slash or the API prefix.
+    base: String,
+    auth: Auth,
+    timeout: Duration,
+    user_agent: HeaderValue,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+}
+
+/// The options of a [`Client`]; see [`Client::builder`].
+#[derive(Clone, Debug)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Option<Credentials>,
+    ca_certificates: Vec<Vec<u8>>,
+    accept_invalid_certs: bool,
+    connect_timeout: Option<Duration>,
+    timeout: Duration,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    refresh_before_expiry: Option<Duration>,
+    max_response_bytes: usize,
+}
+
+#[derive(Clone)]
+enum Credentials {
+    Password {
+        username: String,
+        password: String,
+        domain: Option<String>,
+    },
+    Token(String),
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Password { username, domain, .. } => f
+                .debug_struct("Password")
+                .field("username", username)
+                .field("domain", domain)
+                .finish_non_exhaustive(),
+            Self::Token(_) => f.write_str("Token(..)"),
+        }
+    }
+}
+
+impl Client {
+    /// A builder of a client of the server at `base_url`: `https://host` or
+    /// `https://host:port`, to which the API prefix (`/api/v1`) is added. A URL that ends with
+    /// the prefix (as the mock prints it) is taken as well.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cckm_sync_client::Client;
+    ///
+    /// let client = Client::builder("https://cm.example.com")
+    ///     .credentials("admin", "secret")
+    ///     .timeout(Duration::from_secs(60))
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "https://cm.example.com");
+    /// # Ok::<(), cckm_sync_client::Error>(())
+    /// ```
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.into(),
+            credentials: None,
+            ca_certificates: Vec::new(),
+            accept_invalid_certs: false,
+            connect_timeout: None,
+            timeout: DEFAULT_TIMEOUT,
+            user_agent: concat!("cckm-sync-client/", env!("CARGO_PKG_VERSION")).to_owned(),
+            http: None,
+            retry: RetryPolicy::default(),
+            refresh_before_expiry: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// The server's URL, without the API prefix or a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// Sends the token call with `grant`; returns when the answer arrived and the answer.
+    pub(crate) async fn token(&self, action: Action, grant: &TokenRequest) -> Result<(Instant, TokenResponse), Error> {
+        let body = serde_json::to_vec(grant).map_err(|error| Error::InvalidRequest {
+            action,
+            reason: error.to_string(),
+        })?;
+        let reply = self
+            .call(action, Method::POST, format!("{API_PREFIX}{TOKEN_PATH}"), Some(body))
+            .await?;
+        let received = Instant::now();
+        Ok((received, reply.parse()?))
+    }
+
+    /// Sends a call of the API (`path` from the API prefix on, with its query) until it
+    /// succeeds, fails for good, or has been retried as the policy allows; returns the answer
+    /// of a 2xx status.
+    pub(crate) async fn call(
+        &self,
+        action: Action,
+        method: Method,
+        path: String,
+        body: Option<Vec<u8>>,
+    ) -> Result<Reply, Error> {
+        let request = Request {
+            action,
+            method: method_name(&method),
+            url: format!("{}{path}", self.inner.base),
+        };
+        let span = tracing::debug_span!(
+            "cckm_sync_client::call",
+            action = action.as_str(),
+            method = request.method,
+            path = %path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let body = body.map(Bytes::from);
+        let recorded = span.clone();
+        async move {
+            let (result, attempts) = self.send(&request, method, body).await;
+            let span = recorded;
+            span.record("attempts", attempts);
+            span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
+            match &result {
+                Ok(reply) => {
+                    span.record("status", reply.status);
+                }
+                Err(error) => {
+                    if let Some(status) = error.status() {
+                        span.record("status", status);
+                    }
+                    tracing::debug!(%error, "call failed");
+                }
+            }
+            result
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// The attempts of one call; returns the outcome and how many attempts were made.
+    async fn send(&self, request: &Request, method: Method, body: Option<Bytes>) -> (Result<Reply, Error>, u32) {
+        let inner = &*self.inner;
+        let mut retries = 0u32;
+        let mut attempts = 0u32;
+        let mut renewed = false;
+        loop {
+            attempts += 1;
+            let bearer = if request.action.needs_token() {
+                // Boxed: a renewal sends a token call, which goes through here too.
+                match Box::pin(inner.auth.bearer(self)).await {
+                    Ok(bearer) => Some(bearer),
+                    Err(error) => return (Err(error), attempts),
+                }
+            } else {
+                None
+            };
+            let mut builder = inner
+                .http
+                .request(method.clone(), &request.url)
+                .timeout(inner.timeout)
+                .header(USER_AGENT, inner.user_agent.clone())
+                .header(ACCEPT, "application/json");
+            if let Some(bearer) = &bearer {
+                builder = builder.header(AUTHORIZATION, bearer.authorization.clone());
+            }
+            if let Some(body) = &body {
+                builder = builder.header(CONTENT_TYPE, "application/json").body(body.clone());
+            }
+            let (failure, error) = match builder.send().await {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let retry_after = retry::retry_after(response.headers());
+                    match read_body(response, inner.max_response_bytes).await {
+                        Ok(bytes) if (200..300).contains(&status) => {
+                            let reply = Reply {
+                                request: request.clone(),
+                                status,
+                                body: bytes,
+                            };
+                            return (Ok(reply), attempts);
+                        }
+                        Ok(bytes) => {
+                            if status == 401
+                                && !renewed
+                                && inner.auth.renewable()
+                                && let Some(bearer) = &bearer
+                            {
+                                // The token expired or was revoked: renew it, and send once more.
+                                tracing::debug!("401: renewing the token");
+                                inner.auth.refused(bearer).await;
+                                renewed = true;
+                                continue;
+                            }
+                            let error = status_error(request, status, &bytes, retry_after);
+                            (Failure::Status { status, retry_after }, error)
+                        }
+                        Err(BodyFailure::TooLarge) => (
+                            Failure::Final,
+                            Error::TooLarge {
+                                request: request.clone(),
+                                limit: inner.max_response_bytes,
+                            },
+                        ),
+                        Err(BodyFailure::Transport(source)) => transport_failure(request, source),
+                    }
+                }
+                Err(source) => transport_failure(request, source),
+            };
+            match inner.retry.delay(request.action, retries, &failure) {
+                Some(delay) => {
+                    tracing::debug!(retry = retries + 1, delay_ms = delay.as_millis(), %error, "retrying");
+                    tokio::time::sleep(delay).await;
+                    retries += 1;
+                }
+                None => return (Err(error), attempts),
+            }
+        }
+    }
+}
+
+/// A 2xx answer.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    request: Request,
+    status: u16,
+    body: Bytes,
+}
+
+impl Reply {
+    /// The body as `T`, or an error naming the JSON path at fault.
+    pub(crate) fn parse<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        cckm_sync::from_slice(&self.body).map_err(|source| {
+            Error::Body(Box::new(BodyError {
+                request: self.request.clone(),
+                status: self.status,
+                source,
+            }))
+        })
+    }
+}
+
+enum BodyFailure {
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+/// The whole body, read chunk by chunk up to `limit` bytes.
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes, BodyFailure> {
+    if response
+        .content_length()
+        .is_some_and(|length| usize::try_from(length).map_or(true, |length| length > limit))
+    {
+        return Err(BodyFailure::TooLarge);
+    }
+    let mut body = Vec::with_capacity(
+        response
+            .content_length()
+            .and_then(|length| usize::try_from(length).ok())
+            .unwrap_or(0),
+    );
+    while let Some(chunk) = response.chunk().await.map_err(BodyFailure::Transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(BodyFailure::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(body))
+}
+
+fn status_error(request: &Request, status: u16, body: &[u8], retry_after: Option<std::time::Duration>) -> Error {
+    let api_error = cckm_sync::from_slice::<ApiError>(body).ok();
+    let body_excerpt = match &api_error {
+        Some(_) => None,
+        None => {
+            let text = String::from_utf8_lossy(body);
+            let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut excerpt: String = line.chars().take(EXCERPT_CHARS).collect();
+            if excerpt.len() < line.len() {
+                excerpt.push('…');
+            }
+            (!excerpt.is_empty()).then_some(excerpt)
+        }
+    };
+    Error::status_error(StatusError {
+        request: request.clone(),
+        status,
+        api_error,
+        body_excerpt,
+        retry_after,
+    })
+}
+
+/// The error of a request that got no (whole) answer, and how it failed for retrying.
+fn transport_failure(request: &Request, source: reqwest::Error) -> (Failure, Error) {
+    let request = request.clone();
+    if source.is_timeout() {
+        (Failure::Final, Error::Timeout { request, source })
+    } else if crate::error::tls_error(&source).is_some() {
+        (Failure::Final, Error::Tls { request, source })
+    } else if source.is_connect() {
+        (Failure::Connect, Error::Transport { request, source })
+    } else {
+        (Failure::Lost, Error::Transport { request, source })
+    }
+}
+
+fn method_name(method: &Method) -> &'static str {
+    if *method == Method::POST { "POST" } else { "GET" }
+}
+
+impl ClientBuilder {
+    /// Logs in with this user name and password (the password grant), and renews the token
+    /// as needed. Replaces a [`token`](Self::token).
+    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        let domain = match self.credentials {
+            Some(Credentials::Password { domain, .. }) => domain,
+            _ => None,
+        };
+        self.credentials = Some(Credentials::Password {
+            username: username.into(),
+            password: password.into(),
+            domain,
+        });
+        self
+    }
+
+    /// Logs in to this domain (`auth_domain_path` of the password grant), such as
+    /// `root/finance`; without it, the user's root domain. Applies to
+    /// [`credentials`](Self::credentials).
+    pub fn auth_domain(mut self, domain: impl Into<String>) -> Self {
+        if let Some(Credentials::Password { domain: current, .. }) = &mut self.credentials {
+            *current = Some(domain.into());
+        }
+        self
+    }
+
+    /// Sends this JWT with every call instead of logging in. It is not renewed: once it
+    /// expires, calls fail with 401. Replaces [`credentials`](Self::credentials).
+    pub fn token(mut self, jwt: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::Token(jwt.into()));
+        self
+    }
+
+    /// Trusts the CA certificates of this PEM text as well as the system's roots: for a
+    /// server whose certificate is self-signed or issued by a private CA.
+    pub fn add_ca_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.ca_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Accepts any server certificate, even an expired one, or one for another name or from
+    /// an unknown issuer. **Dangerous**: anyone between the client and the server can then read
+    /// and change the calls, credentials included. Prefer
+    /// [`add_ca_certificate_pem`](Self::add_ca_certificate_pem) with the server's certificate.
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.accept_invalid_certs = accept;
+        self
+    }
+
+    /// The timeout of connecting, TCP and TLS (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The timeout of each request, from connecting to the end of the answer (default 30 s).
+    /// A retried call may take several.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` of every request (default `cckm-sync-client/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sends the calls with this HTTP client, its TLS configuration and connection pool
+    /// included, instead of one of the client's own. The TLS options and the connect timeout
+    /// of this builder then cannot be set. Build it with a rustls crypto provider (or install
+    /// one as the process default) and without following redirects.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// How failed calls are retried (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Renews the token this long before it expires, instead of 60 s before (or a fifth of
+    /// the lifetime of a token valid less than five minutes). The lifetime is `exp - iat` of
+    /// the JWT, by the server's clock, counted from when the token arrived.
+    pub fn refresh_before_expiry(mut self, margin: Duration) -> Self {
+        self.refresh_before_expiry = Some(margin);
+        self
+    }
+
+    /// The largest answer body taken (default 64 MiB); a larger one fails the call with
+    /// [`Error::TooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// The client. Fails on a base URL that is not `http` or `https` or that carries a user,
+    /// query or fragment, without credentials or a token, on a PEM without a certificate, on
+    /// options that exclude each other, or when the system's CA certificates cannot be read
+    /// for an `https` server.
+    pub fn build(self) -> Result<Client, Error> {
+        let base = base_url(&self.base_url)?;
+        let auth = match self.credentials {
+            None => {
+                return Err(Error::Config(
+                    "no credentials: call `credentials` (user name and password) or `token`".to_owned(),
+                ));
+            }
+            Some(Credentials::Token(jwt)) => {
+                let mut value = HeaderValue::from_str(&format!("Bearer {jwt}"))
+                    .map_err(|_| Error::Config("the token holds characters a header cannot carry".to_owned()))?;
+                value.set_sensitive(true);
+                Auth::Fixed(value)
+            }
+            Some(Credentials::Password {
+                username,
+                password,
+                domain,
+            }) => Auth::password(username, password, domain, self.refresh_before_expiry),
+        };
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| Error::Config(format!("invalid user agent {:?}", self.user_agent)))?;
+        let mut extra = Vec::new();
+        for pem in &self.ca_certificates {
+            extra.extend(tls::certificates_from_pem(pem)?);
+        }
+        if self.accept_invalid_certs && !extra.is_empty() {
+            return Err(Error::Config(
+                "`danger_accept_invalid_certs` and a CA certificate exclude each other: trust the CA, or accept \
+                 any certificate"
+                    .to_owned(),
+            ));
+        }
+        let http = match self.http {
+            Some(http) => {
+                if self.accept_invalid_certs || !extra.is_empty() || self.connect_timeout.is_some() {
+                    return Err(Error::Config(
+                        "the TLS options and the connect timeout belong to the HTTP client given with `http_client`"
+                            .to_owned(),
+                    ));
+                }
+                http
+            }
+            None => {
+                let trust = if self.accept_invalid_certs {
+                    Trust::AcceptInvalid
+                } else if extra.is_empty() {
+                    Trust::System
+                } else {
+                    Trust::SystemAnd(extra)
+                };
+                let config = tls::client_config(&trust, base.starts_with("https:"))?;
+                reqwest::Client::builder()
+                    .tls_backend_preconfigured(config)
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    // An API answers; a redirect would resend a POST as a GET, or send the token
+                    // elsewhere.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                auth,
+                timeout: self.timeout,
+                user_agent,
+                retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
+            }),
+        })
+    }
+}
+
+/// The base URL without a trailing slash or the API prefix; checked.
+fn base_url(text: &str) -> Result<String, Error> {
+    let url =
+        reqwest::Url::parse(text.trim()).map_err(|error| Error::Config(format!("invalid URL {text:?}: {error}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::Config(format!(
+            "invalid URL {text:?}: the scheme must be https (or http), not {}",
+            url.scheme()
+        )));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::Config(format!("invalid URL {text:?}: no host")));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        // The URL is not repeated: it holds a password.
+        return Err(Error::Config(
+            "invalid URL: give the user name and password as credentials, not in the URL".to_owned(),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::Config(format!(
+            "invalid URL {text:?}: a base URL has no query or fragment"
+        )));
+    }
+    let origin = url.origin().ascii_serialization();
+    let path = url.path().trim_end_matches('/');
+    let path = path.strip_suffix(API_PREFIX).unwrap_or(path);
+    Ok(format!("{origin}{path}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_base_url_keeps_a_path_and_drops_a_trailing_slash_or_the_api_prefix() {
+        assert_eq!(base_url("https://cm.example").unwrap(), "https://cm.example");
+        assert_eq!(base_url("https://cm.example:8443/").unwrap(), "https://cm.example:8443");
+        assert_eq!(
+            base_url("http://127.0.0.1:8443/api/v1").unwrap(),
+            "http://127.0.0.1:8443"
+        );
+        assert_eq!(
+            base_url("https://gw.example/cm/api/v1/").unwrap(),
+            "https://gw.example/cm"
+        );
+        assert_eq!(base_url(" https://cm.example/cm ").unwrap(), "https://cm.example/cm");
+    }
+
+    #[test]
+    fn a_base_url_that_cannot_serve_is_refused_with_the_reason() {
+        for (url, reason) in [
+            ("cm.example", "relative URL without a base"),
+            ("ftp://cm.example", "the scheme must be https"),
+            ("https://admin:secret@cm.example", "not in the URL"),
+            ("https://cm.example/?x=1", "no query or fragment"),
+        ] {
+            let error = base_url(url).unwrap_err().to_string();
+            assert!(error.contains(reason), "{url}: {error}");
+            assert!(!error.contains("secret"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_client_needs_credentials_and_consistent_tls_options() {
+        let error = Client::builder("https://cm.example").build().unwrap_err();
+        assert!(error.to_string().contains("no credentials"), "{error}");
+        let error = Client::builder("https://cm.example")
+            .token("jwt")
+            .add_ca_certificate_pem("no certificate here")
+            .build()
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("holds no `BEGIN CERTIFICATE` section"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,295 @@
+//! The generated contract files, embedded at build time, and offline validators of them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use jsonschema::{Draft, Registry, Validator};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// The made-up base URI the schema files are registered under: a name, never fetched. The
+/// files `$ref` each other by file name (`"JobStatus.schema.json"`), which resolves against it.
+pub const SCHEMAS_BASE: &str = "https://cckm-sync.invalid/schemas/";
+/// The made-up URI the OpenAPI 3.1 document is registered under.
+pub const OPENAPI_BASE: &str = "https://cckm-sync.invalid/openapi.json";
+
+/// Options of a validator of the contract: draft 2020-12 (the schema files' and OpenAPI 3.1's
+/// dialect), formats (`uuid`, `date-time`) checked, and offline: no reference is ever fetched.
+pub fn validation_options<'a>() -> jsonschema::ValidationOptions<'a> {
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .should_validate_formats(true)
+        .offline()
+}
+/// The folders of the published files, as the repository names them.
+const SCHEMAS_DIR: &str = "schemas";
+const OPENAPI_DIR: &str = "openapi";
+const SCHEMA_SUFFIX: &str = ".schema.json";
+/// How many errors of one document a schema reports at most.
+const MAX_SCHEMA_ERRORS: usize = 20;
+/// The longest message of one schema error, in characters.
+const MAX_MESSAGE: usize = 240;
+
+/// One schema of the contract: a schema file, or a component of the OpenAPI 3.1 document for
+/// the bodies that have no file (the token call's).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct SchemaRef {
+    /// The schema's name, such as `AwsSyncJobPage`.
+    pub name: String,
+    /// Where it is published, such as `schemas/AwsSyncJobPage.schema.json` or
+    /// `openapi/cckm-sync.openapi.json#/components/schemas/TokenResponse`.
+    pub location: String,
+    #[serde(skip)]
+    uri: String,
+}
+
+impl fmt::Display for SchemaRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.location)
+    }
+}
+
+/// One error a schema found in a document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SchemaError {
+    /// JSON Pointer of the value at fault in the document.
+    pub pointer: String,
+    /// What the validator says, shortened to a line.
+    pub message: String,
+    /// The keyword that failed, such as `format` or `required`.
+    pub keyword: String,
+}
+
+/// Why the embedded contract cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContractError(String);
+
+impl fmt::Display for ContractError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ContractError {}
+
+/// The contract files embedded in this library, with a validator for each schema (draft
+/// 2020-12, formats checked, no reference fetched), compiled on first use.
+///
+/// ```
+/// use cckm_sync_contract::Contract;
+///
+/// let contract = Contract::embedded()?;
+/// let schema = contract.schema_file("ApiError").unwrap();
+/// assert_eq!(schema.location, "schemas/ApiError.schema.json");
+/// assert!(contract.validate(&schema, &serde_json::json!({"code": 16})).is_ok());
+/// let errors = contract.validate(&schema, &serde_json::json!({"code": "16"})).unwrap_err();
+/// assert_eq!(errors[0].pointer, "/code");
+/// # Ok::<(), cckm_sync_contract::ContractError>(())
+/// ```
+pub struct Contract {
+    registry: Registry<'static>,
+    files: BTreeMap<String, SchemaRef>,
+    components: BTreeMap<String, SchemaRef>,
+    validators: BTreeMap<String, OnceLock<Result<Validator, String>>>,
+}
+
+impl fmt::Debug for Contract {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Contract")
+            .field("files", &self.files.len())
+            .field("components", &self.components.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Contract {
+    /// The contract embedded at build time, loaded once.
+    pub fn embedded() -> Result<&'static Contract, ContractError> {
+        static CONTRACT: OnceLock<Result<Contract, ContractError>> = OnceLock::new();
+        CONTRACT.get_or_init(Self::load).as_ref().map_err(Clone::clone)
+    }
+
+    fn load() -> Result<Self, ContractError> {
+        let error = |reason: String| ContractError(reason);
+        if SCHEMA_FILES.is_empty() {
+            return Err(error(format!(
+                "no schema file was embedded: generate `{SCHEMAS_DIR}/` with `cargo xtask codegen` and build again"
+            )));
+        }
+        let mut resources = Vec::new();
+        let mut files = BTreeMap::new();
+        for (file_name, text) in SCHEMA_FILES {
+            let schema: Value = serde_json::from_str(text)
+                .map_err(|reason| error(format!("{SCHEMAS_DIR}/{file_name}: not JSON: {reason}")))?;
+            let uri = format!("{SCHEMAS_BASE}{file_name}");
+            let name = file_name.strip_suffix(SCHEMA_SUFFIX).unwrap_or(file_name).to_owned();
+            files.insert(
+                name.clone(),
+                SchemaRef {
+                    name,
+                    location: format!("{SCHEMAS_DIR}/{file_name}"),
+                    uri: uri.clone(),
+                },
+            );
+            resources.push((uri, schema));
+        }
+        // The OpenAPI 3.1 document: its components include the token call's bodies, which
+        // have no schema file. Its dialect is draft 2020-12, as the files'.
+        let mut components = BTreeMap::new();
+        for (file_name, text) in OPENAPI_FILES {
+            let document: Value = serde_json::from_str(text)
+                .map_err(|reason| error(format!("{OPENAPI_DIR}/{file_name}: not JSON: {reason}")))?;
+            let is_31 = document
+                .get("openapi")
+                .and_then(Value::as_str)
+                .is_some_and(|version| version.starts_with("3.1"));
+            if !is_31 {
+                continue;
+            }
+            if let Some(schemas) = document.pointer("/components/schemas").and_then(Value::as_object) {
+                for name in schemas.keys() {
+                    let pointer = format!("#/components/schemas/{name}");
+                    components.insert(
+                        name.clone(),
+                        SchemaRef {
+                            name: name.clone(),
+                            location: format!("{OPENAPI_DIR}/{file_name}{pointer}"),
+                            uri: format!("{OPENAPI_BASE}{pointer}"),
+                        },
+                    );
+                }
+            }
+            resources.push((OPENAPI_BASE.to_owned(), document));
+            break;
+        }
+        let registry = Registry::new()
+            .draft(Draft::Draft202012)
+            .extend(resources)
+            .and_then(|builder| builder.prepare())
+            .map_err(|reason| error(format!("the contract's references do not resolve: {reason}")))?;
+        let validators = files
+            .values()
+            .chain(components.values())
+            .map(|schema| (schema.uri.clone(), OnceLock::new()))
+            .collect();
+        Ok(Self {
+            registry,
+            files,
+            components,
+            validators,
+        })
+    }
+
+    /// The schema file `schemas/<name>.schema.json`.
+    pub fn schema_file(&self, name: &str) -> Option<SchemaRef> {
+        self.files.get(name).cloned()
+    }
+
+    /// The component `#/components/schemas/<name>` of the OpenAPI 3.1 document.
+    pub fn component(&self, name: &str) -> Option<SchemaRef> {
+        self.components.get(name).cloned()
+    }
+
+    /// The names of the schema files, sorted.
+    pub fn schema_file_names(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    fn validator(&self, schema: &SchemaRef) -> Result<&Validator, ContractError> {
+        let slot = self
+            .validators
+            .get(&schema.uri)
+            .ok_or_else(|| ContractError(format!("{schema} is not a schema of the embedded contract")))?;
+        slot.get_or_init(|| {
+            validation_options()
+                .with_registry(&self.registry)
+                .build(&json!({"$ref": schema.uri}))
+                .map_err(|reason| format!("{schema} does not compile: {reason}"))
+        })
+        .as_ref()
+        .map_err(|reason| ContractError(reason.clone()))
+    }
+
+    /// Validates `value` against `schema`: `Err` lists the errors (at most 20), each with
+    /// the JSON Pointer of the value at fault.
+    ///
+    /// A schema that does not compile (a defect of the generator) is reported as an error of
+    /// the whole document, naming the schema.
+    pub fn validate(&self, schema: &SchemaRef, value: &Value) -> Result<(), Vec<SchemaError>> {
+        let validator = match self.validator(schema) {
+            Ok(validator) => validator,
+            Err(reason) => {
+                return Err(vec![SchemaError {
+                    pointer: String::new(),
+                    message: reason.to_string(),
+                    keyword: "$ref".to_owned(),
+                }]);
+            }
+        };
+        if validator.is_valid(value) {
+            return Ok(());
+        }
+        let errors: Vec<SchemaError> = validator
+            .iter_errors(value)
+            .take(MAX_SCHEMA_ERRORS)
+            .map(|error| {
+                // A message quotes the value at fault: shown in full for a scalar, masked for
+                // an object or array (it may be a whole page).
+                let message = if error.instance().is_object() || error.instance().is_array() {
+                    error.masked_with("the value").to_string()
+                } else {
+                    error.to_string()
+                };
+                SchemaError {
+                    pointer: error.instance_path().as_str().to_owned(),
+                    message: shorten(&message, MAX_MESSAGE),
+                    keyword: error.kind().keyword().to_owned(),
+                }
+            })
+            .collect();
+        if errors.is_empty() {
+            // `is_valid` and `iter_errors` disagree only if the validator is broken.
+            return Err(vec![SchemaError {
+                pointer: String::new(),
+                message: format!("{schema} rejects the document without naming an error"),
+                keyword: String::new(),
+            }]);
+        }
+        Err(errors)
+    }
+}
+
+/// `text` on one line and at most `max` characters, `…` marking a cut.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    let line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if line.chars().count() <= max {
+        return line;
+    }
+    let mut cut: String = line.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_schema_file_and_component_compiles() {
+        let contract = Contract::embedded().unwrap();
+        assert!(contract.files.len() > 40, "{contract:?}");
+        for schema in contract.files.values().chain(contract.components.values()) {
+            contract.validator(schema).unwrap();
+        }
+        assert!(contract.component("TokenResponse").is_some());
+    }
+
+    #[test]
+    fn messages_are_one_short_line() {
+        assert_eq!(shorten("a\nb", 10), "a b");
+        assert_eq!(shorten("abcdef", 4), "abc…");
+    }
+}
