@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use cckm_sync::endpoints::{DEFAULT_SORT, ENDPOINTS, Endpoint};
 use cckm_sync::{
@@ -58,30 +59,91 @@ pub(crate) fn parse_query(endpoint: &Endpoint, raw: Option<&str>) -> Result<Quer
     }
 }
 
-/// Compares two jobs by `property` of [`FamilySpec::sort_properties`]; `None` for a property
-/// it does not know. An absent value (`completed_at` of a running job, a missing scope list)
-/// sorts before any value.
+/// A property of [`FamilySpec::sort_properties`], resolved from its name once per list call
+/// rather than on every comparison of a sort.
 ///
 /// [`FamilySpec::sort_properties`]: cckm_sync::endpoints::FamilySpec::sort_properties
-fn compare(property: &str, a: (&SyncJob, &Snapshot), b: (&SyncJob, &Snapshot)) -> Option<Ordering> {
-    let ((a, sa), (b, sb)) = (a, b);
-    Some(match property {
-        "id" => a.id.cmp(&b.id),
-        "uri" => a.uri.cmp(&b.uri),
-        "account" => a.account.cmp(&b.account),
-        "application" => a.application.cmp(&b.application),
-        "devAccount" => a.dev_account.cmp(&b.dev_account),
-        "createdAt" => a.created_at.cmp(&b.created_at),
-        "updatedAt" => sa.updated_at.cmp(&sb.updated_at),
-        "completed_at" => sa.completed_at.cmp(&sb.completed_at),
-        "overall_status" => sa.status.as_str().cmp(sb.status.as_str()),
-        "cloud" => a.cloud.as_str().cmp(b.cloud.as_str()),
-        "abort" => sa.abort.cmp(&sb.abort),
-        scope if <cckm_sync::AnyScope as JobScope>::FIELDS.contains(&scope) => {
-            a.scope.list(scope).cmp(&b.scope.list(scope))
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Property {
+    Id,
+    Uri,
+    Account,
+    Application,
+    DevAccount,
+    CreatedAt,
+    UpdatedAt,
+    CompletedAt,
+    OverallStatus,
+    Cloud,
+    Abort,
+    /// A scope list (`kms`, `regions`, …), by its wire name.
+    Scope(&'static str),
+}
+
+impl Property {
+    /// The property named `name`; `None` for a name it does not know.
+    fn of(name: &str) -> Option<Self> {
+        Some(match name {
+            "id" => Self::Id,
+            "uri" => Self::Uri,
+            "account" => Self::Account,
+            "application" => Self::Application,
+            "devAccount" => Self::DevAccount,
+            "createdAt" => Self::CreatedAt,
+            "updatedAt" => Self::UpdatedAt,
+            "completed_at" => Self::CompletedAt,
+            "overall_status" => Self::OverallStatus,
+            "cloud" => Self::Cloud,
+            "abort" => Self::Abort,
+            scope => Self::Scope(
+                <cckm_sync::AnyScope as JobScope>::FIELDS
+                    .iter()
+                    .copied()
+                    .find(|field| *field == scope)?,
+            ),
+        })
+    }
+
+    /// Whether comparing by this property needs the jobs' state at a time.
+    fn needs_snapshot(self) -> bool {
+        matches!(
+            self,
+            Self::UpdatedAt | Self::CompletedAt | Self::OverallStatus | Self::Abort
+        )
+    }
+
+    /// Compares two jobs. An absent value (`completed_at` of a running job, a missing scope
+    /// list) sorts before any value; a job without a snapshot (not asked for) compares equal
+    /// by the properties that need one.
+    fn compare(self, a: (&SyncJob, Option<&Snapshot>), b: (&SyncJob, Option<&Snapshot>)) -> Ordering {
+        let ((a, sa), (b, sb)) = (a, b);
+        let by_snapshot = |compare: fn(&Snapshot, &Snapshot) -> Ordering| match (sa, sb) {
+            (Some(sa), Some(sb)) => compare(sa, sb),
+            _ => Ordering::Equal,
+        };
+        match self {
+            Self::Id => a.id.cmp(&b.id),
+            Self::Uri => a.uri.cmp(&b.uri),
+            Self::Account => a.account.cmp(&b.account),
+            Self::Application => a.application.cmp(&b.application),
+            Self::DevAccount => a.dev_account.cmp(&b.dev_account),
+            Self::CreatedAt => a.created_at.cmp(&b.created_at),
+            Self::UpdatedAt => by_snapshot(|a, b| a.updated_at.cmp(&b.updated_at)),
+            Self::CompletedAt => by_snapshot(|a, b| a.completed_at.cmp(&b.completed_at)),
+            Self::OverallStatus => by_snapshot(|a, b| a.status.as_str().cmp(b.status.as_str())),
+            Self::Cloud => a.cloud.as_str().cmp(b.cloud.as_str()),
+            Self::Abort => by_snapshot(|a, b| a.abort.cmp(&b.abort)),
+            Self::Scope(field) => a.scope.list(field).cmp(&b.scope.list(field)),
         }
-        _ => return None,
-    })
+    }
+}
+
+/// A job a list selects: its place in the store (which breaks ties of the sort keys), and its
+/// creation time when that is the first key (else zero). Small, as the selection moves it.
+struct Candidate<'a> {
+    created: (i64, u32),
+    place: usize,
+    job: &'a StoredJob,
 }
 
 /// Why a job could not be stored.
@@ -107,7 +169,24 @@ pub(crate) struct JobStore {
     jobs: Vec<StoredJob>,
     by_id: HashMap<Uuid, usize>,
     by_endpoint: Vec<Vec<usize>>,
+    /// Counts the changes of the store: an order computed at another count is stale.
+    generation: u64,
+    /// Whole orders of an endpoint's jobs by sort keys that do not change with time, kept
+    /// until the store changes, so that paging through a large store sorts it once.
+    orders: Mutex<Vec<Order>>,
 }
+
+/// The places (in [`JobStore::of`]) of every job of an endpoint, in the order of `keys`.
+#[derive(Debug)]
+struct Order {
+    generation: u64,
+    endpoint: usize,
+    keys: Vec<(Property, bool)>,
+    places: Arc<[usize]>,
+}
+
+/// How many orders the store keeps at most (each of at most as many places as jobs).
+const MAX_ORDERS: usize = 16;
 
 fn endpoint_index(endpoint: &Endpoint) -> usize {
     ENDPOINTS
@@ -123,6 +202,8 @@ impl JobStore {
             jobs: Vec::new(),
             by_id: HashMap::new(),
             by_endpoint: vec![Vec::new(); ENDPOINTS.len()],
+            generation: 0,
+            orders: Mutex::new(Vec::new()),
         }
     }
 
@@ -131,7 +212,15 @@ impl JobStore {
     }
 
     pub(crate) fn clear(&mut self) {
+        let generation = self.generation + 1;
         *self = Self::new(self.max);
+        self.generation = generation;
+    }
+
+    /// Marks the store changed: the orders kept are stale.
+    fn changed(&mut self) {
+        self.generation += 1;
+        self.orders.get_mut().unwrap_or_else(PoisonError::into_inner).clear();
     }
 
     fn of(&self, endpoint: &Endpoint) -> impl Iterator<Item = &StoredJob> {
@@ -154,6 +243,7 @@ impl JobStore {
         if self.jobs.len() >= self.max {
             return Err(Full { max: self.max });
         }
+        self.changed();
         let index = self.jobs.len();
         self.by_id.insert(job.record.id, index);
         if let Some(list) = self.by_endpoint.get_mut(endpoint_index(job.endpoint)) {
@@ -176,6 +266,8 @@ impl JobStore {
         if existing.record.updated_at > job.record.updated_at {
             return Ok(Loaded::KeptNewer);
         }
+        self.generation += 1;
+        self.orders.get_mut().unwrap_or_else(PoisonError::into_inner).clear();
         if !std::ptr::eq(existing.endpoint, job.endpoint) {
             let (old, new) = (endpoint_index(existing.endpoint), endpoint_index(job.endpoint));
             if let Some(list) = self.by_endpoint.get_mut(old) {
@@ -197,16 +289,104 @@ impl JobStore {
     }
 
     pub(crate) fn get_mut(&mut self, endpoint: &Endpoint, id: Uuid) -> Option<&mut StoredJob> {
+        self.changed();
         let job = self.jobs.get_mut(*self.by_id.get(&id)?)?;
         std::ptr::eq(job.endpoint, endpoint).then_some(job)
     }
 
     /// The page `query` selects of `endpoint`'s jobs at `now`: `(skip, limit, total, jobs)`.
     pub(crate) fn list(&self, endpoint: &Endpoint, query: &Query, now: DateTime<Utc>) -> (u64, i64, u64, Vec<SyncJob>) {
+        // The sort keys, resolved once; a property the catalog does not list (the query's
+        // parser refuses those) sorts nothing.
+        let keys: Vec<(Property, bool)> = query
+            .sort
+            .keys()
+            .iter()
+            .filter_map(|key| Some((Property::of(key.property())?, key.is_descending())))
+            .collect();
+        let skip = query.skip.unwrap_or(0);
+        let limit = query.limit.unwrap_or(Limit::Count(
+            std::num::NonZeroU32::new(DEFAULT_LIMIT).unwrap_or(std::num::NonZeroU32::MIN),
+        ));
+        let take = match limit {
+            Limit::All => usize::MAX,
+            Limit::Count(count) => usize::try_from(count.get()).unwrap_or(usize::MAX),
+        };
+        let start = usize::try_from(skip).unwrap_or(usize::MAX);
+        // A job's state at `now` is worked out only when a filter or a key reads it.
+        let timed = query.status.is_some() || keys.iter().any(|(property, _)| property.needs_snapshot());
+        let (total, places) = if timed || query.id.is_some() || !query.filter.is_empty() {
+            // Only the first `start + take` jobs in order matter.
+            let (total, places) = self.select(endpoint, query, &keys, timed.then_some(now), |total| {
+                start.saturating_add(take).min(total)
+            });
+            (total, places.into())
+        } else {
+            // Every job, in an order that holds until the store changes.
+            let places = self.whole_order(endpoint, query, keys);
+            (places.len(), places)
+        };
+        let jobs = self.by_endpoint.get(endpoint_index(endpoint));
+        let page = places
+            .iter()
+            .skip(start)
+            .take(take)
+            .filter_map(|&place| self.jobs.get(*jobs?.get(place)?))
+            .map(|job| job.at(now))
+            .collect();
+        (skip, limit.as_i64(), u64::try_from(total).unwrap_or(u64::MAX), page)
+    }
+
+    /// The places of every job of `endpoint` in the order of `keys` (none of which reads the
+    /// jobs' state at a time), from the orders kept, or worked out and kept.
+    fn whole_order(&self, endpoint: &Endpoint, query: &Query, keys: Vec<(Property, bool)>) -> Arc<[usize]> {
+        let index = endpoint_index(endpoint);
+        let kept = |orders: &Vec<Order>| {
+            orders
+                .iter()
+                .find(|order| order.generation == self.generation && order.endpoint == index && order.keys == keys)
+                .map(|order| Arc::clone(&order.places))
+        };
+        if let Some(places) = kept(&self.orders.lock().unwrap_or_else(PoisonError::into_inner)) {
+            return places;
+        }
+        let (_, places) = self.select(endpoint, query, &keys, None, |total| total);
+        let places: Arc<[usize]> = places.into();
+        let mut orders = self.orders.lock().unwrap_or_else(PoisonError::into_inner);
+        if orders.len() >= MAX_ORDERS {
+            orders.clear();
+        }
+        orders.push(Order {
+            generation: self.generation,
+            endpoint: index,
+            keys,
+            places: Arc::clone(&places),
+        });
+        places
+    }
+
+    /// The jobs of `endpoint` that `query`'s filters select (its status filter only with
+    /// `now`): their count, and the places of the first `wanted(count)` of them in the order
+    /// of `keys`, found in linear time and then sorted.
+    fn select(
+        &self,
+        endpoint: &Endpoint,
+        query: &Query,
+        keys: &[(Property, bool)],
+        now: Option<DateTime<Utc>>,
+        wanted: impl FnOnce(usize) -> usize,
+    ) -> (usize, Vec<usize>) {
         let field = crate::payload::job_items_field(endpoint.family);
-        // Each job with its place in the store, which breaks ties of the sort keys so that
-        // paging through equal keys is stable.
-        let mut selected: Vec<(usize, &StoredJob, Snapshot)> = self
+        let states: Vec<Snapshot> = match now {
+            Some(now) => self.of(endpoint).map(|job| job.snapshot(now)).collect(),
+            None => Vec::new(),
+        };
+        let state = |place: usize| states.get(place);
+        // When the first key is the creation time (the default sort), a copy of it goes beside
+        // each job, so that the selection and the sort below compare it without reading the
+        // jobs: on a list of a large store, that comparison is most of the work.
+        let by_creation = keys.first().map(|(property, _)| *property) == Some(Property::CreatedAt);
+        let mut selected: Vec<Candidate<'_>> = self
             .of(endpoint)
             .enumerate()
             .filter(|(_, job)| query.id.is_none_or(|id| job.record.id == id))
@@ -216,52 +396,50 @@ impl JobStore {
                         .and_then(|field| job.record.scope.list(field))
                         .is_some_and(|items| items.iter().any(|item| query.filter.contains(item)))
             })
-            .map(|(place, job)| (place, job, job.snapshot(now)))
             // Both spellings of a running job (`in_progress`, `in progress`) mean the same.
-            .filter(|(_, _, snapshot)| {
-                query
-                    .status
-                    .as_ref()
-                    .is_none_or(|status| status.status() == snapshot.status.status())
+            .filter(|(place, _)| match (&query.status, state(*place)) {
+                (Some(status), Some(state)) => status.status() == state.status.status(),
+                _ => true,
+            })
+            .map(|(place, job)| Candidate {
+                created: if by_creation {
+                    let at = job.record.created_at;
+                    (at.timestamp(), at.timestamp_subsec_nanos())
+                } else {
+                    (0, 0)
+                },
+                place,
+                job,
             })
             .collect();
-        let order = |(pa, a, sa): &(usize, &StoredJob, Snapshot), (pb, b, sb): &(usize, &StoredJob, Snapshot)| {
-            query
-                .sort
-                .keys()
-                .iter()
-                .map(|key| {
-                    let order = compare(key.property(), (&a.record, sa), (&b.record, sb)).unwrap_or(Ordering::Equal);
-                    if key.is_descending() { order.reverse() } else { order }
-                })
-                .find(|order| order.is_ne())
-                .unwrap_or_else(|| pa.cmp(pb))
+        let order = |a: &Candidate<'_>, b: &Candidate<'_>| {
+            let first = match keys.first() {
+                Some((_, descending)) if by_creation => {
+                    let order = a.created.cmp(&b.created);
+                    if *descending { order.reverse() } else { order }
+                }
+                _ => Ordering::Equal,
+            };
+            first.then_with(|| {
+                keys.iter()
+                    .skip(usize::from(by_creation))
+                    .map(|(property, descending)| {
+                        let order = property.compare((&a.job.record, state(a.place)), (&b.job.record, state(b.place)));
+                        if *descending { order.reverse() } else { order }
+                    })
+                    .find(|order| order.is_ne())
+                    // Equal keys keep the store's order, so that paging through them is stable.
+                    .unwrap_or_else(|| a.place.cmp(&b.place))
+            })
         };
         let total = selected.len();
-        let skip = query.skip.unwrap_or(0);
-        let limit = query.limit.unwrap_or(Limit::Count(
-            std::num::NonZeroU32::new(DEFAULT_LIMIT).unwrap_or(std::num::NonZeroU32::MIN),
-        ));
-        let start = usize::try_from(skip).unwrap_or(usize::MAX).min(total);
-        let take = match limit {
-            Limit::All => total,
-            Limit::Count(count) => usize::try_from(count.get()).unwrap_or(usize::MAX),
-        };
-        // Only the first `start + take` jobs in order matter: select them in linear time and
-        // sort those, rather than sorting the whole store on every call.
-        let end = start.saturating_add(take).min(total);
+        let end = wanted(total).min(total);
         if end < total && end > 0 {
             selected.select_nth_unstable_by(end - 1, order);
-            selected.truncate(end);
         }
+        selected.truncate(end);
         selected.sort_unstable_by(order);
-        let page = selected
-            .iter()
-            .skip(start)
-            .take(take)
-            .map(|(_, job, _)| job.at(now))
-            .collect();
-        (skip, limit.as_i64(), u64::try_from(total).unwrap_or(u64::MAX), page)
+        (total, selected.iter().map(|candidate| candidate.place).collect())
     }
 }
 
@@ -283,15 +461,20 @@ mod tests {
             plan: None,
         }
         .snapshot(DateTime::<Utc>::MIN_UTC);
+        let mut later = job.clone();
+        later.created_at += chrono::TimeDelta::seconds(1);
         for family in CloudFamily::ALL {
-            for property in family.spec().sort_properties() {
-                assert!(
-                    compare(property, (&job, &snapshot), (&job, &snapshot)).is_some(),
-                    "{property}"
-                );
+            for name in family.spec().sort_properties() {
+                let property = Property::of(name).unwrap_or_else(|| panic!("{name} is not compared"));
+                let same = property.compare((&job, Some(&snapshot)), (&job, Some(&snapshot)));
+                assert_eq!(same, Ordering::Equal, "{name}");
             }
         }
-        assert_eq!(compare("detailed_status", (&job, &snapshot), (&job, &snapshot)), None);
+        assert_eq!(
+            Property::CreatedAt.compare((&job, None), (&later, None)),
+            Ordering::Less
+        );
+        assert_eq!(Property::of("detailed_status"), None);
     }
 
     /// A store of `count` ended AWS jobs: the ids count up, every other job shares the
@@ -326,9 +509,45 @@ mod tests {
     }
 
     #[test]
+    fn a_kept_order_agrees_with_a_selection_and_goes_stale_when_the_store_changes() {
+        let mut store = store(61);
+        for sort in ["-createdAt", "createdAt,-id", "kms,id"] {
+            // A status filter (every job is completed) takes the path that selects each time.
+            for page in ["", "&skip=7&limit=5", "&skip=60", "&limit=-1"] {
+                assert_eq!(
+                    ids(&store, &format!("sort={sort}{page}")),
+                    ids(&store, &format!("sort={sort}{page}&overall_status=completed")),
+                    "sort={sort}{page}"
+                );
+            }
+        }
+        let newest_before = ids(&store, "sort=-createdAt&limit=1");
+        let mut job = store.jobs[0].record.clone();
+        job.id = Uuid::from_u128(1_000);
+        job.created_at += chrono::TimeDelta::days(1);
+        store
+            .insert(StoredJob {
+                endpoint: &ENDPOINTS[0],
+                record: job,
+                plan: None,
+            })
+            .unwrap();
+        assert_ne!(ids(&store, "sort=-createdAt&limit=1"), newest_before);
+        assert_eq!(ids(&store, "sort=-createdAt&limit=1"), [Uuid::from_u128(1_000)]);
+        store.clear();
+        assert!(ids(&store, "sort=-createdAt").is_empty());
+    }
+
+    #[test]
     fn pages_of_a_sorted_list_with_ties_join_into_the_whole_list() {
         let store = store(61);
-        for sort in ["createdAt", "-createdAt", "-abort,id", "overall_status"] {
+        for sort in [
+            "createdAt",
+            "-createdAt",
+            "-createdAt,-id",
+            "-abort,id",
+            "overall_status",
+        ] {
             let whole = ids(&store, &format!("sort={sort}&limit=-1"));
             assert_eq!(whole.len(), 61, "{sort}");
             for size in [1, 7, 10, 60, 61, 100] {
@@ -346,5 +565,9 @@ mod tests {
                 .windows(2)
                 .all(|pair| pair[0] < pair[1] || pair[0].as_u128() / 2 == pair[1].as_u128() / 2)
         );
+        // A second key orders the jobs the first key ties: newest first, then the higher id.
+        let by_creation_then_id = ids(&store, "sort=-createdAt,-id&limit=-1");
+        let expected: Vec<Uuid> = (0..61).rev().map(Uuid::from_u128).collect();
+        assert_eq!(by_creation_then_id, expected);
     }
 }
