@@ -16,10 +16,12 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use cckm_sync::{AwsListSyncJobs, AwsSyncJobPage, endpoints};
+use cckm_sync::{AwsListSyncJobs, endpoints};
 use cckm_sync_client::{Client, DEFAULT_PAGE_SIZE};
 use cckm_sync_mock::MockServer;
-use uuid::Uuid;
+
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 /// Jobs in the mock.
 const JOBS: usize = 10_000;
@@ -43,7 +45,7 @@ async fn run() {
         .start()
         .await
         .expect("the mock starts");
-    let body = serde_json::to_vec(&store()).expect("the store serializes");
+    let body = serde_json::to_vec(&support::aws_jobs(JOBS)).expect("the store serializes");
     let report = server.load_jobs(&body, Some("aws-keys")).expect("the store loads");
     assert_eq!(report.added, JOBS);
 
@@ -148,27 +150,4 @@ fn median(mut times: Vec<Duration>) -> Duration {
 
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
-}
-
-/// [`JOBS`] ended AWS key jobs made from a job of the vendor's example, a minute apart.
-fn store() -> AwsSyncJobPage {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../cckm-sync/tests/fixtures/pages/seed-aws-keys-aborted-and-completed.json");
-    let text = std::fs::read_to_string(path).expect("the fixture");
-    let page: AwsSyncJobPage = cckm_sync::from_str(&text).expect("the fixture parses");
-    let template = page.resources.last().expect("a job").clone();
-    let jobs = (0..JOBS)
-        .map(|index| {
-            let mut job = template.clone();
-            job.id = Uuid::from_u128(0x0ea5_d52e_387c_44fa_b079_0000_0000_0000 + index as u128);
-            job.uri = format!("kylo:kylo:cckm:synchronize:{}", job.id);
-            let offset = chrono::TimeDelta::seconds(60 * index as i64);
-            job.created_at += offset;
-            job.updated_at += offset;
-            job.completed_at = job.completed_at.map(|at| at + offset);
-            job.scope.kms = Some(vec![format!("kms-{index}")]);
-            job
-        })
-        .collect();
-    cckm_sync::Page::new(0, -1, JOBS as u64, jobs)
 }

@@ -169,17 +169,15 @@ pub(crate) struct JobStore {
     jobs: Vec<StoredJob>,
     by_id: HashMap<Uuid, usize>,
     by_endpoint: Vec<Vec<usize>>,
-    /// Counts the changes of the store: an order computed at another count is stale.
-    generation: u64,
     /// Whole orders of an endpoint's jobs by sort keys that do not change with time, kept
-    /// until the store changes, so that paging through a large store sorts it once.
+    /// until the store changes (every change forgets them), so that paging through a large
+    /// store sorts it once.
     orders: Mutex<Vec<Order>>,
 }
 
 /// The places (in [`JobStore::of`]) of every job of an endpoint, in the order of `keys`.
 #[derive(Debug)]
 struct Order {
-    generation: u64,
     endpoint: usize,
     keys: Vec<(Property, bool)>,
     places: Arc<[usize]>,
@@ -202,7 +200,6 @@ impl JobStore {
             jobs: Vec::new(),
             by_id: HashMap::new(),
             by_endpoint: vec![Vec::new(); ENDPOINTS.len()],
-            generation: 0,
             orders: Mutex::new(Vec::new()),
         }
     }
@@ -212,14 +209,11 @@ impl JobStore {
     }
 
     pub(crate) fn clear(&mut self) {
-        let generation = self.generation + 1;
         *self = Self::new(self.max);
-        self.generation = generation;
     }
 
     /// Marks the store changed: the orders kept are stale.
     fn changed(&mut self) {
-        self.generation += 1;
         self.orders.get_mut().unwrap_or_else(PoisonError::into_inner).clear();
     }
 
@@ -260,14 +254,17 @@ impl JobStore {
             self.insert(job)?;
             return Ok(Loaded::Added);
         };
+        if self
+            .jobs
+            .get(index)
+            .is_none_or(|existing| existing.record.updated_at > job.record.updated_at)
+        {
+            return Ok(Loaded::KeptNewer);
+        }
+        self.changed();
         let Some(existing) = self.jobs.get_mut(index) else {
             return Ok(Loaded::KeptNewer);
         };
-        if existing.record.updated_at > job.record.updated_at {
-            return Ok(Loaded::KeptNewer);
-        }
-        self.generation += 1;
-        self.orders.get_mut().unwrap_or_else(PoisonError::into_inner).clear();
         if !std::ptr::eq(existing.endpoint, job.endpoint) {
             let (old, new) = (endpoint_index(existing.endpoint), endpoint_index(job.endpoint));
             if let Some(list) = self.by_endpoint.get_mut(old) {
@@ -344,7 +341,7 @@ impl JobStore {
         let kept = |orders: &Vec<Order>| {
             orders
                 .iter()
-                .find(|order| order.generation == self.generation && order.endpoint == index && order.keys == keys)
+                .find(|order| order.endpoint == index && order.keys == keys)
                 .map(|order| Arc::clone(&order.places))
         };
         if let Some(places) = kept(&self.orders.lock().unwrap_or_else(PoisonError::into_inner)) {
@@ -357,7 +354,6 @@ impl JobStore {
             orders.clear();
         }
         orders.push(Order {
-            generation: self.generation,
             endpoint: index,
             keys,
             places: Arc::clone(&places),
