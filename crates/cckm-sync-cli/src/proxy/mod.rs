@@ -68,8 +68,8 @@ pub(crate) struct ProxyArgs {
     #[arg(long, conflicts_with = "ca_cert")]
     insecure: bool,
 
-    /// Trust only the certificates of this PEM file for an HTTPS upstream (by default, the
-    /// system's).
+    /// Trust the CA certificate(s) of this PEM file for an HTTPS upstream (such as the
+    /// server's self-signed certificate), besides the system's, as `cckm-sync jobs` does.
     #[arg(long, value_name = "PEM")]
     ca_cert: Option<PathBuf>,
 
