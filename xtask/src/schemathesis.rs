@@ -4,9 +4,9 @@
 //! The built program serves on `127.0.0.1:0` (its first line names the port); schemathesis
 //! reads the OpenAPI 3.1 document and runs every check (`--checks all`) on positive and negative
 //! data (`--mode all`) in all four phases: the document's examples, the coverage of each
-//! schema's edges, fuzzing, and stateful sequences that follow the document's links (start,
-//! then get and cancel the job). It gets its bearer token from the token call
-//! (`tools/schemathesis.toml`). Zero failures pass.
+//! schema's edges, fuzzing, and stateful sequences of valid calls that follow the document's
+//! links (start, then get and cancel the job). It gets its bearer token from the token call; the
+//! stateful phase's settings are in `tools/schemathesis.toml`. Zero failures pass.
 //!
 //! Bounded: at most [`MAX_EXAMPLES`] test cases per operation and phase, one worker, a fixed
 //! seed (the same cases on every run), and the whole run killed after [`TIME_LIMIT`]. The
@@ -38,11 +38,14 @@ pub(crate) fn run(root: &Path, tools: &Tools) -> Result<(), String> {
     }
     std::fs::create_dir_all(&report_dir).map_err(|error| format!("cannot create {REPORT_DIR}: {error}"))?;
 
-    // Jobs run 2 s: long enough for a stateful sequence to cancel the job it started, short
-    // enough that a later start of the same endpoint mostly finds it ended. Tokens outlive the run.
+    // Jobs run 10 ms. Calls come a few milliseconds apart, so a stateful sequence sometimes
+    // cancels the job it started while it runs (200) and sometimes after it ended (409), and a
+    // later start of the same endpoint mostly finds it ended and starts a job (201), where 2 s
+    // jobs had most starts refused: 33 starts answered 201 and 815 answered 409 in one run; 779
+    // and 655 with 10 ms jobs. Tokens outlive the run.
     let mock = Server::mock(
         &program,
-        &["--job-duration", "2s", "--token-lifetime", "3600s"],
+        &["--job-duration", "10ms", "--token-lifetime", "3600s"],
         &report_dir,
     )?;
     let mut command = tools.python_tool("schemathesis");
@@ -104,8 +107,8 @@ pub(crate) fn run(root: &Path, tools: &Tools) -> Result<(), String> {
     let exit = outcome?;
     let figures = Figures::read(&output);
     eprintln!(
-        "schemathesis: {} operations, {} test cases, {} failures, {} errors (report in {REPORT_DIR}/)",
-        figures.operations, figures.cases, figures.failures, figures.errors
+        "schemathesis: {} operations, {} test cases, {} failures, {} errors; stateful: {} sequences, {} links followed (report in {REPORT_DIR}/)",
+        figures.operations, figures.cases, figures.failures, figures.errors, figures.scenarios, figures.links
     );
     if exit.success() {
         Ok(())
@@ -124,21 +127,37 @@ struct Figures {
     cases: String,
     failures: String,
     errors: String,
+    /// The stateful phase's sequences.
+    scenarios: String,
+    /// `N of M`: the links the stateful phase followed, of those it could.
+    links: String,
 }
 
 impl Figures {
-    /// Reads `Tested: N` and `N generated, …` and the closing line's `N failures, N errors`.
+    /// Reads `Tested: N`, `N generated, …`, the stateful phase's `Scenarios: N` and `API Links:
+    /// N covered / M selected / …`, and the closing line's `N failures, N errors`.
     fn read(output: &[String]) -> Self {
         let mut figures = Self {
             operations: "?".to_owned(),
             cases: "?".to_owned(),
             failures: "0".to_owned(),
             errors: "0".to_owned(),
+            scenarios: "?".to_owned(),
+            links: "?".to_owned(),
         };
         for (index, line) in output.iter().enumerate() {
             let line = line.trim();
             if let Some(tested) = line.strip_prefix("Tested: ") {
                 figures.operations = tested.to_owned();
+            }
+            if let Some(scenarios) = line.strip_prefix("Scenarios:") {
+                scenarios.trim().clone_into(&mut figures.scenarios);
+            }
+            if let Some(links) = line.strip_prefix("API Links:")
+                && let Some((covered, rest)) = links.split_once(" covered / ")
+                && let Some((selected, _)) = rest.split_once(" selected")
+            {
+                figures.links = format!("{} of {}", covered.trim(), selected.trim());
             }
             if line == "Test cases:"
                 && let Some(next) = output.get(index + 1)
@@ -170,6 +189,9 @@ mod tests {
     #[test]
     fn the_figures_come_from_the_summary() {
         let output: Vec<String> = [
+            " ✅  Stateful (in 5.23s)",
+            "     Scenarios:    60",
+            "     API Links:    20 covered / 48 selected / 48 total",
             "API Operations:",
             "  Selected: 49/49",
             "  Tested: 49",
@@ -187,6 +209,8 @@ mod tests {
                 cases: "6504".to_owned(),
                 failures: "2".to_owned(),
                 errors: "1".to_owned(),
+                scenarios: "60".to_owned(),
+                links: "20 of 48".to_owned(),
             }
         );
     }
