@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import inspect
-import re
 from typing import Any
 
 import cckm_sync_client
@@ -12,15 +11,12 @@ from cckm_sync_client import models
 from cckm_sync_client.exceptions import ApiException
 
 import scenario
-from scenario import ClientError, Error, Job, Page
+from scenario import ClientError, Error, GeneratedClient, Job, snake
 
 
-def snake(name: str) -> str:
-    """`startAwsKeysSyncJob` → `start_aws_keys_sync_job`, as the generator names methods."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+class Adapter(GeneratedClient):
+    models = models
 
-
-class Adapter:
     def __init__(self, api: str, token: str) -> None:
         configuration = cckm_sync_client.Configuration(host=api, access_token=token or None)
         self.client = cckm_sync_client.ApiClient(configuration)
@@ -73,29 +69,10 @@ class Adapter:
         job = self.call(endpoint["operations"]["start"], **{argument: body_type(branch)})
         return self.job(endpoint, job)
 
-    def start_items(self, endpoint: dict, items: list[str]) -> Job:
-        items_type = getattr(models, endpoint["schemas"]["items"])
-        return self.start(endpoint, items_type(**{endpoint["start_field"]: items}))
-
-    def start_all(self, endpoint: dict) -> Job:
-        return self.start(endpoint, getattr(models, endpoint["schemas"]["all"])(synchronize_all=True))
-
     def start_from_json(self, endpoint: dict, text: str) -> Job:
         body = getattr(models, endpoint["schemas"]["start"]).from_json(text)
         argument = snake(endpoint["schemas"]["start"])
         return self.job(endpoint, self.call(endpoint["operations"]["start"], **{argument: body}))
-
-    def get(self, endpoint: dict, job_id: str) -> Job:
-        return self.job(endpoint, self.call(endpoint["operations"]["get"], id=job_id))
-
-    def cancel(self, endpoint: dict, job_id: str) -> Job:
-        return self.job(endpoint, self.call(endpoint["operations"]["cancel"], id=job_id))
-
-    def list(self, endpoint: dict, skip: int, limit: int, filters: dict[str, Any]) -> Page:
-        page = self.call(endpoint["operations"]["list"], skip=skip, limit=limit, **filters)
-        scenario.equal(type(page).__name__, endpoint["schemas"]["page"], "the type of the page")
-        jobs = [self.job(endpoint, job) for job in page.resources or []]
-        return Page(page.skip, page.limit, page.total, jobs)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """The end-to-end scenario that `cargo xtask test` runs with each generated Python client.
 
 A client generator's adapter (`openapi_python_client.py`, `openapi_generator.py`) calls the
-generated code; this module drives the steps against a fresh `cckm-sync mock` and checks the
-values the generated models hold. The plan (endpoints, operation ids, schema names, scope
+generated code, on the calls both clients make alike (`GeneratedClient`); this module drives the
+steps against a fresh `cckm-sync mock` and checks the values the generated models hold. The plan (endpoints, operation ids, schema names, scope
 fields, texts) is written by the xtask from the crate's endpoint catalog, so nothing here
 names an endpoint.
 
@@ -14,6 +14,7 @@ time.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import urllib.request
 from dataclasses import dataclass
@@ -66,6 +67,52 @@ class Adapter(Protocol):
     def cancel(self, endpoint: dict, job_id: str) -> Job: ...
 
     def list(self, endpoint: dict, skip: int, limit: int, filters: dict[str, Any]) -> Page: ...
+
+
+class GeneratedClient:
+    """The calls every generated client makes the same way, through the three an adapter
+    writes in its generator's idiom: `call` (an operation by its id), `job` (a generated job
+    model, read) and `start` (a generated start body, sent), with its generated `models`."""
+
+    models: Any
+
+    def call(self, operation_id: str, **arguments: Any) -> Any:
+        raise NotImplementedError
+
+    def job(self, endpoint: dict, job: Any) -> Job:
+        raise NotImplementedError
+
+    def start(self, endpoint: dict, body: Any) -> Job:
+        raise NotImplementedError
+
+    def field(self, value: Any) -> Any:
+        """A model's field, with `None` for a field the answer left out."""
+        return value
+
+    def start_items(self, endpoint: dict, items: list[str]) -> Job:
+        items_type = getattr(self.models, endpoint["schemas"]["items"])
+        return self.start(endpoint, items_type(**{endpoint["start_field"]: items}))
+
+    def start_all(self, endpoint: dict) -> Job:
+        return self.start(endpoint, getattr(self.models, endpoint["schemas"]["all"])(synchronize_all=True))
+
+    def get(self, endpoint: dict, job_id: str) -> Job:
+        return self.job(endpoint, self.call(endpoint["operations"]["get"], id=job_id))
+
+    def cancel(self, endpoint: dict, job_id: str) -> Job:
+        return self.job(endpoint, self.call(endpoint["operations"]["cancel"], id=job_id))
+
+    def list(self, endpoint: dict, skip: int, limit: int, filters: dict[str, Any]) -> Page:
+        page = self.call(endpoint["operations"]["list"], skip=skip, limit=limit, **filters)
+        equal(type(page).__name__, endpoint["schemas"]["page"], "the type of the page")
+        jobs = [self.job(endpoint, job) for job in self.field(page.resources) or []]
+        return Page(page.skip, page.limit, page.total, jobs)
+
+
+def snake(name: str) -> str:
+    """`startAwsKeysSyncJob` → `start_aws_keys_sync_job`, as the generators name methods and
+    modules."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 class Failure(Exception):
