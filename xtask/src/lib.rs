@@ -36,3 +36,9 @@ pub mod fixtures {
     /// payloads by the same rule, so it lives in the `cckm-sync-contract` library.
     pub use cckm_sync_contract::{NotSchemaJson, schema_json};
 }
+
+/// The repository's README: its Rust examples, compiled and run as doctests so that they keep
+/// up with the crates. (Each published crate checks its own README the same way.)
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct RepositoryReadme;

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use cckm_sync_mock::MockServer;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 mod jobs;
 mod output;
@@ -26,7 +26,7 @@ mod validate;
 
 /// The contract of the CipherTrust Manager CCKM synchronization and refresh jobs, put to work.
 #[derive(Debug, Parser)]
-#[command(name = "cckm-sync", version, propagate_version = true)]
+#[command(name = "cckm-sync", propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -115,8 +115,22 @@ fn parse_lifetime(text: &str) -> Result<Duration, String> {
     Ok(lifetime)
 }
 
+/// `cckm-sync --version`: the program's version and the version of the contract it embeds,
+/// which moves by its own rules (the repository's `VERSIONING.md`).
+fn version() -> String {
+    format!(
+        "{} (contract {})",
+        env!("CARGO_PKG_VERSION"),
+        cckm_sync::CONTRACT_VERSION
+    )
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().version(version()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -239,8 +253,7 @@ mod tests {
 
     #[test]
     fn the_command_line_is_consistent() {
-        use clap::CommandFactory;
-        Cli::command().debug_assert();
+        Cli::command().version(version()).debug_assert();
     }
 
     #[test]

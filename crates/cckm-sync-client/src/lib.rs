@@ -74,3 +74,9 @@ pub use retry::RetryPolicy;
 
 /// The reqwest version the client is built with, for [`ClientBuilder::http_client`].
 pub use reqwest;
+
+/// The crate's README (its crates.io page): its examples, compiled (and run, unless marked
+/// `no_run`) as doctests so that they keep up with the crate.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

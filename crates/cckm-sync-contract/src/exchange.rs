@@ -68,6 +68,8 @@ impl fmt::Display for NotInCatalog {
     }
 }
 
+impl std::error::Error for NotInCatalog {}
+
 /// The call of the catalog that `method` on `path` (without the query string) is.
 ///
 /// ```

@@ -108,3 +108,9 @@ pub use inventory::Inventory;
 pub use record::{MAX_RECORDED_BODY, ReceivedRequest};
 pub use seed::{LoadError, LoadReport, Skipped};
 pub use server::{MAX_CONNECTIONS, MockServer, MockServerBuilder, StartError};
+
+/// The crate's README (its crates.io page): its examples, compiled (and run, unless marked
+/// `no_run`) as doctests so that they keep up with the crate.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -108,9 +108,24 @@ pub use scope::{
 pub use status::{JobStatus, OverallStatus};
 pub use unknown::{JsonPointer, ReportUnknowns, Unknown, UnknownKind, UnknownValue, unknowns};
 
-/// The README's examples, compiled and run as doctests so that they keep up with the crate.
+/// The version of the contract this crate implements: `info.version` of the OpenAPI documents
+/// and the version in the `$id` of every schema file that `cargo xtask codegen` generates from
+/// it.
+///
+/// It is versioned apart from the crates (a change of the Rust API need not change the wire,
+/// and the reverse), by the rules of the repository's `VERSIONING.md`: a change that can break
+/// a client of the HTTP API (a request the contract accepted is refused, a response it ruled out
+/// may arrive, an operation, parameter or status removed) moves the first non-zero component.
+///
+/// ```
+/// assert_eq!(cckm_sync::CONTRACT_VERSION.split('.').count(), 3);
+/// ```
+pub const CONTRACT_VERSION: &str = "0.2.0";
+
+/// The crate's README (its crates.io page): its examples, compiled and run as doctests so that
+/// they keep up with the crate. (The repository's README is checked by the xtask's doctests.)
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
 /// The `schemars` version the `schemars` feature derives for.
