@@ -13,7 +13,7 @@ use jsonschema::{Draft, Registry, Validator};
 use serde_json::{Value, json};
 
 use crate::codegen::schema_file_name;
-pub use cckm_sync_contract::{OPENAPI_BASE, SCHEMAS_BASE, validation_options as options};
+pub use cckm_sync_contract::{OPENAPI_BASE, schema_uri, validation_options as options};
 
 /// The folder of the schema files, relative to the workspace root.
 pub const SCHEMAS_DIR: &str = "schemas";
@@ -52,14 +52,14 @@ pub fn file_validators(files: &BTreeMap<String, Value>) -> Result<BTreeMap<Strin
         .extend(
             files
                 .iter()
-                .map(|(name, schema)| (format!("{SCHEMAS_BASE}{}", schema_file_name(name)), schema.clone())),
+                .map(|(name, schema)| (schema_uri(&schema_file_name(name), schema), schema.clone())),
         )
         .and_then(|builder| builder.prepare())
         .map_err(|error| format!("registry of the schema files: {error}"))?;
     files
-        .keys()
-        .map(|name| {
-            let reference = json!({"$ref": format!("{SCHEMAS_BASE}{}", schema_file_name(name))});
+        .iter()
+        .map(|(name, schema)| {
+            let reference = json!({"$ref": schema_uri(&schema_file_name(name), schema)});
             options()
                 .with_registry(&registry)
                 .build(&reference)

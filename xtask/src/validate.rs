@@ -142,9 +142,15 @@ fn run_at(root: &Path) -> Result<Tools, String> {
 
     for (schema, instances) in &valid_checks {
         let started = Instant::now();
+        // The schema's `$id` names where the contract's version is published; `--base-uri`
+        // resolves its references to the sibling files on disk instead, as a user without
+        // network access runs it.
+        let absolute = root.join(schema);
         status(
             tools
                 .python_tool("check-jsonschema")
+                .arg("--base-uri")
+                .arg(format!("file://{}", absolute.display()))
                 .arg("--schemafile")
                 .arg(schema)
                 .args(instances)
@@ -555,22 +561,22 @@ pub(crate) fn ensure_tools(root: &Path) -> Result<Tools, String> {
 }
 
 /// One independently installed part of `.tools/`.
-struct Part {
+pub(crate) struct Part {
     /// What it holds, for messages.
-    name: &'static str,
+    pub(crate) name: &'static str,
     /// The folder it is installed into, removed before a reinstall.
-    dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// The project's lock file it is installed from.
-    lock: PathBuf,
+    pub(crate) lock: PathBuf,
     /// The copy of `lock` written after the last successful install.
-    stamp: PathBuf,
+    pub(crate) stamp: PathBuf,
     /// Programs that must exist.
-    programs: Vec<PathBuf>,
+    pub(crate) programs: Vec<PathBuf>,
 }
 
 impl Part {
     /// Why the part must be (re)installed, or `None` if it is up to date.
-    fn stale_because(&self) -> Result<Option<String>, String> {
+    pub(crate) fn stale_because(&self) -> Result<Option<String>, String> {
         let Some(stamp) = read_optional(&self.stamp)? else {
             return Ok(Some("not installed yet".to_owned()));
         };
@@ -584,12 +590,12 @@ impl Part {
             .map(|program| format!("{} is missing", self.relative(program))))
     }
 
-    fn announce(&self, reason: &str) {
+    pub(crate) fn announce(&self, reason: &str) {
         eprintln!("installing {} into {} ({reason})", self.name, self.relative(&self.dir));
     }
 
     /// Removes what a previous install left: a failed install then leaves no stamp behind.
-    fn wipe(&self) -> Result<(), String> {
+    pub(crate) fn wipe(&self) -> Result<(), String> {
         remove(&self.stamp)?;
         if self.dir.exists() {
             fs::remove_dir_all(&self.dir).map_err(|error| format!("cannot remove {}: {error}", self.dir.display()))?;
@@ -598,7 +604,7 @@ impl Part {
     }
 
     /// Records a successful install.
-    fn finish(&self) -> Result<(), String> {
+    pub(crate) fn finish(&self) -> Result<(), String> {
         if let Some(missing) = self.programs.iter().find(|program| !program.exists()) {
             return Err(format!(
                 "{} installed, but {} is missing",

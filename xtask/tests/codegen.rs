@@ -31,6 +31,19 @@ fn generating_twice_gives_byte_identical_files() {
 }
 
 #[test]
+fn the_contract_crate_holds_a_copy_of_every_published_file() {
+    let files = generated();
+    let (copies, published): (Vec<&GeneratedFile>, Vec<&GeneratedFile>) = files
+        .iter()
+        .partition(|file| file.path.starts_with(codegen::CONTRACT_CRATE_COPY));
+    assert_eq!(copies.len(), published.len());
+    for file in published {
+        let copy = self::file(&files, &format!("{}/{}", codegen::CONTRACT_CRATE_COPY, file.path));
+        assert_eq!(copy.contents, file.contents, "{}", copy.path);
+    }
+}
+
+#[test]
 fn every_file_is_canonical_json_with_the_marker() {
     for file in generated() {
         let value: Value =
@@ -46,7 +59,7 @@ fn every_file_is_canonical_json_with_the_marker() {
             "{}",
             file.path
         );
-        let marker = if file.path.starts_with("schemas/") {
+        let marker = if file.path.ends_with(".schema.json") {
             &value["$comment"]
         } else {
             &value["x-generated"]

@@ -29,15 +29,18 @@ use xtask::fixtures::schema_json;
 const PARAMETER_COMPONENTS: [&str; 3] = ["Limit", "TokenRequest", "TokenResponse"];
 
 #[test]
-fn every_schema_file_is_a_draft_2020_12_schema_without_an_id() {
+fn every_schema_file_is_a_draft_2020_12_schema_with_a_versioned_id() {
     let mut problems = Vec::new();
+    let base = xtask::codegen::schema_id_base(cckm_sync::CONTRACT_VERSION);
     for (name, schema) in &contract().files {
         let file = schema_file_name(name);
         if schema.get("$schema") != Some(&Value::from(SCHEMA_DIALECT)) {
             problems.push(format!("{file}: `$schema` is not {SCHEMA_DIALECT}"));
         }
-        if schema.get("$id").is_some() {
-            problems.push(format!("{file}: has an `$id`; references must resolve by file name"));
+        // The same base for every file, so that their references by relative file name
+        // resolve to each other; the contract's version in it.
+        if schema.get("$id") != Some(&Value::from(format!("{base}{file}"))) {
+            problems.push(format!("{file}: `$id` is not {base}{file}"));
         }
         if schema.get("title") != Some(&Value::from(name.as_str())) {
             problems.push(format!("{file}: `title` is not {name:?}"));
@@ -72,7 +75,7 @@ fn as_component(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => Value::Object(
             map.iter()
-                .filter(|(key, _)| !matches!(key.as_str(), "$schema" | "$comment"))
+                .filter(|(key, _)| !matches!(key.as_str(), "$schema" | "$id" | "$comment"))
                 .map(|(key, value)| match (key.as_str(), value) {
                     ("$ref", Value::String(reference)) => {
                         let name = reference.strip_suffix(".schema.json").unwrap_or(reference);

@@ -63,4 +63,12 @@ pub use case::{
 pub use exchange::{Answer, Call, Exchange, NotInCatalog, check_exchange, route};
 pub use json::{NotSchemaJson, schema_json, schema_json_bytes};
 pub use report::{DriftCount, OtherCall, REPORT_VERSION, Report, Totals};
-pub use schemas::{Contract, ContractError, OPENAPI_BASE, SCHEMAS_BASE, SchemaError, SchemaRef, validation_options};
+pub use schemas::{
+    Contract, ContractError, OPENAPI_BASE, SCHEMAS_BASE, SchemaError, SchemaRef, schema_uri, validation_options,
+};
+
+/// The crate's README (its crates.io page): its examples, compiled (and run, unless marked
+/// `no_run`) as doctests so that they keep up with the crate.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

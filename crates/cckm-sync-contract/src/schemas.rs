@@ -10,9 +10,32 @@ use serde_json::{Value, json};
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
-/// The made-up base URI the schema files are registered under: a name, never fetched. The
-/// files `$ref` each other by file name (`"JobStatus.schema.json"`), which resolves against it.
+/// The made-up base URI a schema file without an `$id` is registered under: a name, never
+/// fetched. The files `$ref` each other by file name (`"JobStatus.schema.json"`), which
+/// resolves against the file's `$id` (the generated files have one, naming the contract's
+/// version), or against this base.
 pub const SCHEMAS_BASE: &str = "https://cckm-sync.invalid/schemas/";
+
+/// The URI a schema file is registered under in a validator's registry: its `$id`, or
+/// [`SCHEMAS_BASE`] and its file name. Registering every file of a folder so makes their
+/// references to each other by file name resolve offline, whatever their `$id` says.
+///
+/// ```
+/// use serde_json::json;
+///
+/// let id = "https://example.com/contract-v1/schemas/Cloud.schema.json";
+/// assert_eq!(cckm_sync_contract::schema_uri("Cloud.schema.json", &json!({"$id": id})), id);
+/// assert_eq!(
+///     cckm_sync_contract::schema_uri("Cloud.schema.json", &json!({})),
+///     "https://cckm-sync.invalid/schemas/Cloud.schema.json",
+/// );
+/// ```
+pub fn schema_uri(file_name: &str, schema: &Value) -> String {
+    match schema.get("$id").and_then(Value::as_str) {
+        Some(id) => id.to_owned(),
+        None => format!("{SCHEMAS_BASE}{file_name}"),
+    }
+}
 /// The made-up URI the OpenAPI 3.1 document is registered under.
 pub const OPENAPI_BASE: &str = "https://cckm-sync.invalid/openapi.json";
 
@@ -116,7 +139,7 @@ impl Contract {
         let error = |reason: String| ContractError(reason);
         if SCHEMA_FILES.is_empty() {
             return Err(error(format!(
-                "no schema file was embedded: generate `{SCHEMAS_DIR}/` with `cargo xtask codegen` and build again"
+                "no schema file was embedded: generate `contract/{SCHEMAS_DIR}/` with `cargo xtask codegen` and build again"
             )));
         }
         let mut resources = Vec::new();
@@ -124,7 +147,7 @@ impl Contract {
         for (file_name, text) in SCHEMA_FILES {
             let schema: Value = serde_json::from_str(text)
                 .map_err(|reason| error(format!("{SCHEMAS_DIR}/{file_name}: not JSON: {reason}")))?;
-            let uri = format!("{SCHEMAS_BASE}{file_name}");
+            let uri = schema_uri(file_name, &schema);
             let name = file_name.strip_suffix(SCHEMA_SUFFIX).unwrap_or(file_name).to_owned();
             files.insert(
                 name.clone(),

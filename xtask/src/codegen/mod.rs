@@ -20,10 +20,19 @@ mod openapi;
 mod schemas;
 
 pub use openapi::{OPENAPI_30, OPENAPI_31, operation_id};
-pub use schemas::{SCHEMA_DIALECT, schema_file_name};
+pub use schemas::{SCHEMA_DIALECT, schema_file_name, schema_id_base};
 
 /// Folders that hold nothing but generated files.
-pub const GENERATED_DIRS: [&str; 2] = ["schemas", "openapi"];
+pub const GENERATED_DIRS: [&str; 4] = [
+    "schemas",
+    "openapi",
+    "crates/cckm-sync-contract/contract/schemas",
+    "crates/cckm-sync-contract/contract/openapi",
+];
+
+/// The contract crate's copy of `schemas/` and `openapi/`, inside its package: the library
+/// embeds these files, and a published `.crate` holds only what lies under its own folder.
+pub const CONTRACT_CRATE_COPY: &str = "crates/cckm-sync-contract/contract";
 
 /// The command that regenerates the files.
 pub const COMMAND: &str = "cargo xtask codegen";
@@ -73,10 +82,19 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Every generated file, sorted by path.
+/// Every generated file, sorted by path: the published files, and the contract crate's copy
+/// of them ([`CONTRACT_CRATE_COPY`]).
 pub fn generate() -> Result<Vec<GeneratedFile>, String> {
     let mut files = schemas::files()?;
     files.extend(openapi::files()?);
+    let copies: Vec<GeneratedFile> = files
+        .iter()
+        .map(|file| GeneratedFile {
+            path: format!("{CONTRACT_CRATE_COPY}/{}", file.path),
+            contents: file.contents.clone(),
+        })
+        .collect();
+    files.extend(copies);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

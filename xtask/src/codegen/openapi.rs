@@ -258,7 +258,7 @@ fn document(version: Version, fixtures: &Fixtures) -> Result<Value, String> {
         .info(
             InfoBuilder::new()
                 .title("CipherTrust Manager CCKM synchronization and refresh jobs")
-                .version(env!("CARGO_PKG_VERSION"))
+                .version(cckm_sync::CONTRACT_VERSION)
                 .description(Some(info_description()))
                 .license(Some(license.build()))
                 .build(),

@@ -1,5 +1,6 @@
 //! `schemas/<Model>.schema.json`: one JSON Schema (draft 2020-12) per payload model, with
-//! `$ref`s between files by relative file name, so the files resolve from themselves alone.
+//! `$ref`s between files by relative file name, so the files resolve from themselves alone, and
+//! an `$id` that names the contract's version.
 
 use cckm_sync::schemars::generate::SchemaSettings;
 use cckm_sync::schemars::transform::RecursiveTransform;
@@ -14,6 +15,14 @@ use super::{GeneratedFile, MARKER, to_text};
 
 /// The JSON Schema dialect of every schema, which is also OpenAPI 3.1's.
 pub const SCHEMA_DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// Where the schema files of a contract version are published, the base of their `$id`: the
+/// repository at the tag of that version. The files `$ref` each other by relative file name,
+/// which resolves against it (to the same tag) or, for a validator that loads them from disk,
+/// against their folder.
+pub fn schema_id_base(contract_version: &str) -> String {
+    format!("https://raw.githubusercontent.com/cckm-sync/cckm-sync/contract-v{contract_version}/schemas/")
+}
 
 /// Where schemars puts definitions for a standalone schema.
 const DEFS_PREFIX: &str = "#/$defs/";
@@ -82,6 +91,15 @@ pub(crate) fn files() -> Result<Vec<GeneratedFile>, String> {
             };
             let mut file = Map::new();
             file.insert("$schema".into(), SCHEMA_DIALECT.into());
+            file.insert(
+                "$id".into(),
+                format!(
+                    "{}{}",
+                    schema_id_base(cckm_sync::CONTRACT_VERSION),
+                    schema_file_name(&name)
+                )
+                .into(),
+            );
             file.insert("$comment".into(), MARKER.into());
             file.insert("title".into(), name.clone().into());
             file.extend(body);

@@ -15,8 +15,14 @@ use jsonschema::{Draft, Registry, Validator};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-/// The made-up base URI the schema files are registered under: a name, never fetched.
-const SCHEMAS_BASE: &str = "https://cckm-sync.invalid/schemas/";
+/// The URI a schema file is registered under: its `$id`, against which its references to the
+/// other files by file name resolve (never fetched).
+fn schema_uri(schema: &Value) -> String {
+    schema["$id"]
+        .as_str()
+        .expect("a generated schema file has an `$id`")
+        .to_owned()
+}
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -42,17 +48,13 @@ fn validators() -> &'static BTreeMap<String, Validator> {
         }
         let registry = Registry::new()
             .draft(Draft::Draft202012)
-            .extend(
-                files
-                    .iter()
-                    .map(|(name, schema)| (format!("{SCHEMAS_BASE}{name}.schema.json"), schema.clone())),
-            )
+            .extend(files.values().map(|schema| (schema_uri(schema), schema.clone())))
             .and_then(|builder| builder.prepare())
             .unwrap();
         files
-            .keys()
-            .map(|name| {
-                let reference = json!({"$ref": format!("{SCHEMAS_BASE}{name}.schema.json")});
+            .iter()
+            .map(|(name, schema)| {
+                let reference = json!({"$ref": schema_uri(schema)});
                 let validator = jsonschema::options()
                     .with_draft(Draft::Draft202012)
                     .should_validate_formats(true)
