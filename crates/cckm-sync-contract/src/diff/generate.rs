@@ -7,13 +7,21 @@
 //! nullable one `null`, another value of an enum, `const`, example or type, an unknown
 //! property, an integer at a bound.
 
+use std::collections::{HashMap, HashSet};
+
+use jsonschema::Validator;
 use serde_json::{Map, Value, json};
 
 use super::pattern;
 use super::schema::{integer_of, number_of};
 
-/// How many instances one schema node gives at most.
+/// How many instances a scalar schema node gives at most.
 const NODE_INSTANCES: usize = 24;
+/// How many instances an object or array schema node gives at most: one per variant of each
+/// of its properties or items.
+const STRUCTURE_INSTANCES: usize = 256;
+/// How many variants of one scalar property an object's instances take.
+const PROPERTY_VARIANTS: usize = 16;
 /// How deep instances nest.
 const MAX_DEPTH: usize = 12;
 /// The name of the property no schema lists.
@@ -23,13 +31,37 @@ const TWO_POW_53: i64 = 9_007_199_254_740_992;
 
 /// Instances of `schema` (resolved: references inlined), its base first.
 pub(crate) fn instances(schema: &Value) -> Vec<Value> {
-    node(schema, 0)
+    Generator::default().node(schema, 0)
 }
 
-fn push_unique(out: &mut Vec<Value>, value: Value) {
-    if out.len() < NODE_INSTANCES && !out.contains(&value) {
-        out.push(value);
+/// Generates instances; remembers the validators of the `not` schemas met, which keep a
+/// base from being a value its `not` refuses.
+#[derive(Default)]
+struct Generator {
+    refused: HashMap<String, Option<Validator>>,
+}
+
+/// `values` without repeats, in order, as many as a node gives.
+fn unique(values: Vec<Value>) -> Vec<Value> {
+    let cap = if values
+        .iter()
+        .any(|value| matches!(value, Value::Object(_) | Value::Array(_)))
+    {
+        STRUCTURE_INSTANCES
+    } else {
+        NODE_INSTANCES
+    };
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for value in values {
+        if out.len() >= cap {
+            break;
+        }
+        if seen.insert(value.to_string()) {
+            out.push(value);
+        }
     }
+    out
 }
 
 /// The object schema with its `allOf` parts merged in (properties, required, types), as far
@@ -87,73 +119,184 @@ fn merged(map: &Map<String, Value>, depth: usize) -> Map<String, Value> {
     out
 }
 
-fn node(schema: &Value, depth: usize) -> Vec<Value> {
-    if depth > MAX_DEPTH {
-        return Vec::new();
-    }
-    let map = match schema {
-        Value::Bool(false) => return Vec::new(),
-        Value::Object(map) => merged(map, depth),
-        _ => return vec![Value::String("x".to_owned())],
-    };
-    let mut out = Vec::new();
-    // Branches: the instances of each, the rest of the schema merged in.
-    for key in ["anyOf", "oneOf"] {
-        if let Some(Value::Array(branches)) = map.get(key) {
-            let mut rest = map.clone();
-            rest.remove("anyOf");
-            rest.remove("oneOf");
-            for branch in branches {
-                let mut combined = Map::new();
-                combined.insert(
-                    "allOf".to_owned(),
-                    Value::Array(vec![Value::Object(rest.clone()), branch.clone()]),
-                );
-                for instance in node(&Value::Object(combined), depth + 1) {
-                    push_unique(&mut out, instance);
+impl Generator {
+    fn node(&mut self, schema: &Value, depth: usize) -> Vec<Value> {
+        if depth > MAX_DEPTH {
+            return Vec::new();
+        }
+        let map = match schema {
+            Value::Bool(false) => return Vec::new(),
+            Value::Object(map) => merged(map, depth),
+            _ => return vec![Value::String("x".to_owned())],
+        };
+        let mut out = Vec::new();
+        // Branches: the instances of each, the rest of the schema merged in.
+        for key in ["anyOf", "oneOf"] {
+            if let Some(Value::Array(branches)) = map.get(key) {
+                let mut rest = map.clone();
+                rest.remove("anyOf");
+                rest.remove("oneOf");
+                for branch in branches {
+                    let mut combined = Map::new();
+                    combined.insert(
+                        "allOf".to_owned(),
+                        Value::Array(vec![Value::Object(rest.clone()), branch.clone()]),
+                    );
+                    out.extend(self.node(&Value::Object(combined), depth + 1));
                 }
+                return unique(out);
             }
-            return out;
+        }
+        if let Some(Value::Array(examples)) = map.get("examples") {
+            out.extend(examples.iter().cloned());
+        }
+        out.extend(map.get("example").cloned());
+        if let Some(value) = map.get("const") {
+            out.push(value.clone());
+            return unique(out);
+        }
+        if let Some(Value::Array(values)) = map.get("enum") {
+            out.extend(values.iter().cloned());
+            return unique(out);
+        }
+        out.extend(map.get("default").cloned());
+        let mut kinds: Vec<&str> = match map.get("type") {
+            Some(Value::String(kind)) => vec![kind.as_str()],
+            Some(Value::Array(kinds)) => kinds.iter().filter_map(Value::as_str).collect(),
+            _ => vec![inferred_type(&map)],
+        };
+        // `null` last: the base is a value of the schema's other type.
+        kinds.sort_by_key(|kind| *kind == "null");
+        for kind in kinds {
+            out.extend(self.of_type(kind, &map, depth));
+        }
+        if let Some(not) = map.get("not") {
+            // A base its `not` refuses would make every variant refused: values the `not`
+            // refuses go last, and instances of the `not` join them (`gcp` for a job of
+            // another family).
+            if let Some(refused) = self.refused(not) {
+                let (kept, last): (Vec<Value>, Vec<Value>) =
+                    out.into_iter().partition(|value| !refused.is_valid(value));
+                out = kept;
+                out.extend(last);
+            }
+            out.extend(self.node(not, depth + 1).into_iter().take(NODE_INSTANCES / 3));
+        }
+        unique(out)
+    }
+
+    fn of_type(&mut self, kind: &str, map: &Map<String, Value>, depth: usize) -> Vec<Value> {
+        match kind {
+            "object" => self.object(map, depth),
+            "array" => self.array(map, depth),
+            "string" => string(map),
+            "integer" => numbers(map, true),
+            "number" => numbers(map, false),
+            "boolean" => vec![Value::Bool(true), Value::Bool(false)],
+            "null" => vec![Value::Null],
+            _ => Vec::new(),
         }
     }
-    if let Some(Value::Array(examples)) = map.get("examples") {
-        examples
-            .iter()
-            .for_each(|example| push_unique(&mut out, example.clone()));
-    }
-    if let Some(example) = map.get("example") {
-        push_unique(&mut out, example.clone());
-    }
-    if let Some(value) = map.get("const") {
-        push_unique(&mut out, value.clone());
-        return out;
-    }
-    if let Some(Value::Array(values)) = map.get("enum") {
-        values.iter().for_each(|value| push_unique(&mut out, value.clone()));
-        return out;
-    }
-    if let Some(default) = map.get("default") {
-        push_unique(&mut out, default.clone());
-    }
-    let mut kinds: Vec<&str> = match map.get("type") {
-        Some(Value::String(kind)) => vec![kind.as_str()],
-        Some(Value::Array(kinds)) => kinds.iter().filter_map(Value::as_str).collect(),
-        _ => vec![inferred_type(&map)],
-    };
-    // `null` last: the base is a value of the schema's other type.
-    kinds.sort_by_key(|kind| *kind == "null");
-    for kind in kinds {
-        for instance in of_type(kind, &map, depth) {
-            push_unique(&mut out, instance);
+
+    fn object(&mut self, map: &Map<String, Value>, depth: usize) -> Vec<Value> {
+        let required: Vec<&str> = map
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|names| names.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let properties = map.get("properties").and_then(Value::as_object);
+        let mut base = Map::new();
+        let mut variants: Vec<(String, Vec<Value>)> = Vec::new();
+        let mut forbidden = Vec::new();
+        if let Some(properties) = properties {
+            for (name, schema) in properties {
+                let mut values = self.node(schema, depth + 1);
+                if values.is_empty() {
+                    forbidden.push(name.clone());
+                    continue;
+                }
+                let first = values.remove(0);
+                base.insert(name.clone(), first);
+                variants.push((name.clone(), values));
+            }
         }
-    }
-    // What `not` refuses: instances of its schema (`gcp` for a job of another family).
-    if let Some(not) = map.get("not") {
-        for instance in node(not, depth + 1).into_iter().take(NODE_INSTANCES / 3) {
-            push_unique(&mut out, instance);
+        for name in &required {
+            if !base.contains_key(*name) && !forbidden.iter().any(|forbidden| forbidden == name) {
+                base.insert((*name).to_owned(), Value::String("x".to_owned()));
+            }
         }
+        // A map: one entry of its values' schema.
+        if properties.is_none_or(Map::is_empty)
+            && let Some(values) = map.get("additionalProperties").filter(|schema| schema.is_object())
+            && let Some(value) = self.node(values, depth + 1).into_iter().next()
+        {
+            base.insert("key".to_owned(), value);
+        }
+        let mut out = vec![Value::Object(base.clone())];
+        for name in base.keys() {
+            if !required.contains(&name.as_str()) {
+                let mut without = base.clone();
+                without.remove(name);
+                out.push(Value::Object(without));
+            }
+        }
+        for (name, values) in &variants {
+            // Every variant of a nested object or list (a page's jobs), a few of a scalar.
+            let take = if values.iter().any(|value| value.is_object() || value.is_array()) {
+                STRUCTURE_INSTANCES
+            } else {
+                PROPERTY_VARIANTS
+            };
+            for value in values.iter().take(take) {
+                let mut with = base.clone();
+                with.insert(name.clone(), value.clone());
+                out.push(Value::Object(with));
+            }
+        }
+        let mut unknown = base.clone();
+        unknown.insert(UNKNOWN_PROPERTY.to_owned(), Value::String("x".to_owned()));
+        out.push(Value::Object(unknown));
+        for name in forbidden {
+            for value in [Value::Null, Value::String("x".to_owned())] {
+                let mut with = base.clone();
+                with.insert(name.clone(), value);
+                out.push(Value::Object(with));
+            }
+        }
+        out
     }
-    out
+
+    fn array(&mut self, map: &Map<String, Value>, depth: usize) -> Vec<Value> {
+        let items = match map.get("items") {
+            Some(schema @ (Value::Object(_) | Value::Bool(_))) => self.node(schema, depth + 1),
+            _ => vec![Value::String("x".to_owned())],
+        };
+        let min = map.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+        let max = map.get("maxItems").and_then(Value::as_u64);
+        let count = usize::try_from(min.max(1).min(max.unwrap_or(u64::MAX)).min(4)).unwrap_or(1);
+        let mut out = Vec::new();
+        if let Some(first) = items.first() {
+            out.push(Value::Array(vec![first.clone(); count]));
+            for item in items.iter().skip(1) {
+                out.push(Value::Array(vec![item.clone(); count.max(1)]));
+            }
+            if count < 2 {
+                out.push(Value::Array(vec![first.clone(); 2]));
+            }
+        }
+        out.push(Value::Array(Vec::new()));
+        out
+    }
+
+    /// The validator of a `not` schema, built once; `None` when it does not compile alone (a
+    /// reference kept in a cycle).
+    fn refused(&mut self, not: &Value) -> Option<&Validator> {
+        let key = super::schema::sorted_string(not);
+        self.refused
+            .entry(key)
+            .or_insert_with(|| crate::schemas::validation_options().build(not).ok())
+            .as_ref()
+    }
 }
 
 fn inferred_type(map: &Map<String, Value>) -> &'static str {
@@ -179,103 +322,6 @@ fn inferred_type(map: &Map<String, Value>) -> &'static str {
     } else {
         "string"
     }
-}
-
-fn of_type(kind: &str, map: &Map<String, Value>, depth: usize) -> Vec<Value> {
-    match kind {
-        "object" => object(map, depth),
-        "array" => array(map, depth),
-        "string" => string(map),
-        "integer" => numbers(map, true),
-        "number" => numbers(map, false),
-        "boolean" => vec![Value::Bool(true), Value::Bool(false)],
-        "null" => vec![Value::Null],
-        _ => Vec::new(),
-    }
-}
-
-fn object(map: &Map<String, Value>, depth: usize) -> Vec<Value> {
-    let required: Vec<&str> = map
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|names| names.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let properties = map.get("properties").and_then(Value::as_object);
-    let mut base = Map::new();
-    let mut variants: Vec<(String, Vec<Value>)> = Vec::new();
-    let mut forbidden = Vec::new();
-    if let Some(properties) = properties {
-        for (name, schema) in properties {
-            let mut values = node(schema, depth + 1);
-            if values.is_empty() {
-                forbidden.push(name.clone());
-                continue;
-            }
-            let first = values.remove(0);
-            base.insert(name.clone(), first);
-            variants.push((name.clone(), values));
-        }
-    }
-    for name in &required {
-        if !base.contains_key(*name) && !forbidden.iter().any(|forbidden| forbidden == name) {
-            base.insert((*name).to_owned(), Value::String("x".to_owned()));
-        }
-    }
-    // A map: one entry of its values' schema.
-    if properties.is_none_or(Map::is_empty)
-        && let Some(values) = map.get("additionalProperties").filter(|schema| schema.is_object())
-        && let Some(value) = node(values, depth + 1).into_iter().next()
-    {
-        base.insert("key".to_owned(), value);
-    }
-    let mut out = vec![Value::Object(base.clone())];
-    for name in base.keys() {
-        if !required.contains(&name.as_str()) {
-            let mut without = base.clone();
-            without.remove(name);
-            out.push(Value::Object(without));
-        }
-    }
-    for (name, values) in &variants {
-        for value in values.iter().take(NODE_INSTANCES / 2) {
-            let mut with = base.clone();
-            with.insert(name.clone(), value.clone());
-            out.push(Value::Object(with));
-        }
-    }
-    let mut unknown = base.clone();
-    unknown.insert(UNKNOWN_PROPERTY.to_owned(), Value::String("x".to_owned()));
-    out.push(Value::Object(unknown));
-    for name in forbidden {
-        for value in [Value::Null, Value::String("x".to_owned())] {
-            let mut with = base.clone();
-            with.insert(name.clone(), value);
-            out.push(Value::Object(with));
-        }
-    }
-    out
-}
-
-fn array(map: &Map<String, Value>, depth: usize) -> Vec<Value> {
-    let items = match map.get("items") {
-        Some(schema @ (Value::Object(_) | Value::Bool(_))) => node(schema, depth + 1),
-        _ => vec![Value::String("x".to_owned())],
-    };
-    let min = map.get("minItems").and_then(Value::as_u64).unwrap_or(0);
-    let max = map.get("maxItems").and_then(Value::as_u64);
-    let count = usize::try_from(min.max(1).min(max.unwrap_or(u64::MAX)).min(4)).unwrap_or(1);
-    let mut out = Vec::new();
-    if let Some(first) = items.first() {
-        out.push(Value::Array(vec![first.clone(); count]));
-        for item in items.iter().skip(1) {
-            out.push(Value::Array(vec![item.clone(); count.max(1)]));
-        }
-        if count < 2 {
-            out.push(Value::Array(vec![first.clone(); 2]));
-        }
-    }
-    out.push(Value::Array(Vec::new()));
-    out
 }
 
 fn string(map: &Map<String, Value>) -> Vec<Value> {

@@ -576,19 +576,19 @@ impl Diff {
         self.breaking
     }
 
-    /// The changes grouped for people: changes of the same impact, kind of place, summary and
-    /// evidence on several operations (or schemas) are one group, in the order of
+    /// The changes grouped for people: changes of the same impact, kind of place and summary,
+    /// decided by the same keyword of the same named schema (or shown by the same probe), on
+    /// several operations or schemas, are one group; in the order of
     /// [`changes`](Self::changes).
     pub fn groups(&self) -> Vec<ChangeGroup<'_>> {
         let mut order: Vec<ChangeGroup<'_>> = Vec::new();
         let mut index: BTreeMap<(Impact, String, String, Option<String>), usize> = BTreeMap::new();
         for change in &self.changes {
-            let key = (
-                change.impact,
-                change.place.within(),
-                change.summary.clone(),
-                change.evidence.as_ref().map(ToString::to_string),
-            );
+            let within = match (&change.place, &change.evidence) {
+                (Place::Schema { .. }, Some(_)) => "schema".to_owned(),
+                (place, _) => place.within(),
+            };
+            let key = (change.impact, within, change.summary.clone(), decider(change));
             match index.get(&key).and_then(|&at| order.get_mut(at)) {
                 Some(group) if change.place.member().is_some() => group.changes.push(change),
                 _ => {
@@ -599,6 +599,22 @@ impl Diff {
         }
         order
     }
+}
+
+/// What makes changes the same change: the keyword that decides, when it is in a named
+/// schema (a component or a schema file, shared by the places that use it), or else the
+/// probe that shows it.
+fn decider(change: &Change) -> Option<String> {
+    let evidence = change.evidence.as_ref()?;
+    let location = &evidence.refused.keyword_location;
+    let named = location.split_once('#').is_some_and(|(file, pointer)| {
+        pointer.starts_with("/components/schemas/") || file.ends_with(load::SCHEMA_SUFFIX)
+    });
+    Some(if named {
+        format!("{} {} {location}", evidence.old.word(), evidence.new.word())
+    } else {
+        evidence.to_string()
+    })
 }
 
 /// Changes that differ only by the operation (or schema) they are on.
@@ -615,6 +631,14 @@ impl ChangeGroup<'_> {
     /// The impact of the group's changes.
     pub fn impact(&self) -> Impact {
         self.changes.first().map_or(Impact::None, |change| change.impact)
+    }
+
+    /// The simplest evidence of the group's changes, if they have evidence.
+    pub fn evidence(&self) -> Option<&Evidence> {
+        self.changes
+            .iter()
+            .filter_map(|change| change.evidence.as_ref())
+            .min_by_key(|evidence| evidence.probe.len())
     }
 }
 
@@ -654,7 +678,9 @@ impl fmt::Display for ChangeGroup<'_> {
                 Some(media_type) => format!("response {media_type} of "),
                 None => "response of ".to_owned(),
             },
-            Place::Schema { pointer, .. } if !pointer.is_empty() => format!("{pointer} of "),
+            Place::Schema { pointer, .. } if !pointer.is_empty() && first.evidence.is_none() => {
+                format!("{pointer} of ")
+            }
             _ => String::new(),
         };
         let noun = match first.place {
@@ -678,7 +704,7 @@ impl fmt::Display for ChangeGroup<'_> {
             write!(f, " and {more} more")?;
         }
         write!(f, "): {}", first.summary)?;
-        if let Some(evidence) = &first.evidence {
+        if let Some(evidence) = self.evidence() {
             write!(f, ": {evidence}")?;
         }
         Ok(())
