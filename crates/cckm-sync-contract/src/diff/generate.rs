@@ -30,15 +30,18 @@ pub(crate) const UNKNOWN_PROPERTY: &str = "unknown_field";
 const TWO_POW_53: i64 = 9_007_199_254_740_992;
 
 /// Instances of `schema` (resolved: references inlined), its base first.
+#[cfg(test)]
 pub(crate) fn instances(schema: &Value) -> Vec<Value> {
-    Generator::default().node(schema, 0)
+    Generator::default().instances(schema)
 }
 
-/// Generates instances; remembers the validators of the `not` schemas met, which keep a
-/// base from being a value its `not` refuses.
+/// Generates instances; remembers what it worked out once for a schema: the validators of
+/// the `not` schemas met (which keep a base from being a value its `not` refuses) and the
+/// strings of each pattern.
 #[derive(Default)]
-struct Generator {
+pub(crate) struct Generator {
     refused: HashMap<String, Option<Validator>>,
+    patterns: HashMap<String, Vec<String>>,
 }
 
 /// `values` without repeats, in order, as many as a node gives.
@@ -57,7 +60,7 @@ fn unique(values: Vec<Value>) -> Vec<Value> {
         if out.len() >= cap {
             break;
         }
-        if seen.insert(value.to_string()) {
+        if seen.insert(super::schema::fingerprint(&value)) {
             out.push(value);
         }
     }
@@ -120,6 +123,11 @@ fn merged(map: &Map<String, Value>, depth: usize) -> Map<String, Value> {
 }
 
 impl Generator {
+    /// Instances of `schema` (resolved: references inlined), its base first.
+    pub(crate) fn instances(&mut self, schema: &Value) -> Vec<Value> {
+        self.node(schema, 0)
+    }
+
     fn node(&mut self, schema: &Value, depth: usize) -> Vec<Value> {
         if depth > MAX_DEPTH {
             return Vec::new();
@@ -189,7 +197,7 @@ impl Generator {
         match kind {
             "object" => self.object(map, depth),
             "array" => self.array(map, depth),
-            "string" => string(map),
+            "string" => self.string(map),
             "integer" => numbers(map, true),
             "number" => numbers(map, false),
             "boolean" => vec![Value::Bool(true), Value::Bool(false)],
@@ -288,6 +296,60 @@ impl Generator {
         out
     }
 
+    fn string(&mut self, map: &Map<String, Value>) -> Vec<Value> {
+        let mut out: Vec<String> = Vec::new();
+        if let Some(format) = map.get("format").and_then(Value::as_str) {
+            let sample = match format {
+                "date-time" => Some("2020-11-05T06:39:45Z"),
+                "date" => Some("2020-11-05"),
+                "time" => Some("06:39:45Z"),
+                "uuid" => Some("0ea5d52e-387c-44fa-b079-21c8b768f77b"),
+                "email" => Some("user@example.com"),
+                "uri" | "url" | "iri" => Some("https://example.com/"),
+                "uri-reference" | "iri-reference" => Some("/path"),
+                "hostname" | "idn-hostname" => Some("example.com"),
+                "ipv4" => Some("192.0.2.1"),
+                "ipv6" => Some("2001:db8::1"),
+                "duration" => Some("P1D"),
+                _ => None,
+            };
+            out.extend(sample.map(str::to_owned));
+        }
+        if let Some(pattern) = map.get("pattern").and_then(Value::as_str) {
+            let strings = self
+                .patterns
+                .entry(pattern.to_owned())
+                .or_insert_with(|| pattern::strings(pattern, 12));
+            out.extend(strings.iter().cloned());
+        }
+        let min = map
+            .get("minLength")
+            .and_then(Value::as_u64)
+            .and_then(|min| usize::try_from(min).ok())
+            .unwrap_or(0)
+            .min(256);
+        let max = map
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .and_then(|max| usize::try_from(max).ok());
+        let plain = "x".repeat(min.max(1));
+        out.push(match max {
+            Some(max) if plain.len() > max => "x".repeat(max),
+            _ => plain,
+        });
+        out.push(String::new());
+        if let Some(max) = max.filter(|max| *max < 256) {
+            out.push("x".repeat(max + 1));
+        }
+        let mut unique = Vec::new();
+        for text in out {
+            if !unique.contains(&text) {
+                unique.push(text);
+            }
+        }
+        unique.into_iter().map(Value::String).collect()
+    }
+
     /// The validator of a `not` schema, built once; `None` when it does not compile alone (a
     /// reference kept in a cycle).
     fn refused(&mut self, not: &Value) -> Option<&Validator> {
@@ -322,56 +384,6 @@ fn inferred_type(map: &Map<String, Value>) -> &'static str {
     } else {
         "string"
     }
-}
-
-fn string(map: &Map<String, Value>) -> Vec<Value> {
-    let mut out: Vec<String> = Vec::new();
-    if let Some(format) = map.get("format").and_then(Value::as_str) {
-        let sample = match format {
-            "date-time" => Some("2020-11-05T06:39:45Z"),
-            "date" => Some("2020-11-05"),
-            "time" => Some("06:39:45Z"),
-            "uuid" => Some("0ea5d52e-387c-44fa-b079-21c8b768f77b"),
-            "email" => Some("user@example.com"),
-            "uri" | "url" | "iri" => Some("https://example.com/"),
-            "uri-reference" | "iri-reference" => Some("/path"),
-            "hostname" | "idn-hostname" => Some("example.com"),
-            "ipv4" => Some("192.0.2.1"),
-            "ipv6" => Some("2001:db8::1"),
-            "duration" => Some("P1D"),
-            _ => None,
-        };
-        out.extend(sample.map(str::to_owned));
-    }
-    if let Some(pattern) = map.get("pattern").and_then(Value::as_str) {
-        out.extend(pattern::strings(pattern, 12));
-    }
-    let min = map
-        .get("minLength")
-        .and_then(Value::as_u64)
-        .and_then(|min| usize::try_from(min).ok())
-        .unwrap_or(0)
-        .min(256);
-    let max = map
-        .get("maxLength")
-        .and_then(Value::as_u64)
-        .and_then(|max| usize::try_from(max).ok());
-    let plain = "x".repeat(min.max(1));
-    out.push(match max {
-        Some(max) if plain.len() > max => "x".repeat(max),
-        _ => plain,
-    });
-    out.push(String::new());
-    if let Some(max) = max.filter(|max| *max < 256) {
-        out.push("x".repeat(max + 1));
-    }
-    let mut unique = Vec::new();
-    for text in out {
-        if !unique.contains(&text) {
-            unique.push(text);
-        }
-    }
-    unique.into_iter().map(Value::String).collect()
 }
 
 fn numbers(map: &Map<String, Value>, integer: bool) -> Vec<Value> {

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use jsonschema::{Draft, PatternCache, Registry, Validator};
 use serde_json::{Value, json};
 
-use super::generate::{instances, mutations};
+use super::generate::{Generator, mutations};
 use super::probes::{ParameterForm, Probe};
 use super::schema::{self, Facts, Resolver, Site, canonical, encode_fragment, sorted_string, types};
 use super::{
@@ -241,6 +241,7 @@ pub(crate) struct Judge<'v> {
     pub(crate) old: Side<'v>,
     pub(crate) new: Side<'v>,
     outcomes: HashMap<String, Rc<Outcome>>,
+    generator: Generator,
     probes: usize,
 }
 
@@ -250,6 +251,7 @@ impl<'v> Judge<'v> {
             old: Side::new(old)?,
             new: Side::new(new)?,
             outcomes: HashMap::new(),
+            generator: Generator::default(),
             probes: 0,
         })
     }
@@ -315,7 +317,7 @@ impl<'v> Judge<'v> {
         // The best probe of each direction: by priority, then by length, then by order.
         let mut best: [Option<Found>; 2] = [None, None];
         for probe in probes {
-            let Some((old_instance, new_instance, shown)) = self.instances(subject, old, new, &probe.value) else {
+            let Some((old_instance, new_instance)) = self.instances(subject, old, new, &probe.value) else {
                 continue;
             };
             outcome.probes += 1;
@@ -328,6 +330,7 @@ impl<'v> Judge<'v> {
                 (false, true) => 1,
                 _ => continue,
             };
+            let shown = self.shown(subject, &probe.value);
             let rank = (probe.priority, shown.len());
             let Some(slot) = best.get_mut(direction) else {
                 continue;
@@ -395,17 +398,11 @@ impl<'v> Judge<'v> {
         Ok(())
     }
 
-    /// What each version judges for a probe, and the probe as the evidence shows it; `None`
-    /// when the probe has no form here (an object as a query parameter).
-    fn instances(
-        &self,
-        subject: &Subject,
-        old: &Resolved,
-        new: &Resolved,
-        value: &Value,
-    ) -> Option<(Value, Value, String)> {
+    /// What each version judges for a probe; `None` when the probe has no form here (an
+    /// object as a query parameter).
+    fn instances(&self, subject: &Subject, old: &Resolved, new: &Resolved, value: &Value) -> Option<(Value, Value)> {
         match &subject.form {
-            Form::Body => Some((value.clone(), value.clone(), value.to_string())),
+            Form::Body => Some((value.clone(), value.clone())),
             Form::Parameter {
                 old: old_form,
                 new: new_form,
@@ -413,19 +410,27 @@ impl<'v> Judge<'v> {
                 let texts = old_form.render(value)?;
                 let old_instance = old_form.instance(&texts, &old.kinds, &old.item_kinds)?;
                 let new_instance = new_form.instance(&texts, &new.kinds, &new.item_kinds)?;
-                Some((old_instance, new_instance, old_form.display(&texts)))
+                Some((old_instance, new_instance))
             }
+        }
+    }
+
+    /// The probe as the evidence shows it: a body's JSON, or a parameter's pairs.
+    fn shown(&self, subject: &Subject, value: &Value) -> String {
+        match &subject.form {
+            Form::Body => value.to_string(),
+            Form::Parameter { old, .. } => old.render(value).map(|texts| old.display(&texts)).unwrap_or_default(),
         }
     }
 
     /// Every probe of a subject, without repeats, the first source of a value kept. Evidence
     /// prefers, in order: the examples of the schema and of its place, the model's values,
     /// generated instances, the other examples of the documents, mutations.
-    fn probes_of(&self, subject: &Subject, old: &Resolved, new: &Resolved) -> Vec<Probe> {
+    fn probes_of(&mut self, subject: &Subject, old: &Resolved, new: &Resolved) -> Vec<Probe> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         let mut add = |value: &Value, source: ProbeSource, priority: u8, out: &mut Vec<Probe>| {
-            if out.len() < MAX_PROBES && seen.insert(sorted_string(value)) {
+            if out.len() < MAX_PROBES && seen.insert(schema::fingerprint(value)) {
                 out.push(Probe::new(value.clone(), source, priority));
             }
         };
@@ -435,7 +440,10 @@ impl<'v> Judge<'v> {
         for value in &subject.models {
             add(value, ProbeSource::Model, 1, &mut out);
         }
-        let generated = [instances(&old.value), instances(&new.value)];
+        let generated = [
+            self.generator.instances(&old.value),
+            self.generator.instances(&new.value),
+        ];
         for value in generated.iter().flatten() {
             add(value, ProbeSource::Generated, 2, &mut out);
         }

@@ -3,6 +3,7 @@
 //! the known values of open enums).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde_json::{Map, Number, Value};
 
@@ -604,6 +605,33 @@ pub(crate) fn sorted_string(value: &Value) -> String {
     let mut out = String::new();
     write(value, &mut out);
     out
+}
+
+/// A hash of `value` that equal values share (objects by their keys in order, which a
+/// `serde_json` map keeps sorted): to tell repeated probes apart without writing them out.
+pub(crate) fn fingerprint(value: &Value) -> u64 {
+    fn feed(value: &Value, hasher: &mut DefaultHasher) {
+        match value {
+            Value::Null => 0_u8.hash(hasher),
+            Value::Bool(flag) => (1_u8, flag).hash(hasher),
+            Value::Number(number) => (2_u8, number.to_string()).hash(hasher),
+            Value::String(text) => (3_u8, text).hash(hasher),
+            Value::Array(items) => {
+                (4_u8, items.len()).hash(hasher);
+                items.iter().for_each(|item| feed(item, hasher));
+            }
+            Value::Object(map) => {
+                (5_u8, map.len()).hash(hasher);
+                for (key, child) in map {
+                    key.hash(hasher);
+                    feed(child, hasher);
+                }
+            }
+        }
+    }
+    let mut hasher = DefaultHasher::new();
+    feed(value, &mut hasher);
+    hasher.finish()
 }
 
 /// What a schema says beyond what it accepts: the instance paths of the properties it lists
