@@ -308,6 +308,25 @@ fn a_narrower_response_adds() {
 }
 
 #[test]
+fn a_property_newly_listed_where_acceptance_did_not_change_adds() {
+    // `priority`, of any value, was accepted as a field the contract did not list.
+    let diff = diff_after(|document| {
+        schema_mut(document, "DsmSyncJob")["properties"]["priority"] = json!({"description": "Newer servers."});
+    });
+    assert!(!diff.is_breaking(), "{}", lines(&diff));
+    let additive = of(&diff, Impact::Additive);
+    assert_eq!(additive.len(), 5, "{}", lines(&diff));
+    let summaries: std::collections::BTreeSet<&str> = additive.iter().map(|change| change.summary.as_str()).collect();
+    assert_eq!(
+        summaries,
+        std::collections::BTreeSet::from([
+            "newly lists `/priority` (the values accepted did not change)",
+            "newly lists `/resources/*/priority` (the values accepted did not change)",
+        ])
+    );
+}
+
+#[test]
 fn a_new_success_status_breaks_and_a_new_error_status_adds() {
     let diff = diff_after(|document| {
         let get = &mut document["paths"]["/cckm/dsm/refresh/{id}"]["get"]["responses"];
@@ -694,4 +713,86 @@ fn work_is_bounded_on_hostile_schemas() {
     let new = Version::from_openapi_str("new.json", &trees("array").to_string()).unwrap();
     let diff = diff::compare(&old, &new).unwrap();
     assert!(diff.is_breaking(), "{}", lines(&diff));
+}
+
+/// Every JSON Pointer of `value`, in document order.
+fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
+    out.push(at.clone());
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                pointers(
+                    child,
+                    format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                pointers(child, format!("{at}/{index}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn no_document_makes_it_panic() {
+    // The DSM endpoint of the committed contract, with every place of it replaced in turn by an
+    // odd value: each edit gives an error that names the file, or a comparison, both ways.
+    let mut small = committed();
+    small["paths"]
+        .as_object_mut()
+        .unwrap()
+        .retain(|path, _| path.starts_with("/cckm/dsm/refresh"));
+    let used = [
+        "DsmSyncJob",
+        "DsmSyncJobPage",
+        "DsmStartJob",
+        "DsmStartJobItems",
+        "DsmStartJobAll",
+    ];
+    small["components"]["schemas"]
+        .as_object_mut()
+        .unwrap()
+        .retain(|name, _| {
+            used.contains(&name.as_str()) || ["Limit", "JobStatus", "Cloud", "ApiError"].contains(&name.as_str())
+        });
+    let old = document("old.json", &small);
+    let mut places = Vec::new();
+    pointers(&small, String::new(), &mut places);
+    let odd = [
+        json!(null),
+        json!([]),
+        json!({}),
+        json!("x"),
+        json!(-1),
+        json!({"$ref": "#/components/schemas/DsmSyncJob"}),
+        json!(true),
+        json!({"$ref": "#/nowhere"}),
+        json!({"pattern": "(?=look-around)"}),
+        json!({"type": "object", "properties": {"a": {"$ref": "#"}}}),
+    ];
+    // Every fifth place, so that each kind of odd value meets every kind of place.
+    for (index, pointer) in places.iter().enumerate().skip(1).step_by(5) {
+        let mut edited = small.clone();
+        *edited.pointer_mut(pointer).unwrap() = odd[index % odd.len()].clone();
+        match Version::from_openapi_str("new.json", &edited.to_string()) {
+            Ok(new) => {
+                for (a, b) in [(&old, &new), (&new, &old)] {
+                    if let Err(error) = diff::compare(a, b) {
+                        assert!(
+                            !error.reason.is_empty() && !error.file.is_empty(),
+                            "{pointer}: {error:?}"
+                        );
+                    }
+                }
+            }
+            Err(error) => {
+                assert_eq!(error.file, "new.json");
+                assert!(!error.reason.is_empty(), "{pointer}: {error:?}");
+            }
+        }
+    }
 }
