@@ -308,6 +308,19 @@ impl Place {
         }
     }
 
+    /// The order of kinds of places in a diff.
+    fn rank(&self) -> u8 {
+        match self {
+            Self::Operation { .. } => 0,
+            Self::Parameter { .. } => 1,
+            Self::RequestBody { .. } => 2,
+            Self::Response { .. } => 3,
+            Self::Schema { .. } => 4,
+            Self::Document { .. } => 5,
+            Self::Annotations { .. } => 6,
+        }
+    }
+
     /// The place without its operation (or schema name): what is the same when one change
     /// shows on many operations or files.
     fn within(&self) -> String {
@@ -566,7 +579,8 @@ pub struct Diff {
     pub breaking: bool,
     /// Counts.
     pub totals: DiffTotals,
-    /// Every change, one per place: breaking first, then additive, then none.
+    /// Every change, one per place: breaking first, then additive, then none; within an
+    /// impact, operations, parameters, request bodies, responses, schemas, the document.
     pub changes: Vec<Change>,
 }
 
@@ -767,7 +781,9 @@ pub fn compare(old: &Version, new: &Version) -> Result<Diff, DiffError> {
         folder::compare(&mut judge)?
     };
     changes.extend(annotations::compare(old, new));
-    changes.sort_by_key(|change| change.impact);
+    // Breaking first; within an impact, operations, then parameters, bodies, responses,
+    // schemas and the document, each in the order of the document.
+    changes.sort_by_key(|change| (change.impact, change.place.rank()));
     let mut totals = DiffTotals {
         probes: judge.probes(),
         ..DiffTotals::default()
