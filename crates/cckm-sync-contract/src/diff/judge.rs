@@ -17,6 +17,9 @@ use crate::schemas::{shorten, validation_options};
 
 /// The most probes one schema is given.
 const MAX_PROBES: usize = 3_000;
+/// The most probes of a whole comparison: beyond them the documents are too large (or
+/// hostile) to compare in the time a release gate has.
+const MAX_TOTAL_PROBES: usize = 500_000;
 /// The most mutations of one base instance.
 const MAX_MUTATIONS: usize = 400;
 /// The most validations spent making one piece of evidence simpler.
@@ -311,6 +314,13 @@ impl<'v> Judge<'v> {
         new: &Resolved,
         outcome: &mut Outcome,
     ) -> Result<(), DiffError> {
+        if self.probes >= MAX_TOTAL_PROBES {
+            return Err(DiffError::new(
+                &self.new.version.label,
+                None,
+                format!("more than {MAX_TOTAL_PROBES} probes in all: too large to compare"),
+            ));
+        }
         let probes = self.probes_of(subject, old, new);
         let old_validator = self.old.validator(&subject.old)?;
         let new_validator = self.new.validator(&subject.new)?;

@@ -291,7 +291,9 @@ pub enum Place {
     Schema {
         /// The schema's name, such as `SyncJob` (a file's name without `.schema.json`).
         schema: String,
-        /// A JSON Pointer in the schema; empty for the whole schema.
+        /// A JSON Pointer in the schema: for a change shown by evidence, the keyword of the
+        /// version that refuses the probe, when it is in this schema; empty for the whole
+        /// schema.
         pointer: String,
     },
 }
