@@ -467,6 +467,39 @@ fn descriptions_alone_change_nothing_on_the_wire() {
 }
 
 #[test]
+fn versioned_ids_on_the_components_of_a_document_change_nothing() {
+    let base = "https://raw.githubusercontent.com/cckm-sync/cckm-sync/contract-v0.2.0/schemas/";
+    // With one narrowing too, which the validators of the jobs (whose `$ref`s name other
+    // components by JSON Pointer) must find.
+    let diff = diff_after(|document| {
+        document["info"]["version"] = json!("0.2.0");
+        for (name, schema) in document["components"]["schemas"].as_object_mut().unwrap() {
+            schema["$id"] = json!(format!("{base}{name}.schema.json"));
+        }
+        schema_mut(document, "DsmSyncJob")["properties"]["uri"]["pattern"] = json!("^kylo:");
+    });
+    assert!(of(&diff, Impact::Breaking).is_empty(), "{}", lines(&diff));
+    assert_eq!(of(&diff, Impact::Additive).len(), 5, "{}", lines(&diff));
+    let ids = diff
+        .changes
+        .iter()
+        .filter(|change| matches!(&change.place, Place::Schema { pointer, .. } if pointer == "/$id"))
+        .count();
+    assert_eq!(ids, committed()["components"]["schemas"].as_object().unwrap().len());
+    assert_eq!(
+        (diff.old.version.as_deref(), diff.new.version.as_deref()),
+        (Some("0.1.0"), Some("0.2.0"))
+    );
+    // Said once for all of them.
+    let groups: Vec<String> = diff.groups().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        groups.iter().filter(|line| line.contains("`$id` changed")).count(),
+        1,
+        "{groups:#?}"
+    );
+}
+
+#[test]
 fn the_same_contract_in_openapi_30_and_31_is_the_same_on_the_wire() {
     let thirty = Version::load(root().join("openapi/cckm-sync.openapi-3.0.json")).unwrap();
     let thirty_one = Version::load(root().join("openapi/cckm-sync.openapi.json")).unwrap();

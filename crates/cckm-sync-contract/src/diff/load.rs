@@ -150,11 +150,15 @@ pub(crate) fn from_openapi_text(label: &str, text: &str) -> Result<Version, Diff
             }
         }
     }
-    if kind == VersionKind::OpenApi30 {
-        for root in openapi_schema_roots(&document) {
-            if let Some(schema) = document.pointer_mut(&root) {
+    let mut ids = BTreeMap::new();
+    for root in openapi_schema_roots(&document) {
+        if let Some(schema) = document.pointer_mut(&root) {
+            if kind == VersionKind::OpenApi30 {
                 convert(schema, 0);
             }
+            // References inside a document are to the document, whatever a schema's `$id`
+            // says (a versioned `$id` copied from the schema files changes nothing).
+            take_ids(schema, &root, &mut ids, 0);
         }
     }
     let mut resources = BTreeMap::new();
@@ -165,7 +169,7 @@ pub(crate) fn from_openapi_text(label: &str, text: &str) -> Result<Version, Diff
         contract_version,
         openapi: Some(openapi),
         resources,
-        ids: BTreeMap::new(),
+        ids,
         examples: examples.values,
     };
     check_references(&version)?;
@@ -425,6 +429,39 @@ pub(crate) fn convert(schema: &mut Value, depth: usize) {
     // 3.0's `items` is one schema, 2019-09's may be a list.
     if let Some(Value::Array(children)) = map.get_mut("items") {
         children.iter_mut().for_each(|child| convert(child, depth + 1));
+    }
+}
+
+/// Removes the `$id` of a schema and of its subschemas, keeping each by its JSON Pointer.
+fn take_ids(schema: &mut Value, pointer: &str, ids: &mut BTreeMap<String, String>, depth: usize) {
+    if depth > super::schema::MAX_DEPTH {
+        return;
+    }
+    let Value::Object(map) = schema else {
+        return;
+    };
+    if let Some(Value::String(id)) = map.get("$id").cloned() {
+        map.remove("$id");
+        ids.insert(pointer.to_owned(), id);
+    }
+    for key in SCHEMA_SINGLES {
+        if let Some(child) = map.get_mut(key) {
+            take_ids(child, &join(pointer, key), ids, depth + 1);
+        }
+    }
+    for key in SCHEMA_LISTS {
+        if let Some(Value::Array(children)) = map.get_mut(key) {
+            for (index, child) in children.iter_mut().enumerate() {
+                take_ids(child, &join(&join(pointer, key), &index.to_string()), ids, depth + 1);
+            }
+        }
+    }
+    for key in SCHEMA_MAPS {
+        if let Some(Value::Object(children)) = map.get_mut(key) {
+            for (name, child) in children.iter_mut() {
+                take_ids(child, &join(&join(pointer, key), name), ids, depth + 1);
+            }
+        }
     }
 }
 

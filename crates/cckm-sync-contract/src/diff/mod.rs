@@ -103,7 +103,8 @@ pub struct Version {
     /// The documents, converted: one for an OpenAPI document (named by its label), one per
     /// file of a folder (by file name, without its `$id`).
     resources: BTreeMap<String, Value>,
-    /// The `$id` each file of a folder declared.
+    /// The `$id`s the version declared, taken out: for a folder, each file's by file name;
+    /// for a document, each schema's by JSON Pointer.
     ids: BTreeMap<String, String>,
     /// Every `example`, `examples`, `default`, `enum` and `const` value, before conversion.
     examples: Vec<Value>,

@@ -374,6 +374,26 @@ fn document_changes(old: &Version, new: &Version) -> Vec<Change> {
             ),
         ));
     }
+    let pointers: BTreeSet<&String> = old.ids.keys().chain(new.ids.keys()).collect();
+    for pointer in pointers {
+        if old.ids.get(pointer) == new.ids.get(pointer) {
+            continue;
+        }
+        let place = match pointer.strip_prefix("/components/schemas/") {
+            Some(name) if !name.contains('/') => Place::Schema {
+                schema: name.replace("~1", "/").replace("~0", "~"),
+                pointer: "/$id".to_owned(),
+            },
+            _ => Place::Document {
+                pointer: join(pointer, "$id"),
+            },
+        };
+        changes.push(Change::new(
+            Impact::None,
+            place,
+            "`$id` changed: references inside the document resolve to it whatever it says",
+        ));
+    }
     let (_, old_root) = document(old);
     let (_, new_root) = document(new);
     let servers = |root: &Value| -> BTreeSet<String> {
