@@ -130,6 +130,22 @@ fn a_new_required_parameter_breaks_and_an_optional_one_adds() {
 }
 
 #[test]
+fn a_renamed_path_parameter_is_the_same_url() {
+    let diff = diff_after(|document| {
+        let paths = document["paths"].as_object_mut().unwrap();
+        let item = paths.remove("/cckm/dsm/refresh/{id}").unwrap();
+        let mut item = serde_json::to_string(&item).unwrap();
+        item = item.replace(r#""name":"id""#, r#""name":"jobId""#);
+        paths.insert(
+            "/cckm/dsm/refresh/{jobId}".to_owned(),
+            serde_json::from_str(&item).unwrap(),
+        );
+    });
+    assert!(of(&diff, Impact::Breaking).is_empty(), "{}", lines(&diff));
+    assert!(of(&diff, Impact::Additive).is_empty(), "{}", lines(&diff));
+}
+
+#[test]
 fn a_narrower_parameter_pattern_breaks_with_the_value_it_refuses() {
     // The AWS list's sort keys lose `kms`, which the model crate's queries sort by.
     let diff = diff_after(|document| {

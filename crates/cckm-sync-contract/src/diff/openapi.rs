@@ -89,6 +89,19 @@ fn operations(version: &Version) -> Result<BTreeMap<String, Operation>, DiffErro
             }
             let mut own = shared.clone_shallow();
             own.extend(parameters(version, &site, operation.get("parameters"))?);
+            // A path parameter is its place in the path: renaming `{id}` changes no URL.
+            let positions = path_parameters(path);
+            let own: BTreeMap<(String, String), Parameter> = own
+                .0
+                .into_iter()
+                .map(|((location, name), parameter)| {
+                    let key = match positions.iter().position(|at| *at == name) {
+                        Some(index) if location == "path" => format!("{{{index}}}"),
+                        _ => name,
+                    };
+                    ((location, key), parameter)
+                })
+                .collect();
             let body = match operation.get("requestBody") {
                 Some(_) => {
                     let (body_site, body) = follow(version, &site.join("requestBody"))
@@ -117,7 +130,7 @@ fn operations(version: &Version) -> Result<BTreeMap<String, Operation>, DiffErro
                 key,
                 Operation {
                     name: format!("{method_upper} {path}"),
-                    parameters: own.0,
+                    parameters: own,
                     body,
                     responses,
                     security: operation
@@ -129,6 +142,14 @@ fn operations(version: &Version) -> Result<BTreeMap<String, Operation>, DiffErro
         }
     }
     Ok(out)
+}
+
+/// The names of a path's parameters, in order: `["id"]` for `/jobs/{id}/cancel`.
+fn path_parameters(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+        .collect()
 }
 
 /// A path with its parameters' names left out, so that a renamed path parameter is the same
@@ -466,7 +487,13 @@ fn compare_operation(
     let operation = new.name.clone();
     let keys: BTreeSet<&(String, String)> = old.parameters.keys().chain(new.parameters.keys()).collect();
     for key in keys {
-        let (location, name) = key;
+        let (location, _) = key;
+        let name = new
+            .parameters
+            .get(key)
+            .or_else(|| old.parameters.get(key))
+            .map(|parameter| parameter.form.name.clone())
+            .unwrap_or_default();
         let place = Place::Parameter {
             operation: operation.clone(),
             name: name.clone(),
@@ -506,7 +533,7 @@ fn compare_operation(
                 if let (Some(old_schema), Some(new_schema)) = (&before.schema, &after.schema) {
                     let models = match (new.call, location.as_str()) {
                         (Some(CatalogCall::Job(family, CatalogOperation::List)), "query") => {
-                            models::list_values(family, name)
+                            models::list_values(family, &name)
                         }
                         (Some(CatalogCall::Job(_, CatalogOperation::Get | CatalogOperation::Cancel)), "path") => {
                             models::job_ids()
