@@ -2,7 +2,7 @@
 //!
 //! `cckm-sync mock` serves a mock CipherTrust Manager (the `cckm-sync-mock` crate) until
 //! Ctrl-C. Exit codes: 0 when it stopped on a signal, 1 when it could not start, 2 for a usage
-//! error (clap's).
+//! error (clap's). `jobs`, `validate`, `proxy` and `diff` are in modules of their own.
 
 #![allow(
     clippy::print_stdout,
@@ -19,6 +19,7 @@ use std::time::Duration;
 use cckm_sync_mock::MockServer;
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
+mod diff;
 mod jobs;
 mod output;
 mod proxy;
@@ -68,6 +69,16 @@ enum Command {
     /// report (the JSON of `validate --format json`), and the HAR file it recorded, which
     /// `validate` reads.
     Proxy(proxy::ProxyArgs),
+
+    /// Compare two versions of the contract: does the new one break a client of the old one?
+    ///
+    /// OLD and NEW are two OpenAPI documents (3.1 or 3.0, in any pair) or two folders of
+    /// schema files. Every change is judged breaking, additive or neutral for a client of OLD,
+    /// by structure (operations, parameters, statuses, content types, files) and by
+    /// acceptance: both versions of each changed schema judge the same probes, and a probe
+    /// they judge differently is the evidence. One line per change; a change of many
+    /// operations is one line.
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -143,6 +154,7 @@ fn main() -> ExitCode {
         Command::Jobs(args) => return runtime.block_on(jobs::run(args)),
         Command::Validate(args) => return validate::run(args),
         Command::Proxy(args) => return proxy::run(args),
+        Command::Diff(args) => return diff::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

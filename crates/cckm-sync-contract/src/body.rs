@@ -139,6 +139,12 @@ impl BodyKind {
         }
     }
 
+    /// The name of the schema that judges this kind of body, as the generator names it (and
+    /// its schema file or component); `None` for a family this library does not know.
+    pub(crate) fn schema_name(self) -> Option<String> {
+        self.model().map(|model| model.schema_name)
+    }
+
     /// The schema of the contract that judges this kind of body.
     pub fn schema(self, contract: &Contract) -> Option<SchemaRef> {
         let model = self.model()?;

@@ -16,6 +16,8 @@
 //! - [`har`]: HAR files, read as browsers and proxies export them and written one entry at a
 //!   time.
 //! - [`schema_json`]: which texts a JSON Schema can judge at all.
+//! - [`diff`]: two versions of the contract compared, each change judged breaking, additive
+//!   or neutral for a client of the old one, with evidence.
 //!
 //! ```
 //! use cckm_sync_contract::{Answer, Contract, Exchange, Report, Source, check_exchange};
@@ -49,6 +51,7 @@
 
 mod body;
 mod case;
+pub mod diff;
 mod exchange;
 pub mod har;
 mod json;
