@@ -102,8 +102,9 @@ fn the_b2f6ce1_documents_break_on_sort_said_once_for_its_12_operations() {
     assert!(summary.starts_with("FAIL      2 breaking, "), "{summary}");
     assert!(
         summary.ends_with(&format!(
-            "neutral changes: a client of 0.1.0 ({}) can break on 0.1.0 ({})",
+            "neutral changes: a client of 0.1.0 ({}) can break on {} ({})",
             old.display(),
+            cckm_sync::CONTRACT_VERSION,
             new.display()
         )),
         "{summary}"
@@ -172,10 +173,11 @@ fn a_version_against_itself_has_no_change() {
     let run = run(&[], &[&openapi_31(), &openapi_31()]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
-    assert!(
-        run.stdout
-            .starts_with("OK        0 breaking, 0 additive, 0 neutral changes: every client of 0.1.0")
+    let expected = format!(
+        "OK        0 breaking, 0 additive, 0 neutral changes: every client of {}",
+        cckm_sync::CONTRACT_VERSION
     );
+    assert!(run.stdout.starts_with(&expected), "{}", run.stdout);
 }
 
 #[test]

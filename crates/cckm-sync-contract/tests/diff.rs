@@ -4,11 +4,15 @@
 
 use std::path::{Path, PathBuf};
 
+use cckm_sync::CONTRACT_VERSION;
 use cckm_sync_contract::diff::{self, Acceptance, Change, Diff, Impact, Place, ProbeSource, Version, VersionKind};
 use serde_json::{Value, json};
 
+/// The committed contract: this crate's copy of the repository's `openapi/` and `schemas/`
+/// (the same bytes, as `cargo xtask codegen --check` makes sure), so that the tests also run
+/// from the published package.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("contract")
 }
 
 fn committed() -> Value {
@@ -453,7 +457,7 @@ fn a_schema_of_requests_and_responses_breaks_on_any_change() {
 fn descriptions_alone_change_nothing_on_the_wire() {
     let diff = diff_after(|document| {
         document["info"]["description"] = json!("Rewritten.");
-        document["info"]["version"] = json!("0.2.0");
+        document["info"]["version"] = json!("9.0.0");
         schema_mut(document, "AwsSyncJob")["properties"]["cloud"]["description"] = json!("Where it ran.");
         document["paths"]["/cckm/dsm/refresh"]["get"]["parameters"][0]["description"] = json!("The id.");
         schema_mut(document, "Cloud")["$comment"] = json!("A comment.");
@@ -472,23 +476,23 @@ fn descriptions_alone_change_nothing_on_the_wire() {
     assert!(
         diff.changes
             .iter()
-            .any(|change| change.summary == "contract version 0.1.0 → 0.2.0")
+            .any(|change| change.summary == format!("contract version {CONTRACT_VERSION} → 9.0.0"))
     );
     assert!(
         diff.changes
             .iter()
             .any(|change| matches!(&change.place, Place::Annotations { keyword, .. } if keyword == "$comment"))
     );
-    assert_eq!(diff.new.version.as_deref(), Some("0.2.0"));
+    assert_eq!(diff.new.version.as_deref(), Some("9.0.0"));
 }
 
 #[test]
 fn versioned_ids_on_the_components_of_a_document_change_nothing() {
-    let base = "https://raw.githubusercontent.com/cckm-sync/cckm-sync/contract-v0.2.0/schemas/";
+    let base = "https://raw.githubusercontent.com/cckm-sync/cckm-sync/contract-v9.0.0/schemas/";
     // With one narrowing too, which the validators of the jobs (whose `$ref`s name other
     // components by JSON Pointer) must find.
     let diff = diff_after(|document| {
-        document["info"]["version"] = json!("0.2.0");
+        document["info"]["version"] = json!("9.0.0");
         for (name, schema) in document["components"]["schemas"].as_object_mut().unwrap() {
             schema["$id"] = json!(format!("{base}{name}.schema.json"));
         }
@@ -504,7 +508,7 @@ fn versioned_ids_on_the_components_of_a_document_change_nothing() {
     assert_eq!(ids, committed()["components"]["schemas"].as_object().unwrap().len());
     assert_eq!(
         (diff.old.version.as_deref(), diff.new.version.as_deref()),
-        (Some("0.1.0"), Some("0.2.0"))
+        (Some(CONTRACT_VERSION), Some("9.0.0"))
     );
     // Said once for all of them.
     let groups: Vec<String> = diff.groups().iter().map(ToString::to_string).collect();
@@ -593,7 +597,7 @@ fn a_folder_whose_ids_all_changed_is_the_same_contract() {
     // Versioned `$id`s, and references written against them: relative file names in some
     // files, absolute URLs of the new `$id` in others. The folder's own files are what they
     // mean.
-    let base = "https://raw.githubusercontent.com/cckm-sync/cckm-sync/contract-v0.2.0/schemas/";
+    let base = "https://raw.githubusercontent.com/cckm-sync/cckm-sync/contract-v9.0.0/schemas/";
     let old = schema_files();
     let new: Vec<(String, String)> = old
         .iter()
@@ -621,12 +625,12 @@ fn a_folder_whose_ids_all_changed_is_the_same_contract() {
         .filter(|change| matches!(&change.place, Place::Schema { pointer, .. } if pointer == "/$id"))
         .count();
     assert_eq!(ids, old.len());
-    assert_eq!(diff.new.version.as_deref(), Some("0.2.0"));
-    assert!(
-        diff.changes
-            .iter()
-            .any(|change| change.summary.starts_with("contract version (none) → 0.2.0"))
-    );
+    assert_eq!(diff.new.version.as_deref(), Some("9.0.0"));
+    assert!(diff.changes.iter().any(|change| {
+        change
+            .summary
+            .starts_with(&format!("contract version {CONTRACT_VERSION} → 9.0.0"))
+    }));
 }
 
 #[test]
