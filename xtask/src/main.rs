@@ -2,6 +2,8 @@
 //!
 //! - `cargo xtask codegen [--check]`: write (or check) the generated `schemas/` and `openapi/`.
 //! - `cargo xtask test`: every test of the workspace, as CI runs it.
+//! - `cargo xtask gate`: the compatibility gate alone (a step of `test`).
+//! - `cargo xtask release`: the compatibility gate, then the release recorded in `releases/`.
 //! - `cargo xtask clients`: clients generated from `openapi/`, run against `cckm-sync mock`.
 //! - `cargo xtask bench`: the parse benchmark, with the ratios between its targets.
 //! - `cargo xtask bench-mock`: `cckm-sync mock` against Prism, requests per second and p99.
@@ -24,6 +26,7 @@ mod bench_contract;
 mod bench_mock;
 mod clients;
 mod fuzz;
+mod release;
 mod run;
 mod schemathesis;
 mod server;
@@ -36,6 +39,10 @@ commands:
   codegen [--check]  write the JSON Schema and OpenAPI files; with --check, change nothing
                      and fail if a committed file is stale
   test     run every test, check snapshots and the serde-only build (what CI runs)
+  gate     run the compatibility gate alone (a step of `test`): the contract and the crates
+           against their last release (releases/), and the packages built and run
+  release  run the compatibility gate, date the CHANGELOG sections of the new versions and
+           record the release in releases/ (VERSIONING.md says when and how)
   clients [WORD...]  generate a client with each generator (or those whose name holds a
            word) from openapi/ and run its scenario against `cckm-sync mock` (a step of `test`)
   bench    run the parse benchmark and print the ratios between typed and baseline parsing
@@ -66,6 +73,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(rest),
         Some("test") if rest.is_empty() => test::run().map_err(Failure::from),
+        Some("gate") if rest.is_empty() => release::gate().map(drop).map_err(Failure::from),
+        Some("release") if rest.is_empty() => release::release().map_err(Failure::from),
         Some("clients") => clients::run_alone(rest).map_err(Failure::from),
         Some("bench") => bench::run(rest).map_err(Failure::from),
         Some("bench-mock") if rest.is_empty() => bench_mock::run().map_err(Failure::from),

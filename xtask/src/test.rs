@@ -1,19 +1,15 @@
 //! `cargo xtask test`: every check that must pass before a change lands: the generated files
 //! are fresh, every test passes with snapshots in check mode, the serde-only build passes and
-//! stays light, the third-party validators accept the generated contract, clients generated
-//! from it in Python, TypeScript and Go run their scenario against `cckm-sync mock`, and a short
-//! smoke run of every fuzz target breaks no oracle.
+//! stays light, the compatibility gate passes (the contract and the crates against their last
+//! release, the packages built and run), the third-party validators accept the generated
+//! contract, clients generated from it in Python, TypeScript and Go run their scenario against
+//! `cckm-sync mock`, and a short smoke run of every fuzz target breaks no oracle.
 
 use crate::run::{cargo, output, status};
 
 pub(crate) fn run() -> Result<(), String> {
     // Stale generated files first: the message says how to fix them.
-    eprintln!("$ cargo xtask codegen --check");
-    xtask::codegen::update(
-        &xtask::project_root(),
-        &xtask::codegen::generate()?,
-        xtask::codegen::Mode::Check,
-    )?;
+    check_generated_files()?;
     // Snapshots are checked, never written: a new or changed snapshot fails the run until it
     // is reviewed (`cargo insta review`, or INSTA_UPDATE=always and a read of the diff).
     status(
@@ -24,12 +20,25 @@ pub(crate) fn run() -> Result<(), String> {
     // The serde-only build that most users compile.
     status(cargo(&["test", "-p", "cckm-sync", "--no-default-features", "--locked"]).env("INSTA_UPDATE", "no"))?;
     check_light_dependencies()?;
+    eprintln!("$ the compatibility gate (VERSIONING.md)");
+    crate::release::gate().map(drop)?;
     let tools = crate::validate::run()?;
     crate::clients::run(&tools)?;
     // A few seconds per target from the seeds alone, with a fixed random seed: the same inputs
     // on every run. Longer runs are `cargo xtask fuzz`'s.
     eprintln!("$ cargo xtask fuzz --smoke");
     crate::fuzz::run(&crate::fuzz::Options::smoke())
+}
+
+/// `cargo xtask codegen --check`.
+pub(crate) fn check_generated_files() -> Result<(), String> {
+    eprintln!("$ cargo xtask codegen --check");
+    xtask::codegen::update(
+        &xtask::project_root(),
+        &xtask::codegen::generate()?,
+        xtask::codegen::Mode::Check,
+    )
+    .map(drop)
 }
 
 /// A user who only parses payloads must not compile the schema machinery.
