@@ -79,6 +79,14 @@ pub(super) fn gate(
         );
     }
 
+    problems.extend(announced(released, current, needed, changelog)?);
+    Ok(needed)
+}
+
+/// What the contract's version (`current`, released as `released`) and `changelog` fail to
+/// announce of changes that ask for `needed`.
+fn announced(released: &Version, current: &Version, needed: Step, changelog: &str) -> Result<Vec<String>, String> {
+    let mut problems = Vec::new();
     let step = versions::step(released, current).map_err(|error| format!("the contract version: {error}"))?;
     if step < needed {
         problems.push(format!(
@@ -87,7 +95,7 @@ pub(super) fn gate(
              why in {CHANGELOG}{}",
             versions::next(released, needed),
             if needed == Step::Breaking {
-                format!(" (an entry marked {BREAKING}); `cargo xtask test` lists the breaking changes above")
+                format!(" (an entry marked {BREAKING}); the breaking changes are listed above")
             } else {
                 String::new()
             }
@@ -107,7 +115,7 @@ pub(super) fn gate(
             Some(_) => {}
         }
     }
-    Ok(needed)
+    Ok(problems)
 }
 
 /// The version step a change asks for (`VERSIONING.md`).
@@ -143,4 +151,66 @@ pub(super) fn record_release(root: &Path, dir: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(text: &str) -> Version {
+        Version::parse(text).unwrap()
+    }
+
+    const CHANGELOG_0_3: &str = "## [contract 0.3.0] - Unreleased\n\n- **Breaking**: `sort` narrowed.\n";
+    const CHANGELOG_0_2_1: &str = "## [contract 0.2.1] - Unreleased\n\n- A new optional parameter.\n";
+
+    #[test]
+    fn a_breaking_change_needs_the_breaking_step_and_an_entry_that_says_so() {
+        let unannounced = announced(&v("0.2.0"), &v("0.2.0"), Step::Breaking, "").unwrap();
+        assert_eq!(unannounced.len(), 1, "{unannounced:?}");
+        assert!(
+            unannounced[0].contains("set cckm_sync::CONTRACT_VERSION to 0.3.0"),
+            "{}",
+            unannounced[0]
+        );
+
+        let too_small = announced(&v("0.2.0"), &v("0.2.1"), Step::Breaking, CHANGELOG_0_2_1).unwrap();
+        assert!(
+            too_small[0].contains("asks for a breaking version step"),
+            "{too_small:?}"
+        );
+
+        let unmarked = "## [contract 0.3.0] - Unreleased\n\n- `sort` narrowed.\n";
+        let problems = announced(&v("0.2.0"), &v("0.3.0"), Step::Breaking, unmarked).unwrap();
+        assert!(problems[0].contains("no entry marked **Breaking**"), "{problems:?}");
+
+        assert_eq!(
+            announced(&v("0.2.0"), &v("0.3.0"), Step::Breaking, CHANGELOG_0_3),
+            Ok(Vec::new())
+        );
+    }
+
+    #[test]
+    fn an_additive_change_needs_a_step_and_a_section() {
+        let unannounced = announced(&v("0.2.0"), &v("0.2.0"), Step::Additive, "").unwrap();
+        assert!(
+            unannounced[0].contains("set cckm_sync::CONTRACT_VERSION to 0.2.1"),
+            "{unannounced:?}"
+        );
+        let no_section = announced(&v("0.2.0"), &v("0.2.1"), Step::Additive, "").unwrap();
+        assert!(
+            no_section[0].contains("has no section `## [contract 0.2.1]`"),
+            "{no_section:?}"
+        );
+        assert_eq!(
+            announced(&v("0.2.0"), &v("0.2.1"), Step::Additive, CHANGELOG_0_2_1),
+            Ok(Vec::new())
+        );
+    }
+
+    #[test]
+    fn a_change_without_effect_on_the_wire_needs_nothing() {
+        assert_eq!(announced(&v("0.2.0"), &v("0.2.0"), Step::None, ""), Ok(Vec::new()));
+        assert!(announced(&v("0.2.0"), &v("0.1.9"), Step::None, "").is_err());
+    }
 }
