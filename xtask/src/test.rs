@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every check that must pass before a change lands: the generated files
 //! are fresh, every test passes with snapshots in check mode, the serde-only build passes and
 //! stays light, the third-party validators accept the generated contract, clients generated
-//! from it in Python, TypeScript and Go run their scenario against `cckm-sync mock`, and a short
+//! from it in Python, TypeScript and Go run their scenario against `cckm-sync mock`, the Python
+//! and npm packages pass their tests where they are installed, and a short
 //! smoke run of every fuzz target breaks no oracle.
 
 use crate::run::{cargo, output, status};
@@ -26,6 +27,9 @@ pub(crate) fn run() -> Result<(), String> {
     check_light_dependencies()?;
     let tools = crate::validate::run()?;
     crate::clients::run(&tools)?;
+    // The Python and npm packages, installed into fresh environments and tested there, and the
+    // offline reference in headless Chromium (`cargo xtask dist`).
+    crate::dist::test()?;
     // A few seconds per target from the seeds alone, with a fixed random seed: the same inputs
     // on every run. Longer runs are `cargo xtask fuzz`'s.
     eprintln!("$ cargo xtask fuzz --smoke");
