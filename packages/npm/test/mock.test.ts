@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
@@ -34,6 +35,11 @@ assert.equal(sameType, true);
 // The paths are typed: this is a compile error if the list call answered something else.
 type ListAnswer = paths[typeof AWS]["get"]["responses"]["200"]["content"]["application/json"];
 const emptyPage: ListAnswer = { skip: 0, limit: 10, total: 0, resources: null };
+
+test("the package is the one installed in this project", () => {
+  const entry = fileURLToPath(import.meta.resolve("cckm-sync"));
+  assert.ok(entry.startsWith(`${process.cwd()}/node_modules/cckm-sync/`), entry);
+});
 
 describe("MockServer and createClient", () => {
   let mock: MockServer;
