@@ -5,6 +5,7 @@
 //! - `cargo xtask gate`: the compatibility gate alone (a step of `test`).
 //! - `cargo xtask release`: the compatibility gate, then the release recorded in `releases/`.
 //! - `cargo xtask clients`: clients generated from `openapi/`, run against `cckm-sync mock`.
+//! - `cargo xtask dist`: the Python and npm packages and the offline API reference.
 //! - `cargo xtask bench`: the parse benchmark, with the ratios between its targets.
 //! - `cargo xtask bench-mock`: `cckm-sync mock` against Prism, requests per second and p99.
 //! - `cargo xtask bench-validate`: `cckm-sync validate` against check-jsonschema on the same files.
@@ -25,6 +26,7 @@ mod bench;
 mod bench_contract;
 mod bench_mock;
 mod clients;
+mod dist;
 mod fuzz;
 mod release;
 mod run;
@@ -45,6 +47,9 @@ commands:
            record the release in releases/ (VERSIONING.md says when and how)
   clients [WORD...]  generate a client with each generator (or those whose name holds a
            word) from openapi/ and run its scenario against `cckm-sync mock` (a step of `test`)
+  dist [--dev] [--out DIR]
+           build the Python wheel and the npm package (the `cckm-sync` program inside) and
+           the offline API reference into target/dist/ (`cargo xtask dist --help` says more)
   bench    run the parse benchmark and print the ratios between typed and baseline parsing
   bench-mock  measure `cckm-sync mock` against Prism on the same document (wrk, 64 connections)
   bench-validate  time `cckm-sync validate` against check-jsonschema on the same files
@@ -76,6 +81,14 @@ fn main() -> ExitCode {
         Some("gate") if rest.is_empty() => release::gate().map(drop).map_err(Failure::from),
         Some("release") if rest.is_empty() => release::release().map_err(Failure::from),
         Some("clients") => clients::run_alone(rest).map_err(Failure::from),
+        Some("dist") if rest.iter().any(|arg| arg == "-h" || arg == "--help") => {
+            println!("{}", dist::USAGE);
+            Ok(())
+        }
+        Some("dist") => match dist::Options::parse(rest) {
+            Ok(options) => dist::run_alone(&options).map_err(Failure::from),
+            Err(message) => Err(Failure::Usage(format!("{message}\n\n{}", dist::USAGE))),
+        },
         Some("bench") => bench::run(rest).map_err(Failure::from),
         Some("bench-mock") if rest.is_empty() => bench_mock::run().map_err(Failure::from),
         Some("fuzz") if rest.iter().any(|arg| arg == "-h" || arg == "--help") => {

@@ -3,7 +3,8 @@
 //! stays light, the compatibility gate passes (the contract and the crates against their last
 //! release, the packages built and run), the third-party validators accept the generated
 //! contract, clients generated from it in Python, TypeScript and Go run their scenario against
-//! `cckm-sync mock`, and a short smoke run of every fuzz target breaks no oracle.
+//! `cckm-sync mock`, the Python and npm packages pass their tests where they are installed, and
+//! a short smoke run of every fuzz target breaks no oracle.
 
 use crate::run::{cargo, output, status};
 
@@ -24,6 +25,9 @@ pub(crate) fn run() -> Result<(), String> {
     crate::release::gate().map(drop)?;
     let tools = crate::validate::run()?;
     crate::clients::run(&tools)?;
+    // The Python and npm packages, installed into fresh environments and tested there, and the
+    // offline reference in headless Chromium (`cargo xtask dist`).
+    crate::dist::test()?;
     // A few seconds per target from the seeds alone, with a fixed random seed: the same inputs
     // on every run. Longer runs are `cargo xtask fuzz`'s.
     eprintln!("$ cargo xtask fuzz --smoke");

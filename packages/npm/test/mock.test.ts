@@ -1,0 +1,160 @@
+// The package as a user gets it (`npm install cckm-sync-<version>.tgz`): the mock, the typed
+// client and types, and the schema files with Ajv, checked by `tsc --strict` and run with
+// `node --test`.
+
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import {
+  type ApiError,
+  type AwsStartJobItems,
+  type AwsSyncJob,
+  type CckmClient,
+  type components,
+  createClient,
+  loadSchemas,
+  MockError,
+  MockServer,
+  type paths,
+} from "cckm-sync";
+import awsSyncJobSchema from "cckm-sync/schemas/AwsSyncJob.schema.json" with { type: "json" };
+
+// ajv-formats is CommonJS: its default export is the plugin.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+const AWS = "/cckm/aws/synchronization-jobs";
+const AWS_JOB = "/cckm/aws/synchronization-jobs/{id}";
+const AWS_CANCEL = "/cckm/aws/synchronization-jobs/{id}/cancel";
+
+// The names of the schemas are the types' names.
+const sameType: components["schemas"]["AwsSyncJob"] extends AwsSyncJob ? true : false = true;
+assert.equal(sameType, true);
+// The paths are typed: this is a compile error if the list call answered something else.
+type ListAnswer = paths[typeof AWS]["get"]["responses"]["200"]["content"]["application/json"];
+const emptyPage: ListAnswer = { skip: 0, limit: 10, total: 0, resources: null };
+
+test("the package is the one installed in this project", () => {
+  const entry = fileURLToPath(import.meta.resolve("cckm-sync"));
+  assert.ok(entry.startsWith(`${process.cwd()}/node_modules/cckm-sync/`), entry);
+});
+
+describe("MockServer and createClient", () => {
+  let mock: MockServer;
+  let client: CckmClient;
+
+  before(async () => {
+    mock = await MockServer.start({ jobDuration: 10 });
+    client = createClient({ baseUrl: mock.baseUrl, token: () => mock.token() });
+  });
+  beforeEach(async () => {
+    await mock.reset();
+  });
+  after(async () => {
+    await mock.stop();
+  });
+
+  test("a job runs to its end, is listed, and an ended or unknown job cannot be cancelled", async () => {
+    await mock.pauseClock();
+    const request: AwsStartJobItems = { kms: ["kms"], regions: ["us-east-1", "eu-west-1"] };
+    const started = await client.POST(AWS, { body: request });
+    assert.equal(started.response.status, 201);
+    const job: AwsSyncJob = started.data!;
+    assert.equal(job.overall_status, "in_progress");
+
+    // A second start while the first runs: 409, read into the typed error.
+    const refused = await client.POST(AWS, { body: { synchronize_all: true } });
+    assert.equal(refused.response.status, 409);
+    const conflict: ApiError | undefined = refused.error;
+    assert.match(conflict?.codeDesc ?? "", /^NCERRConflict/);
+
+    await mock.advanceClock(10);
+    const { data: ended } = await client.GET(AWS_JOB, { params: { path: { id: job.id } } });
+    assert.equal(ended?.overall_status, "completed");
+    assert.ok(ended?.completed_at);
+
+    const { data: page } = await client.GET(AWS, { params: { query: { overall_status: "completed", limit: 5 } } });
+    assert.deepEqual([page?.total, page?.limit, page?.resources?.map((listed) => listed.id)], [1, 5, [job.id]]);
+
+    const late = await client.POST(AWS_CANCEL, { params: { path: { id: job.id } } });
+    assert.equal(late.response.status, 409);
+    assert.match(late.error?.codeDesc ?? "", /^NCERRConflict/);
+    const unknown = await client.POST(AWS_CANCEL, { params: { path: { id: "0ea5d52e-387c-44fa-b079-21c8b768f77b" } } });
+    assert.equal(unknown.response.status, 404);
+    assert.deepEqual([unknown.error?.code, unknown.error?.codeDesc], [16, "NCERRResourceNotFound: Resource not found"]);
+  });
+
+  test("a running job is cancelled", async () => {
+    await mock.pauseClock();
+    const { data: job } = await client.POST(AWS, { body: { kms: ["kms"] } });
+    const { data: cancelled, response } = await client.POST(AWS_CANCEL, { params: { path: { id: job!.id } } });
+    assert.equal(response.status, 200);
+    assert.equal(cancelled?.abort, true);
+  });
+
+  test("the requests a client sent can be read back", async () => {
+    await client.POST(AWS, { body: { kms: ["kms-prod"], regions: null } });
+    const requests = await mock.receivedRequests();
+    assert.deepEqual(
+      requests.map((request) => [request.method, request.path, request.status]),
+      [["POST", `/api/v1${AWS}`, 201]],
+    );
+    assert.deepEqual(JSON.parse(requests[0]!.body), { kms: ["kms-prod"], regions: null });
+  });
+
+  test("a fault answers the next matching call", async () => {
+    const pending = await mock.inject({ kind: "status", status: 503, call: "list" });
+    assert.equal(pending.length, 1);
+    const { response, error } = await client.GET(AWS, {});
+    assert.equal(response.status, 503);
+    assert.ok(error?.codeDesc);
+    await assert.rejects(mock.inject({ kind: "no such fault" } as never), MockError);
+  });
+
+  test("tokens expire by the mock's clock, and the server's answers follow the schema files", async () => {
+    await mock.pauseClock();
+    const before = mock.authorization;
+    await mock.advanceClock("301s");
+    assert.notEqual(mock.authorization, before);
+    const answer = await fetch(`${mock.baseUrl}${AWS}`, { headers: { Authorization: before } });
+    assert.equal(answer.status, 401);
+
+    // Every schema file, added under its file name: the `$ref`s between them resolve.
+    const schemas = await loadSchemas();
+    assert.deepEqual(schemas["AwsSyncJob"], awsSyncJobSchema);
+    const ajv = new Ajv2020({ strict: true });
+    addFormats(ajv);
+    ajv.addFormat("uint64", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= 0 });
+    for (const [name, schema] of Object.entries(schemas)) {
+      ajv.addSchema(schema, `${name}.schema.json`);
+    }
+    const validate = ajv.getSchema("AwsSyncJob.schema.json")!;
+    const { data: job } = await client.POST(AWS, { body: { synchronize_all: true } });
+    assert.ok(validate(job), JSON.stringify(validate.errors));
+    assert.ok(!validate({ ...job, abort: "true" }));
+    assert.deepEqual(emptyPage.resources, null);
+  });
+});
+
+test("a bad option fails with the program's message", async () => {
+  await assert.rejects(MockServer.start({ jobDuration: "soon" }), (error: Error) => {
+    assert.ok(error instanceof MockError);
+    assert.match(error.message, /exited with 2/);
+    assert.match(error.message, /soon/);
+    return true;
+  });
+});
+
+test("TLS serves HTTPS with a certificate to trust", async () => {
+  const mock = await MockServer.start({ tls: true });
+  try {
+    assert.match(mock.baseUrl, /^https:\/\/127\.0\.0\.1:/);
+    assert.ok(mock.certificate);
+    assert.deepEqual((await mock.clock()).paused, false);
+  } finally {
+    await mock.stop();
+  }
+  assert.equal(mock.running, false);
+});

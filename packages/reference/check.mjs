@@ -1,0 +1,116 @@
+// Checks the offline API reference in headless Chromium (a step of `cargo xtask test`, run with
+// the Node tools of tools/dist/): every operation of the OpenAPI document renders, with each of
+// its responses, and the page makes no network request and logs no error.
+//
+// usage: node check.mjs PAGE.html OPENAPI.json OUT_DIR   (CHROMIUM names the browser)
+// Writes OUT_DIR/top.png and OUT_DIR/operation.png.
+
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+import { chromium } from "playwright-core";
+
+const [pagePath, openapiPath, outDir] = process.argv.slice(2);
+if (!pagePath || !openapiPath || !outDir) {
+  console.error("usage: node check.mjs PAGE.html OPENAPI.json OUT_DIR");
+  process.exit(2);
+}
+const document = JSON.parse(readFileSync(openapiPath, "utf8"));
+const methods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+  methods.filter((method) => item[method]).map((method) => ({ path, method, ...item[method] })),
+);
+
+// Without the background-networking switches Chromium reaches for the network at start.
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  timeout: 60_000,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+const problems = [];
+try {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  // Every request the page makes, whatever becomes of it: only the page itself may be read.
+  const requests = [];
+  page.on("request", (request) => requests.push(request.url()));
+  page.on("console", (message) => {
+    if (message.type() === "error") {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+
+  const started = Date.now();
+  const url = pathToFileURL(resolve(pagePath)).href;
+  await page.goto(url, { waitUntil: "load", timeout: 60_000 });
+  await page.waitForFunction(() => document.body.dataset.rendered, null, { timeout: 60_000 });
+  const rendered = await page.evaluate(() => document.body.dataset.rendered);
+  if (rendered !== "yes") {
+    problems.push(`Redoc did not render: ${rendered}`);
+  }
+  const renderMs = Date.now() - started;
+
+  // Each operation has its section, which names each of its responses.
+  let responses = 0;
+  for (const operation of operations) {
+    const section = page.locator(`[data-section-id$="operation/${operation.operationId}"]`).first();
+    if ((await section.count()) === 0) {
+      problems.push(`operation ${operation.operationId} (${operation.method.toUpperCase()} ${operation.path}) is not rendered`);
+      continue;
+    }
+    const text = await section.innerText();
+    for (const status of Object.keys(operation.responses ?? {})) {
+      responses += 1;
+      if (!text.includes(status)) {
+        problems.push(`operation ${operation.operationId}: response ${status} is not shown`);
+      }
+    }
+  }
+
+  await page.screenshot({ path: join(outDir, "top.png") });
+  // The start of AWS key jobs, its request and response samples beside it.
+  const start =
+    operations.find((operation) => operation.method === "post" && operation.path === "/cckm/aws/synchronization-jobs") ??
+    operations.find((operation) => operation.method === "post");
+  if (start) {
+    await page
+      .locator(`[data-section-id$="operation/${start.operationId}"]`)
+      .first()
+      .evaluate((section) => section.scrollIntoView({ block: "start" }));
+    await page.screenshot({ path: join(outDir, "operation.png") });
+  }
+
+  const left = requests.filter((address) => !/^(file|data|blob|about):/.test(address));
+  for (const address of left) {
+    problems.push(`the page requested ${address}`);
+  }
+  const examples = operations.flatMap((operation) =>
+    Object.entries(operation.responses ?? {}).filter(([, response]) => {
+      const resolved = response.$ref ? document.components.responses[response.$ref.split("/").pop()] : response;
+      return Object.values(resolved.content ?? {}).some((media) => media.example !== undefined || media.examples);
+    }),
+  );
+  console.log(
+    `reference: ${operations.length} operations and ${responses} responses rendered in ${renderMs} ms, ` +
+      `${requests.length} requests, all for the page's own file or memory (its search worker), none to the network; ` +
+      `${examples.length} of ${responses} responses carry an example in the document, the others show Redoc's sample; ` +
+      `screenshots in ${outDir}`,
+  );
+} finally {
+  await browser.close();
+}
+if (problems.length > 0) {
+  console.error(problems.join("\n"));
+  process.exit(1);
+}
