@@ -14,9 +14,9 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter};
 use cckm_sync::endpoints::{
-    self, API_PREFIX, BAD_REQUEST, CANCEL_CONFLICT, ENDPOINTS, Endpoint, INVALID_PARAMETER, METHOD_NOT_ALLOWED,
-    NOT_FOUND, Operation, PAYLOAD_TOO_LARGE, REQUEST_TIMEOUT, SERVER_ERROR, START_CONFLICT, TOKEN_PATH,
-    TOO_MANY_REQUESTS, UNAUTHORIZED, WRONG_CREDENTIALS,
+    self, API_PREFIX, BAD_REQUEST, CONFLICT, ENDPOINTS, Endpoint, INVALID_PARAMETER, METHOD_NOT_ALLOWED, NOT_FOUND,
+    Operation, PAYLOAD_TOO_LARGE, REQUEST_TIMEOUT, SERVER_ERROR, TOKEN_PATH, TOO_MANY_REQUESTS, UNAUTHORIZED,
+    WRONG_CREDENTIALS,
 };
 use cckm_sync::{SyncJob, TokenRequest};
 
@@ -322,7 +322,7 @@ fn start(
     let mut jobs = app.jobs_mut();
     if let Some(running) = jobs.running(endpoint, now) {
         return Err(Failure::new(
-            &START_CONFLICT,
+            &CONFLICT,
             format!(
                 "a {} job of {endpoint} is in progress already ({running}): wait for it to end, or cancel it",
                 kind_of(endpoint)
@@ -330,7 +330,7 @@ fn start(
         ));
     }
     let (record, keys) = payload::new_job(family, now, &request, &app.inventory());
-    let progress = family.spec().progress();
+    let progress = &family.spec().progress;
     // An item named by the fault that the job does not have: the last item fails instead.
     let failure = failure.map(|(item, reason)| {
         let item = item.filter(|item| keys.contains(item));
@@ -352,7 +352,7 @@ fn start(
     let shown = job.at(now);
     jobs.insert(job).map_err(|full| {
         Failure::new(
-            &START_CONFLICT,
+            &CONFLICT,
             format!(
                 "the mock holds its maximum of {} jobs: reset it (POST {CONTROL_PREFIX}/reset) or start it with a higher limit",
                 full.max
@@ -384,7 +384,7 @@ fn cancel(app: &App, endpoint: &'static Endpoint, id: uuid::Uuid) -> Result<Answ
     if !job.cancel(now) {
         let status = job.snapshot(now).status;
         return Err(Failure::new(
-            &CANCEL_CONFLICT,
+            &CONFLICT,
             format!("job {id} is {status}, not in progress: only running jobs can be cancelled"),
         ));
     }

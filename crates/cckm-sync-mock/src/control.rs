@@ -118,7 +118,7 @@ async fn load_jobs(State(app): State<Arc<App>>, RawQuery(query): RawQuery, bytes
     match app.load(&bytes, endpoint.as_deref()) {
         Ok(report) => ok(&report),
         Err(LoadError::Full { max }) => payload::error(
-            &endpoints::START_CONFLICT,
+            &endpoints::CONFLICT,
             format!("the mock holds its maximum of {max} jobs"),
         ),
         Err(error) => bad_request(error.to_string()),

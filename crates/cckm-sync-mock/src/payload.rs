@@ -108,7 +108,7 @@ pub(crate) fn new_job(
             .collect(),
         _ => items.clone(),
     };
-    let running = family.spec().progress().running;
+    let running = family.spec().progress.running;
     let mut scope = cckm_sync::AnyScope::default();
     if let Some(slot) = job_items_field(family).and_then(|field| scope.slot_mut(field)) {
         *slot = Some(items);

@@ -66,6 +66,7 @@ pub mod endpoints;
 mod error;
 mod fields;
 mod job;
+mod located;
 mod page;
 mod parse;
 mod query;

@@ -12,6 +12,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::cloud::{Cloud, CloudFamily};
+use crate::request::options::{AwsStartOptions, AzureStartOptions, NoStartOptions, StartOptions};
 
 mod sealed {
     pub trait Sealed {}
@@ -20,7 +21,9 @@ mod sealed {
 /// The scope fields of the jobs of one family, or of any family ([`AnyScope`]).
 ///
 /// Sealed: the set of scope types is part of this crate's contract.
-pub trait JobScope: sealed::Sealed + Clone + Default + fmt::Debug + PartialEq + Eq + Serialize + 'static {
+pub trait JobScope:
+    sealed::Sealed + Clone + Default + fmt::Debug + PartialEq + Eq + Serialize + Send + Sync + 'static
+{
     /// The wire names of the arrays this scope holds, in serialization order.
     const FIELDS: &'static [&'static str];
 
@@ -71,7 +74,7 @@ pub trait FamilyScope: JobScope {
 
     /// The optional fields of the family's start request, besides the scope: see
     /// [`StartJob`](crate::StartJob).
-    type StartOptions: crate::request::StartOptions;
+    type StartOptions: StartOptions;
 }
 
 macro_rules! scope {
@@ -124,7 +127,7 @@ macro_rules! family_scope {
     ($name:ident => $family:ident, $options:ident) => {
         impl FamilyScope for $name {
             const FAMILY_ID: CloudFamily = CloudFamily::$family;
-            type StartOptions = crate::request::$options;
+            type StartOptions = $options;
         }
     };
 }

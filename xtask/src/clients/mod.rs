@@ -450,8 +450,8 @@ fn plan(root: &Path, mock: &Server) -> Result<Value, String> {
             "job_field": job_field,
             "list_filter": spec.list_filter,
             "cloud": family.cloud().as_str(),
-            "running": spec.progress().running,
-            "item_done": spec.progress().item_done,
+            "running": spec.progress.running,
+            "item_done": spec.progress.item_done,
             "items": [format!("{}-item", endpoint.name)],
             "inventory": [format!("{}-all-1", spec.name), format!("{}-all-2", spec.name)],
         }));

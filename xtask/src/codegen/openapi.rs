@@ -99,7 +99,7 @@ const ERROR_RESPONSES: [ErrorResponse; 5] = [
         answers: |call| matches!(call, Call::Job(Operation::Start | Operation::Get | Operation::Cancel)),
     },
     ErrorResponse {
-        spec: &endpoints::START_CONFLICT,
+        spec: &endpoints::CONFLICT,
         status: "409",
         description: "The job's state forbids the call: a start while a job of the same endpoint is in \
             progress (the vendor's Ansible documentation says such a start is refused), or a cancel of a \

@@ -9,19 +9,24 @@
 
 use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
-use std::num::NonZeroU32;
-use std::str::FromStr;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use uuid::Uuid;
 
-use crate::cloud::CloudFamily;
 use crate::endpoints::{Endpoint, ListParameter};
 use crate::page::Page;
 use crate::scope::{
     AwsScope, AzureScope, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, OciScope, SalesforceScope, SapScope,
 };
 use crate::status::OverallStatus;
+
+mod error;
+mod limit;
+mod sort;
+
+pub use error::QueryError;
+pub use limit::Limit;
+pub use sort::{Sort, SortKey};
 
 // Parameter names come from the endpoint catalog, like the scope filter's
 // ([`FamilySpec::list_filter`](crate::endpoints::FamilySpec::list_filter)).
@@ -395,7 +400,7 @@ impl<S: FamilyScope> ListSyncJobs<S> {
                     parsed = parsed.sort(Sort::parse(&value)?)?;
                 }
                 other if Some(other) == filter => {
-                    parsed = parsed.add_scope_filter([value])?;
+                    parsed = parsed.scope_filter([value])?;
                 }
                 other => return Err(QueryError::UnknownParameter(other.to_owned())),
             }
@@ -417,10 +422,25 @@ impl<S: FamilyScope> ListSyncJobs<S> {
             || self.sort.is_some()
     }
 
-    /// Appends scope filter values; the family-specific methods all land here.
-    fn add_scope_filter(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Result<Self, QueryError> {
-        // Only called for families whose catalog entry names a filter.
-        let parameter = Self::scope_filter_name().unwrap_or("scope filter");
+    /// Lists only the jobs of these scope items, under the family's scope filter
+    /// ([`FamilySpec::list_filter`](crate::endpoints::FamilySpec::list_filter): `kms`,
+    /// `key_vaults`, …, repeated); appends to the values given before. Fails on an empty value,
+    /// and for a family whose lists take no scope filter (DSM, external CipherTrust Manager).
+    /// The methods named after each family's filter ([`kms`](Self::kms), …) say the same for
+    /// one family.
+    ///
+    /// ```
+    /// use cckm_sync::{DsmListSyncJobs, ListSyncJobs, OciScope, QueryError};
+    ///
+    /// let query = ListSyncJobs::<OciScope>::new().scope_filter(["vault-1"])?;
+    /// assert_eq!(query.to_query_string(), "vaults=vault-1");
+    /// assert!(matches!(DsmListSyncJobs::new().scope_filter(["d"]), Err(QueryError::NoScopeFilter { .. })));
+    /// # Ok::<(), QueryError>(())
+    /// ```
+    pub fn scope_filter(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Result<Self, QueryError> {
+        let Some(parameter) = Self::scope_filter_name() else {
+            return Err(QueryError::NoScopeFilter { family: S::FAMILY_ID });
+        };
         for value in values {
             let value = value.into();
             if value.is_empty() {
@@ -454,7 +474,7 @@ impl ListSyncJobs<AwsScope> {
     /// # Ok::<(), cckm_sync::QueryError>(())
     /// ```
     pub fn kms(self, names: impl IntoIterator<Item = impl Into<String>>) -> Result<Self, QueryError> {
-        self.add_scope_filter(names)
+        self.scope_filter(names)
     }
 }
 
@@ -470,7 +490,7 @@ impl ListSyncJobs<AzureScope> {
     /// # Ok::<(), cckm_sync::QueryError>(())
     /// ```
     pub fn key_vaults(self, vaults: impl IntoIterator<Item = impl Into<String>>) -> Result<Self, QueryError> {
-        self.add_scope_filter(vaults)
+        self.scope_filter(vaults)
     }
 }
 
@@ -486,7 +506,7 @@ impl ListSyncJobs<GoogleScope> {
     /// # Ok::<(), cckm_sync::QueryError>(())
     /// ```
     pub fn key_rings(self, key_rings: impl IntoIterator<Item = impl Into<String>>) -> Result<Self, QueryError> {
-        self.add_scope_filter(key_rings)
+        self.scope_filter(key_rings)
     }
 }
 
@@ -502,7 +522,7 @@ impl ListSyncJobs<OciScope> {
     /// # Ok::<(), cckm_sync::QueryError>(())
     /// ```
     pub fn vaults(self, vaults: impl IntoIterator<Item = impl Into<String>>) -> Result<Self, QueryError> {
-        self.add_scope_filter(vaults)
+        self.scope_filter(vaults)
     }
 }
 
@@ -519,7 +539,7 @@ impl ListSyncJobs<SapScope> {
     /// # Ok::<(), cckm_sync::QueryError>(())
     /// ```
     pub fn groups(self, groups: impl IntoIterator<Item = impl Into<String>>) -> Result<Self, QueryError> {
-        self.add_scope_filter(groups)
+        self.scope_filter(groups)
     }
 }
 
@@ -539,7 +559,7 @@ impl ListSyncJobs<SalesforceScope> {
         self,
         organization_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Result<Self, QueryError> {
-        self.add_scope_filter(organization_ids)
+        self.scope_filter(organization_ids)
     }
 }
 
@@ -554,411 +574,5 @@ impl<S: FamilyScope> fmt::Display for ListSyncJobs<S> {
             write!(f, "{name}={}", utf8_percent_encode(value, set))?;
         }
         Ok(())
-    }
-}
-
-/// How many jobs a page holds at most: `limit` in the query string.
-///
-/// ```
-/// use cckm_sync::Limit;
-///
-/// assert_eq!(Limit::new(-1)?, Limit::All);
-/// assert_eq!(Limit::new(25)?.as_i64(), 25);
-/// assert_eq!(Limit::All.to_string(), "-1");
-/// assert_eq!(
-///     Limit::new(0).unwrap_err().to_string(),
-///     "limit: must be -1 (all) or at least 1, got 0",
-/// );
-/// # Ok::<(), cckm_sync::QueryError>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Limit {
-    /// Every job at once (`-1`).
-    All,
-    /// At most this many jobs.
-    Count(NonZeroU32),
-}
-
-impl Limit {
-    /// The limit sent as `value`: `-1` for all jobs, or a count from 1 to `u32::MAX`.
-    /// Fails on 0, on any other negative value and on a larger count.
-    pub fn new(value: i64) -> Result<Self, QueryError> {
-        if value == -1 {
-            return Ok(Self::All);
-        }
-        u32::try_from(value)
-            .ok()
-            .and_then(NonZeroU32::new)
-            .map(Self::Count)
-            .ok_or(QueryError::InvalidLimit(value))
-    }
-
-    /// The value sent: `-1` for [`Limit::All`], else the count.
-    pub fn as_i64(self) -> i64 {
-        match self {
-            Self::All => -1,
-            Self::Count(count) => i64::from(count.get()),
-        }
-    }
-}
-
-impl TryFrom<i64> for Limit {
-    type Error = QueryError;
-
-    /// As [`Limit::new`].
-    fn try_from(value: i64) -> Result<Self, QueryError> {
-        Self::new(value)
-    }
-}
-
-impl fmt::Display for Limit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.as_i64())
-    }
-}
-
-/// The order of a list: `sort` in the query string, a comma-separated list of properties,
-/// each descending if it starts with `-`.
-///
-/// ```
-/// use cckm_sync::{Sort, SortKey};
-///
-/// let sort = Sort::parse("-createdAt,name")?;
-/// assert_eq!(sort.keys()[0], SortKey::descending("createdAt")?);
-/// assert_eq!(sort.keys()[1].property(), "name");
-/// assert_eq!(sort.to_string(), "-createdAt,name");
-/// assert_eq!(Sort::from_keys([SortKey::descending("createdAt")?, SortKey::ascending("name")?])?, sort);
-///
-/// assert_eq!(Sort::parse("a,,b").unwrap_err().to_string(), r#"sort: empty sort key in "a,,b""#);
-/// # Ok::<(), cckm_sync::QueryError>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Sort {
-    /// Never empty.
-    keys: Vec<SortKey>,
-}
-
-impl Sort {
-    /// Parses `name,-createdAt`. Fails on an empty key (an empty string, two commas in a
-    /// row, a trailing comma, a lone `-`), on whitespace in a key and on a property that
-    /// starts with `-` (as in `--name`).
-    pub fn parse(sort: &str) -> Result<Self, QueryError> {
-        let keys = sort
-            .split(',')
-            .map(|key| SortKey::parse_in(key, sort))
-            .collect::<Result<Vec<_>, _>>()?;
-        Self::from_keys(keys)
-    }
-
-    /// A sort order of `keys`, the first the most significant. Fails if there is none.
-    pub fn from_keys(keys: impl IntoIterator<Item = SortKey>) -> Result<Self, QueryError> {
-        let keys: Vec<SortKey> = keys.into_iter().collect();
-        if keys.is_empty() {
-            return Err(QueryError::NoSortKeys);
-        }
-        Ok(Self { keys })
-    }
-
-    /// The keys, the first the most significant; never empty.
-    pub fn keys(&self) -> &[SortKey] {
-        &self.keys
-    }
-}
-
-impl From<SortKey> for Sort {
-    /// The order by one key.
-    fn from(key: SortKey) -> Self {
-        Self { keys: vec![key] }
-    }
-}
-
-impl FromStr for Sort {
-    type Err = QueryError;
-
-    /// As [`Sort::parse`].
-    fn from_str(sort: &str) -> Result<Self, QueryError> {
-        Self::parse(sort)
-    }
-}
-
-impl fmt::Display for Sort {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (index, key) in self.keys.iter().enumerate() {
-            if index > 0 {
-                f.write_char(',')?;
-            }
-            key.fmt(f)?;
-        }
-        Ok(())
-    }
-}
-
-/// One property of a [`Sort`], and its direction.
-///
-/// The property is not checked against the fields of a job: the server decides what it
-/// sorts by (`createdAt`, `name`, …).
-///
-/// ```
-/// use cckm_sync::SortKey;
-///
-/// let key: SortKey = "-createdAt".parse()?;
-/// assert_eq!(key.property(), "createdAt");
-/// assert!(key.is_descending());
-/// assert_eq!(SortKey::ascending("name")?.to_string(), "name");
-/// assert_eq!(
-///     SortKey::ascending("created at").unwrap_err().to_string(),
-///     r#"sort: invalid sort key "created at": contains whitespace"#,
-/// );
-/// # Ok::<(), cckm_sync::QueryError>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct SortKey {
-    property: String,
-    descending: bool,
-}
-
-impl SortKey {
-    /// Sorts by `property`, smallest first. Fails if it is empty, holds whitespace or a
-    /// comma, or starts with `-`.
-    pub fn ascending(property: impl Into<String>) -> Result<Self, QueryError> {
-        Self::checked(property.into(), false)
-    }
-
-    /// Sorts by `property`, largest first (sent as `-property`). Fails if it is empty, holds
-    /// whitespace or a comma, or starts with `-`.
-    pub fn descending(property: impl Into<String>) -> Result<Self, QueryError> {
-        Self::checked(property.into(), true)
-    }
-
-    /// The property sorted by, without the `-`.
-    pub fn property(&self) -> &str {
-        &self.property
-    }
-
-    /// Whether the largest comes first.
-    pub fn is_descending(&self) -> bool {
-        self.descending
-    }
-
-    fn checked(property: String, descending: bool) -> Result<Self, QueryError> {
-        check_property(&property, &property, &property)?;
-        Ok(Self { property, descending })
-    }
-
-    /// Parses the key `key` of the sort list `sort`, which empty-key errors quote.
-    fn parse_in(key: &str, sort: &str) -> Result<Self, QueryError> {
-        let (property, descending) = match key.strip_prefix('-') {
-            Some(property) => (property, true),
-            None => (key, false),
-        };
-        check_property(property, key, sort)?;
-        Ok(Self {
-            property: property.to_owned(),
-            descending,
-        })
-    }
-}
-
-/// Checks the `property` of the sort key `key`, part of the sort list `sort`.
-fn check_property(property: &str, key: &str, sort: &str) -> Result<(), QueryError> {
-    if property.is_empty() {
-        return Err(QueryError::EmptySortKey { sort: sort.to_owned() });
-    }
-    let reason = if property.contains(char::is_whitespace) {
-        "contains whitespace"
-    } else if property.contains(',') {
-        "contains a comma"
-    } else if property.starts_with('-') {
-        r#"the property starts with "-""#
-    } else {
-        return Ok(());
-    };
-    Err(QueryError::InvalidSortKey {
-        key: key.to_owned(),
-        reason,
-    })
-}
-
-impl FromStr for SortKey {
-    type Err = QueryError;
-
-    /// Parses one key, `name` or `-name`.
-    fn from_str(key: &str) -> Result<Self, QueryError> {
-        Self::parse_in(key, key)
-    }
-}
-
-impl fmt::Display for SortKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.descending {
-            f.write_char('-')?;
-        }
-        f.write_str(&self.property)
-    }
-}
-
-/// Why a list query could not be built or parsed. The message names the parameter and the
-/// value at fault.
-///
-/// ```
-/// use cckm_sync::{AwsListSyncJobs, QueryError};
-///
-/// let error = AwsListSyncJobs::from_query_str("skip=-1").unwrap_err();
-/// assert_eq!(error.to_string(), r#"skip: must be a non-negative integer, got "-1""#);
-/// assert!(matches!(error, QueryError::InvalidValue { parameter: "skip", .. }));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum QueryError {
-    /// `limit` is 0, below -1 or above `u32::MAX`.
-    InvalidLimit(i64),
-    /// `sort` holds an empty key: it is empty, or has two commas in a row, a trailing comma
-    /// or a lone `-`.
-    EmptySortKey {
-        /// The whole sort list.
-        sort: String,
-    },
-    /// A sort key holds whitespace or a comma, or its property starts with `-`.
-    InvalidSortKey {
-        /// The key at fault.
-        key: String,
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// A sort order was built from no key.
-    NoSortKeys,
-    /// A sort key names a property the family's jobs cannot be sorted by.
-    UnsortableProperty {
-        /// The property.
-        property: String,
-        /// The family of the query.
-        family: CloudFamily,
-    },
-    /// A scope filter value is empty.
-    EmptyValue {
-        /// The query parameter, such as `kms`.
-        parameter: &'static str,
-    },
-    /// A parameter of a parsed query string has a value of the wrong form.
-    InvalidValue {
-        /// The query parameter, such as `skip`.
-        parameter: &'static str,
-        /// The value received, decoded.
-        value: String,
-        /// What the value must be, such as `must be a non-negative integer`.
-        expected: &'static str,
-    },
-    /// A parsed query string holds a parameter that the family's list call does not take.
-    UnknownParameter(String),
-    /// A parsed query string gives a parameter that takes one value more than once.
-    RepeatedParameter(&'static str),
-    /// A query of one family was used with an endpoint of another.
-    WrongEndpoint {
-        /// The endpoint's [`name`](Endpoint::name).
-        endpoint: &'static str,
-        /// The family the endpoint serves.
-        endpoint_family: CloudFamily,
-        /// The family of the query.
-        query_family: CloudFamily,
-    },
-}
-
-impl QueryError {
-    fn invalid(parameter: &'static str, value: &str, expected: &'static str) -> Self {
-        Self::InvalidValue {
-            parameter,
-            value: value.to_owned(),
-            expected,
-        }
-    }
-}
-
-impl fmt::Display for QueryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::InvalidLimit(value) if *value > i64::from(u32::MAX) => {
-                write!(f, "{LIMIT}: must be at most {}, got {value}", u32::MAX)
-            }
-            Self::InvalidLimit(value) => write!(f, "{LIMIT}: must be -1 (all) or at least 1, got {value}"),
-            Self::EmptySortKey { sort } => write!(f, "{SORT}: empty sort key in {sort:?}"),
-            Self::InvalidSortKey { key, reason } => write!(f, "{SORT}: invalid sort key {key:?}: {reason}"),
-            Self::NoSortKeys => write!(f, "{SORT}: needs at least one sort key"),
-            Self::UnsortableProperty { property, family } => {
-                let properties: Vec<&str> = family.spec().sort_properties().collect();
-                write!(
-                    f,
-                    "{SORT}: {family} jobs cannot be sorted by {property:?}; sort by one of {}",
-                    properties.join(", ")
-                )
-            }
-            Self::EmptyValue { parameter } => write!(f, "{parameter}: empty value"),
-            Self::InvalidValue {
-                parameter,
-                value,
-                expected,
-            } => write!(f, "{parameter}: {expected}, got {value:?}"),
-            Self::UnknownParameter(name) => write!(f, "unknown query parameter {name:?}"),
-            Self::RepeatedParameter(name) => write!(f, "{name}: given more than once"),
-            Self::WrongEndpoint {
-                endpoint,
-                endpoint_family,
-                query_family,
-            } => write!(
-                f,
-                "endpoint {endpoint:?} lists {endpoint_family} jobs, not {query_family} jobs"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for QueryError {}
-
-#[cfg(feature = "schemars")]
-mod schema {
-    use std::borrow::Cow;
-
-    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-
-    use super::{Limit, Sort};
-
-    impl JsonSchema for Limit {
-        fn schema_name() -> Cow<'static, str> {
-            "Limit".into()
-        }
-
-        fn json_schema(_: &mut SchemaGenerator) -> Schema {
-            // `-1`, or a count from 1: the integers from -1 up that are not 0. Said with a
-            // range and a `not` rather than a `oneOf` of the two, so that client generators type
-            // the parameter as a plain integer: of a `oneOf`, openapi-python-client makes a
-            // numbered type (`LimitType0`) and openapi-generator warns that it cannot name it.
-            json_schema!({
-                "description": "How many jobs a page holds at most: `-1` for every job, or a count from 1. \
-                    The server's default is 10.",
-                "type": "integer",
-                "format": "int64",
-                "minimum": -1,
-                "maximum": u32::MAX,
-                "not": { "const": 0 },
-                "examples": [10, -1]
-            })
-        }
-    }
-
-    impl JsonSchema for Sort {
-        fn schema_name() -> Cow<'static, str> {
-            "Sort".into()
-        }
-
-        fn json_schema(_: &mut SchemaGenerator) -> Schema {
-            // One or more keys, comma-separated, each an optional `-` and a property with no
-            // whitespace or comma that does not start with `-`: what `Sort::parse` accepts.
-            json_schema!({
-                "description": "Comma-separated properties to sort by, the first the most \
-                    significant; a leading `-` sorts that property in descending order.",
-                "type": "string",
-                "pattern": "^-?[^\\s,-][^\\s,]*(,-?[^\\s,-][^\\s,]*)*$",
-                "examples": ["-createdAt", "name,-updatedAt"]
-            })
-        }
     }
 }
