@@ -33,8 +33,7 @@ use std::sync::OnceLock;
 use cckm_sync::endpoints::Operation;
 use cckm_sync::schemars::JsonSchema;
 use cckm_sync::{
-    ApiError, AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, ListSyncJobs,
-    OciScope, Page, SalesforceScope, SapScope, StartJob, SyncJob, SyncJobPage,
+    ApiError, CloudFamily, FamilyScope, FamilyVisitor, ListSyncJobs, Page, StartJob, SyncJob, SyncJobPage,
 };
 use jsonschema::Validator;
 use serde::Serialize;
@@ -381,7 +380,7 @@ fn integer_literal(text: &str) -> Option<Value> {
 
 /// The query of one family, and the list operations of its endpoints.
 struct QueryModel {
-    name: &'static str,
+    name: String,
     check: fn(&str, &[ListOperation], &str) -> Result<(), Finding>,
     operations: Vec<ListOperation>,
 }
@@ -393,7 +392,7 @@ impl QueryModel {
         let Ok(query) = std::str::from_utf8(input) else {
             return Ok(());
         };
-        (self.check)(self.name, &self.operations, query)
+        (self.check)(&self.name, &self.operations, query)
     }
 }
 
@@ -510,7 +509,7 @@ impl Harness {
         let mut starts = Vec::new();
         let mut queries = Vec::new();
         for family in CloudFamily::ALL {
-            let models = FamilyModels::of(family)?;
+            let models = FamilyModels::of(family);
             pages.push(models.page);
             jobs.push(models.job);
             starts.push(models.start);
@@ -603,37 +602,28 @@ struct FamilyModels {
     page: JsonModel,
     job: JsonModel,
     start: JsonModel,
-    query_name: &'static str,
+    query_name: String,
     query_check: fn(&str, &[ListOperation], &str) -> Result<(), Finding>,
 }
 
 impl FamilyModels {
-    fn of(family: CloudFamily) -> Result<Self, String> {
-        match family {
-            CloudFamily::Aws => Ok(Self::of_scope::<AwsScope>("ListSyncJobs<AwsScope>")),
-            CloudFamily::Azure => Ok(Self::of_scope::<AzureScope>("ListSyncJobs<AzureScope>")),
-            CloudFamily::Google => Ok(Self::of_scope::<GoogleScope>("ListSyncJobs<GoogleScope>")),
-            CloudFamily::Oci => Ok(Self::of_scope::<OciScope>("ListSyncJobs<OciScope>")),
-            CloudFamily::Sap => Ok(Self::of_scope::<SapScope>("ListSyncJobs<SapScope>")),
-            CloudFamily::Salesforce => Ok(Self::of_scope::<SalesforceScope>("ListSyncJobs<SalesforceScope>")),
-            CloudFamily::Dsm => Ok(Self::of_scope::<DsmScope>("ListSyncJobs<DsmScope>")),
-            CloudFamily::ExternalCm => Ok(Self::of_scope::<ExternalCmScope>("ListSyncJobs<ExternalCmScope>")),
-            other => Err(format!("the fuzz harness has no scope type for the family {other:?}")),
-        }
+    fn of(family: CloudFamily) -> Self {
+        family.visit(ModelsOf)
     }
+}
 
-    fn of_scope<S>(query_name: &'static str) -> Self
-    where
-        S: FamilyScope + JsonSchema,
-        SyncJob<S>: DeserializeOwned + Serialize + PartialEq + JsonSchema,
-        Page<SyncJob<S>>: DeserializeOwned + Serialize + PartialEq + JsonSchema,
-        StartJob<S>: DeserializeOwned + Serialize + PartialEq + JsonSchema,
-    {
-        Self {
+struct ModelsOf;
+
+impl FamilyVisitor for ModelsOf {
+    type Output = FamilyModels;
+
+    fn visit<S: FamilyScope>(self) -> FamilyModels {
+        let scope = std::any::type_name::<S>().rsplit("::").next().unwrap_or_default();
+        FamilyModels {
             page: JsonModel::response::<Page<SyncJob<S>>>(),
             job: JsonModel::response::<SyncJob<S>>(),
             start: JsonModel::request::<StartJob<S>>(),
-            query_name,
+            query_name: format!("ListSyncJobs<{scope}>"),
             query_check: check_query::<S>,
         }
     }

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use cckm_sync::endpoints::{API_PREFIX, ENDPOINTS, Endpoint, Operation, TOKEN_PATH};
-use cckm_sync::{CloudFamily, ListSyncJobs};
+use cckm_sync::{CloudFamily, FamilyScope, FamilyVisitor, ListSyncJobs, QueryError};
 
 use crate::body::BodyKind;
 use crate::case::{CallRef, Case, Drift, Location, Part, Source};
@@ -233,18 +233,7 @@ fn check_query(family: CloudFamily, query: &str, case: &mut Case) {
         }
     }
     let known = known.join("&");
-    let parsed = match family {
-        CloudFamily::Aws => ListSyncJobs::<cckm_sync::AwsScope>::from_query_str(&known).map(drop),
-        CloudFamily::Azure => ListSyncJobs::<cckm_sync::AzureScope>::from_query_str(&known).map(drop),
-        CloudFamily::Google => ListSyncJobs::<cckm_sync::GoogleScope>::from_query_str(&known).map(drop),
-        CloudFamily::Oci => ListSyncJobs::<cckm_sync::OciScope>::from_query_str(&known).map(drop),
-        CloudFamily::Sap => ListSyncJobs::<cckm_sync::SapScope>::from_query_str(&known).map(drop),
-        CloudFamily::Salesforce => ListSyncJobs::<cckm_sync::SalesforceScope>::from_query_str(&known).map(drop),
-        CloudFamily::Dsm => ListSyncJobs::<cckm_sync::DsmScope>::from_query_str(&known).map(drop),
-        CloudFamily::ExternalCm => ListSyncJobs::<cckm_sync::ExternalCmScope>::from_query_str(&known).map(drop),
-        _ => Ok(()),
-    };
-    if let Err(error) = parsed {
+    if let Err(error) = family.visit(ParseQuery(&known)) {
         let message = error.to_string();
         // Every message of the query parser starts with the parameter's name.
         let (parameter, reason) = match message.split_once(": ") {
@@ -254,6 +243,17 @@ fn check_query(family: CloudFamily, query: &str, case: &mut Case) {
             _ => ("(query)".to_owned(), message.clone()),
         };
         case.fail(Location::Query { parameter }, reason);
+    }
+}
+
+/// Parses a list query as the family's [`ListSyncJobs`] does.
+struct ParseQuery<'a>(&'a str);
+
+impl FamilyVisitor for ParseQuery<'_> {
+    type Output = Result<(), QueryError>;
+
+    fn visit<S: FamilyScope>(self) -> Self::Output {
+        ListSyncJobs::<S>::from_query_str(self.0).map(drop)
     }
 }
 

@@ -5,10 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use cckm_sync::endpoints::{DEFAULT_SORT, ENDPOINTS, Endpoint};
-use cckm_sync::{
-    AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, JobScope, Limit,
-    ListSyncJobs, OciScope, OverallStatus, SalesforceScope, SapScope, Sort, SyncJob,
-};
+use cckm_sync::{FamilyScope, FamilyVisitor, JobScope, Limit, ListSyncJobs, OverallStatus, Sort, SyncJob};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -31,8 +28,16 @@ const DEFAULT_LIMIT: u32 = 10;
 /// Reads the query string of a list call of `endpoint`'s family with the family's
 /// [`ListSyncJobs`], which checks every parameter as the server would.
 pub(crate) fn parse_query(endpoint: &Endpoint, raw: Option<&str>) -> Result<Query, String> {
-    fn read<S: FamilyScope>(raw: &str) -> Result<Query, String> {
-        let query = ListSyncJobs::<S>::from_query_str(raw).map_err(|error| error.to_string())?;
+    endpoint.family.visit(ParseQuery(raw.unwrap_or_default()))
+}
+
+struct ParseQuery<'a>(&'a str);
+
+impl FamilyVisitor for ParseQuery<'_> {
+    type Output = Result<Query, String>;
+
+    fn visit<S: FamilyScope>(self) -> Self::Output {
+        let query = ListSyncJobs::<S>::from_query_str(self.0).map_err(|error| error.to_string())?;
         Ok(Query {
             id: query.get_id(),
             status: query.get_overall_status().cloned(),
@@ -44,18 +49,6 @@ pub(crate) fn parse_query(endpoint: &Endpoint, raw: Option<&str>) -> Result<Quer
                 None => Sort::parse(DEFAULT_SORT).map_err(|error| error.to_string())?,
             },
         })
-    }
-    let raw = raw.unwrap_or_default();
-    match endpoint.family {
-        CloudFamily::Aws => read::<AwsScope>(raw),
-        CloudFamily::Azure => read::<AzureScope>(raw),
-        CloudFamily::Google => read::<GoogleScope>(raw),
-        CloudFamily::Oci => read::<OciScope>(raw),
-        CloudFamily::Sap => read::<SapScope>(raw),
-        CloudFamily::Salesforce => read::<SalesforceScope>(raw),
-        CloudFamily::Dsm => read::<DsmScope>(raw),
-        CloudFamily::ExternalCm => read::<ExternalCmScope>(raw),
-        other => Err(format!("the mock cannot list {other} jobs")),
     }
 }
 
@@ -459,7 +452,7 @@ mod tests {
         .snapshot(DateTime::<Utc>::MIN_UTC);
         let mut later = job.clone();
         later.created_at += chrono::TimeDelta::seconds(1);
-        for family in CloudFamily::ALL {
+        for family in cckm_sync::CloudFamily::ALL {
             for name in family.spec().sort_properties() {
                 let property = Property::of(name).unwrap_or_else(|| panic!("{name} is not compared"));
                 let same = property.compare((&job, Some(&snapshot)), (&job, Some(&snapshot)));

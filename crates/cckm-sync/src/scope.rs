@@ -68,7 +68,11 @@ pub trait JobScope:
 }
 
 /// A scope type of exactly one family, usable for list queries and start requests.
-pub trait FamilyScope: JobScope {
+///
+/// With the `schemars` feature, every family scope has a JSON Schema, and so do the job, page
+/// and start request of its family: code that a [`FamilyVisitor`](crate::FamilyVisitor) runs
+/// for any family can generate or check them.
+pub trait FamilyScope: JobScope + SchemaWhenEnabled {
     /// The family of this scope.
     const FAMILY_ID: CloudFamily;
 
@@ -76,6 +80,24 @@ pub trait FamilyScope: JobScope {
     /// [`StartJob`](crate::StartJob).
     type StartOptions: StartOptions;
 }
+
+/// `schemars::JsonSchema` with the `schemars` feature, nothing without it: a bound of
+/// [`FamilyScope`] that follows the feature.
+#[cfg(feature = "schemars")]
+#[doc(hidden)]
+pub trait SchemaWhenEnabled: schemars::JsonSchema {}
+
+#[cfg(feature = "schemars")]
+impl<T: schemars::JsonSchema> SchemaWhenEnabled for T {}
+
+/// `schemars::JsonSchema` with the `schemars` feature, nothing without it: a bound of
+/// [`FamilyScope`] that follows the feature.
+#[cfg(not(feature = "schemars"))]
+#[doc(hidden)]
+pub trait SchemaWhenEnabled {}
+
+#[cfg(not(feature = "schemars"))]
+impl<T> SchemaWhenEnabled for T {}
 
 macro_rules! scope {
     (

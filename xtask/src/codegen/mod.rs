@@ -10,10 +10,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use cckm_sync::schemars::JsonSchema;
-use cckm_sync::{
-    AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, OciScope, Page,
-    SalesforceScope, SapScope, StartJob, SyncJob,
-};
+use cckm_sync::{CloudFamily, FamilyScope, FamilyVisitor, Page, StartJob, SyncJob};
 use serde_json::{Map, Value};
 
 mod openapi;
@@ -53,24 +50,21 @@ pub struct FamilySchemas {
 
 /// The schema names of `family`'s payloads.
 pub fn family_schemas(family: CloudFamily) -> Result<FamilySchemas, String> {
-    fn of<S: FamilyScope + JsonSchema>() -> FamilySchemas {
+    Ok(family.visit(SchemaNames))
+}
+
+struct SchemaNames;
+
+impl FamilyVisitor for SchemaNames {
+    type Output = FamilySchemas;
+
+    fn visit<S: FamilyScope>(self) -> FamilySchemas {
         FamilySchemas {
             job: SyncJob::<S>::schema_name().into_owned(),
             page: Page::<SyncJob<S>>::schema_name().into_owned(),
             start: StartJob::<S>::schema_name().into_owned(),
         }
     }
-    Ok(match family {
-        CloudFamily::Aws => of::<AwsScope>(),
-        CloudFamily::Azure => of::<AzureScope>(),
-        CloudFamily::Google => of::<GoogleScope>(),
-        CloudFamily::Oci => of::<OciScope>(),
-        CloudFamily::Sap => of::<SapScope>(),
-        CloudFamily::Salesforce => of::<SalesforceScope>(),
-        CloudFamily::Dsm => of::<DsmScope>(),
-        CloudFamily::ExternalCm => of::<ExternalCmScope>(),
-        other => return Err(format!("no scope type for the family {other:?}")),
-    })
 }
 
 /// One generated file.

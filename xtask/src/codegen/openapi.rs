@@ -12,10 +12,7 @@ use cckm_sync::endpoints::{self, Endpoint, ErrorSpec, Evidence, JobKind, ListPar
 use cckm_sync::schemars::generate::SchemaSettings;
 use cckm_sync::schemars::transform::RecursiveTransform;
 use cckm_sync::schemars::{JsonSchema, Schema, SchemaGenerator};
-use cckm_sync::{
-    AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, Limit, OciScope,
-    SalesforceScope, SapScope, StartJob,
-};
+use cckm_sync::{CloudFamily, FamilyScope, FamilyVisitor, Limit, StartJob};
 use serde_json::{Value, json};
 use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::example::ExampleBuilder;
@@ -720,7 +717,7 @@ impl ParameterSchemas {
                 &self.scope_filter,
                 format!(
                     "Only the jobs of these {}; repeat the parameter once per value.",
-                    scope_items(family)
+                    family.spec().scope_items
                 ),
             ),
             ListParameter::Skip => (&self.skip, "How many jobs to skip, from 0.".to_owned()),
@@ -788,16 +785,27 @@ fn sort_schema(family: CloudFamily) -> Result<RefOr<utoipa::openapi::schema::Sch
     }))
 }
 
-/// What the scope filter of a family names.
-fn scope_items(family: CloudFamily) -> &'static str {
-    match family {
-        CloudFamily::Aws => "CipherTrust AWS KMS resources, by name",
-        CloudFamily::Azure => "key vaults, as `<vault name>::<vault id>`",
-        CloudFamily::Google => "key rings, as `projects/<p>/locations/<l>/keyRings/<k>`",
-        CloudFamily::Oci => "OCI vaults",
-        CloudFamily::Sap => "SAP Data Custodian groups",
-        CloudFamily::Salesforce => "Salesforce organization ids",
-        _ => "scope items",
+/// Whether a start body is one a client should send: the family's start request reads it,
+/// holds nothing this contract does not know, writes it back unchanged, and spells no field
+/// without a value (`null`, or `"synchronize_all": false`).
+struct Canonical<'a>(&'a Value);
+
+impl FamilyVisitor for Canonical<'_> {
+    type Output = bool;
+
+    fn visit<S: FamilyScope>(self) -> bool {
+        let value = self.0;
+        let spelled_without_value = value.as_object().is_none_or(|fields| {
+            fields.values().any(Value::is_null) || fields.get(endpoints::SYNCHRONIZE_ALL) == Some(&Value::Bool(false))
+        });
+        match serde_json::from_value::<StartJob<S>>(value.clone()) {
+            Ok(body) => {
+                !spelled_without_value
+                    && cckm_sync::unknowns(&body).is_empty()
+                    && serde_json::to_value(&body).ok().as_ref() == Some(value)
+            }
+            Err(_) => false,
+        }
     }
 }
 
@@ -876,20 +884,6 @@ impl Fixtures {
     /// spells no field without a value (`null`, or `"synchronize_all": false`): the bodies a
     /// client should send.
     fn start_examples(&self, family: CloudFamily) -> Result<Vec<(String, utoipa::openapi::example::Example)>, String> {
-        fn canonical<S: FamilyScope>(value: &Value) -> bool {
-            let spelled_without_value = value.as_object().is_none_or(|fields| {
-                fields.values().any(Value::is_null)
-                    || fields.get(endpoints::SYNCHRONIZE_ALL) == Some(&Value::Bool(false))
-            });
-            match serde_json::from_value::<StartJob<S>>(value.clone()) {
-                Ok(body) => {
-                    !spelled_without_value
-                        && cckm_sync::unknowns(&body).is_empty()
-                        && serde_json::to_value(&body).ok().as_ref() == Some(value)
-                }
-                Err(_) => false,
-            }
-        }
         let mut examples = Vec::new();
         for (name, value) in &self.files {
             let Some(stem) = name.strip_prefix("start/").and_then(|rest| rest.strip_suffix(".json")) else {
@@ -898,18 +892,7 @@ impl Fixtures {
             if crate::fixtures::start_family(stem) != Some(family) {
                 continue;
             }
-            let keep = match family {
-                CloudFamily::Aws => canonical::<AwsScope>(value),
-                CloudFamily::Azure => canonical::<AzureScope>(value),
-                CloudFamily::Google => canonical::<GoogleScope>(value),
-                CloudFamily::Oci => canonical::<OciScope>(value),
-                CloudFamily::Sap => canonical::<SapScope>(value),
-                CloudFamily::Salesforce => canonical::<SalesforceScope>(value),
-                CloudFamily::Dsm => canonical::<DsmScope>(value),
-                CloudFamily::ExternalCm => canonical::<ExternalCmScope>(value),
-                _ => false,
-            };
-            if keep {
+            if family.visit(Canonical(value)) {
                 let case = stem
                     .strip_prefix(family.spec().name)
                     .unwrap_or(stem)

@@ -4,11 +4,8 @@
 
 use cckm_sync::schemars::generate::SchemaSettings;
 use cckm_sync::schemars::transform::RecursiveTransform;
-use cckm_sync::schemars::{JsonSchema, Schema, SchemaGenerator};
-use cckm_sync::{
-    ApiError, AwsScope, AzureScope, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, OciScope, Page,
-    SalesforceScope, SapScope, StartJob, SyncJob, SyncJobPage,
-};
+use cckm_sync::schemars::{Schema, SchemaGenerator};
+use cckm_sync::{ApiError, CloudFamily, FamilyScope, FamilyVisitor, Page, StartJob, SyncJob, SyncJobPage};
 use serde_json::{Map, Value};
 
 use super::{GeneratedFile, MARKER, to_text};
@@ -38,21 +35,23 @@ pub fn schema_file_name(name: &str) -> String {
 pub(crate) fn add_payloads(generator: &mut SchemaGenerator) {
     generator.subschema_for::<SyncJob>();
     generator.subschema_for::<SyncJobPage>();
-    add_family::<AwsScope>(generator);
-    add_family::<AzureScope>(generator);
-    add_family::<GoogleScope>(generator);
-    add_family::<OciScope>(generator);
-    add_family::<SapScope>(generator);
-    add_family::<SalesforceScope>(generator);
-    add_family::<DsmScope>(generator);
-    add_family::<ExternalCmScope>(generator);
+    for family in CloudFamily::ALL {
+        family.visit(AddFamily(generator));
+    }
     generator.subschema_for::<ApiError>();
 }
 
-fn add_family<S: FamilyScope + JsonSchema>(generator: &mut SchemaGenerator) {
-    generator.subschema_for::<SyncJob<S>>();
-    generator.subschema_for::<Page<SyncJob<S>>>();
-    generator.subschema_for::<StartJob<S>>();
+/// Adds a family's job, page and start request.
+struct AddFamily<'a>(&'a mut SchemaGenerator);
+
+impl FamilyVisitor for AddFamily<'_> {
+    type Output = ();
+
+    fn visit<S: FamilyScope>(self) {
+        self.0.subschema_for::<SyncJob<S>>();
+        self.0.subschema_for::<Page<SyncJob<S>>>();
+        self.0.subschema_for::<StartJob<S>>();
+    }
 }
 
 /// Joins the lines of every description: they come from Rust doc comments, wrapped at the

@@ -5,23 +5,21 @@ mod family;
 mod progress;
 mod view;
 
+use std::future::Future;
 use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use cckm_sync::endpoints::{ENDPOINTS, Endpoint};
-use cckm_sync::{
-    AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, GoogleScope, ListSyncJobs, OciScope, SalesforceScope,
-    SapScope, Sort, StartJob, SyncJob,
-};
+use cckm_sync::{FamilyScope, FamilyVisitor, ListSyncJobs, Sort, StartJob, SyncJob};
 use cckm_sync_client::{Client, Error, Jobs, WaitOptions};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Subcommand, ValueEnum};
 use futures_util::StreamExt as _;
 use uuid::Uuid;
 
-use family::Family;
 use progress::Progress;
 use view::Outcome;
 
@@ -328,21 +326,27 @@ impl JobsCommand {
 /// Runs `command` with the handle of its endpoint's family. `Ok(false)`: the command ran, and
 /// the job it waited for did not complete well.
 async fn dispatch(client: Client, command: JobsCommand) -> Result<bool, Failure> {
-    let endpoint = command.endpoint();
-    match endpoint.family {
-        CloudFamily::Aws => execute::<AwsScope>(client.jobs(endpoint)?, command).await,
-        CloudFamily::Azure => execute::<AzureScope>(client.jobs(endpoint)?, command).await,
-        CloudFamily::Google => execute::<GoogleScope>(client.jobs(endpoint)?, command).await,
-        CloudFamily::Oci => execute::<OciScope>(client.jobs(endpoint)?, command).await,
-        CloudFamily::Sap => execute::<SapScope>(client.jobs(endpoint)?, command).await,
-        CloudFamily::Salesforce => execute::<SalesforceScope>(client.jobs(endpoint)?, command).await,
-        CloudFamily::Dsm => execute::<DsmScope>(client.jobs(endpoint)?, command).await,
-        CloudFamily::ExternalCm => execute::<ExternalCmScope>(client.jobs(endpoint)?, command).await,
-        other => Err(Failure::Usage(format!("this program cannot handle {other} jobs yet"))),
+    command.endpoint().family.visit(Dispatch { client, command }).await
+}
+
+/// A command, to run with the scope type of its endpoint's family.
+struct Dispatch {
+    client: Client,
+    command: JobsCommand,
+}
+
+impl FamilyVisitor for Dispatch {
+    type Output = Pin<Box<dyn Future<Output = Result<bool, Failure>>>>;
+
+    fn visit<S: FamilyScope>(self) -> Self::Output {
+        Box::pin(async move {
+            let jobs = self.client.jobs::<S>(self.command.endpoint())?;
+            execute(jobs, self.command).await
+        })
     }
 }
 
-async fn execute<S: Family>(jobs: Jobs<S>, command: JobsCommand) -> Result<bool, Failure> {
+async fn execute<S: FamilyScope>(jobs: Jobs<S>, command: JobsCommand) -> Result<bool, Failure> {
     match command {
         JobsCommand::List(args) => list(&jobs, args).await,
         JobsCommand::Get(args) => {
@@ -374,7 +378,7 @@ async fn execute<S: Family>(jobs: Jobs<S>, command: JobsCommand) -> Result<bool,
     }
 }
 
-async fn list<S: Family>(jobs: &Jobs<S>, args: ListArgs) -> Result<bool, Failure> {
+async fn list<S: FamilyScope>(jobs: &Jobs<S>, args: ListArgs) -> Result<bool, Failure> {
     let mut query = ListSyncJobs::<S>::new();
     if let Some(id) = args.id {
         query = query.id(id);
@@ -383,7 +387,7 @@ async fn list<S: Family>(jobs: &Jobs<S>, args: ListArgs) -> Result<bool, Failure
         query = query.overall_status(status.as_str());
     }
     if !args.filter.is_empty() {
-        query = S::filter(query, args.filter).map_err(Failure::Usage)?;
+        query = family::filter(query, args.filter).map_err(Failure::Usage)?;
     }
     if let Some(sort) = args.sort {
         // A property the family's jobs cannot be sorted by is a bad flag.
@@ -409,14 +413,14 @@ async fn list<S: Family>(jobs: &Jobs<S>, args: ListArgs) -> Result<bool, Failure
     Ok(true)
 }
 
-async fn start<S: Family>(jobs: &Jobs<S>, args: StartArgs) -> Result<bool, Failure> {
+async fn start<S: FamilyScope>(jobs: &Jobs<S>, args: StartArgs) -> Result<bool, Failure> {
     let mut request = if args.all_items {
         StartJob::<S>::all()
     } else {
         StartJob::<S>::items(args.item).map_err(|error| Failure::Usage(format!("--item: {error}")))?
     };
     if !args.region.is_empty() {
-        request = S::regions(request, args.region).map_err(Failure::Usage)?;
+        request = family::regions(request, args.region).map_err(Failure::Usage)?;
     }
     let job = jobs.start(&request).await?;
     // The id alone, so that a script can capture it.
@@ -436,7 +440,7 @@ fn wait_options() -> WaitOptions {
 }
 
 /// Waits for job `id` to end, showing its progress on standard error.
-async fn wait<S: Family>(jobs: &Jobs<S>, id: Uuid, options: &WaitOptions) -> Result<SyncJob<S>, Failure> {
+async fn wait<S: FamilyScope>(jobs: &Jobs<S>, id: Uuid, options: &WaitOptions) -> Result<SyncJob<S>, Failure> {
     let mut progress = Progress::new(jobs.endpoint(), std::io::stderr().is_terminal());
     let mut watch = jobs.watch(id, options);
     let mut last = None;

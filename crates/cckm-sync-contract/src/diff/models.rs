@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use cckm_sync::endpoints::{DEFAULT_SORT, ENDPOINTS, Operation, TOKEN_PATH};
 use cckm_sync::{
-    AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, Limit, ListSyncJobs,
-    NullFields, OciScope, OverallStatus, QueryError, SalesforceScope, SapScope, Sort, StartJob, TokenRequest,
+    CloudFamily, FamilyScope, FamilyVisitor, Limit, ListSyncJobs, NullFields, OverallStatus, QueryError, ScopeItems,
+    Sort, StartJob, StartOptions as _, TokenRequest,
 };
 use serde_json::Value;
 
@@ -71,7 +71,7 @@ pub(crate) fn request_schema_names() -> BTreeSet<String> {
         .into_iter()
         .map(BodyKind::StartRequest)
         .chain([BodyKind::TokenRequest])
-        .filter_map(BodyKind::schema_name)
+        .map(BodyKind::schema_name)
         .collect()
 }
 
@@ -79,14 +79,11 @@ pub(crate) fn request_schema_names() -> BTreeSet<String> {
 /// for a family's start request (and its branches), token requests for the token request.
 pub(crate) fn for_schema_name(name: &str) -> Vec<Value> {
     for family in CloudFamily::ALL {
-        if BodyKind::StartRequest(family)
-            .schema_name()
-            .is_some_and(|start| name.starts_with(&start))
-        {
+        if name.starts_with(&BodyKind::StartRequest(family).schema_name()) {
             return start_bodies(family);
         }
     }
-    if BodyKind::TokenRequest.schema_name().as_deref() == Some(name) {
+    if BodyKind::TokenRequest.schema_name() == name {
         return token_bodies();
     }
     Vec::new()
@@ -94,36 +91,57 @@ pub(crate) fn for_schema_name(name: &str) -> Vec<Value> {
 
 /// Start bodies of `family`, as the model crate writes them.
 pub(crate) fn start_bodies(family: CloudFamily) -> Vec<Value> {
-    let mut bodies = match family {
-        CloudFamily::Aws => {
-            let mut bodies = starts::<AwsScope>();
-            let with_regions = [
-                StartJob::<AwsScope>::items(["item-1"]).and_then(|job| job.regions(["us-east-1", "eu-west-1"])),
-                StartJob::<AwsScope>::all().regions(["us-east-1"]),
-            ];
-            bodies.extend(with_regions.into_iter().filter_map(|job| to_value(job.ok()?)));
-            bodies
-        }
-        CloudFamily::Azure => {
-            let mut bodies = starts::<AzureScope>();
-            for backup in [true, false] {
-                bodies.extend(to_value(StartJob::<AzureScope>::all().take_cloud_key_backup(backup)));
-                if let Ok(job) = StartJob::<AzureScope>::items(["item-1"]) {
-                    bodies.extend(to_value(job.take_cloud_key_backup(backup)));
-                }
-            }
-            bodies
-        }
-        CloudFamily::Google => starts::<GoogleScope>(),
-        CloudFamily::Oci => starts::<OciScope>(),
-        CloudFamily::Sap => starts::<SapScope>(),
-        CloudFamily::Salesforce => starts::<SalesforceScope>(),
-        CloudFamily::Dsm => starts::<DsmScope>(),
-        CloudFamily::ExternalCm => starts::<ExternalCmScope>(),
-        _ => Vec::new(),
-    };
+    let mut bodies = family.visit(StartBodies);
     bodies.dedup();
     bodies
+}
+
+/// The start bodies of a family: those every family has, then each option set.
+struct StartBodies;
+
+impl FamilyVisitor for StartBodies {
+    type Output = Vec<Value>;
+
+    fn visit<S: FamilyScope>(self) -> Vec<Value> {
+        let mut bodies = starts::<S>();
+        for option in S::FAMILY_ID.spec().start_options {
+            bodies.extend(with_option::<S>(option));
+        }
+        bodies
+    }
+}
+
+/// Start bodies with the option `option` set: a list of regions (AWS), or either value of a
+/// flag (Azure).
+fn with_option<S: FamilyScope>(option: &str) -> Vec<Value> {
+    let mut jobs = Vec::new();
+    if StartJob::<S>::all().options.items_mut(option).is_some() {
+        let items = StartJob::<S>::items(["item-1"]);
+        for (job, values) in [
+            (items.ok(), &["us-east-1", "eu-west-1"][..]),
+            (Some(StartJob::<S>::all()), &["us-east-1"][..]),
+        ] {
+            if let (Some(mut job), Ok(values)) = (job, ScopeItems::new(values.iter().copied())) {
+                if let Some(slot) = job.options.items_mut(option) {
+                    *slot = Some(values);
+                }
+                jobs.push(job);
+            }
+        }
+    }
+    for value in [true, false] {
+        for job in [Some(StartJob::<S>::all()), StartJob::<S>::items(["item-1"]).ok()]
+            .into_iter()
+            .flatten()
+        {
+            let mut job = job;
+            if let Some(slot) = job.options.flag_mut(option) {
+                *slot = Some(value);
+                jobs.push(job);
+            }
+        }
+    }
+    jobs.into_iter().filter_map(to_value).collect()
 }
 
 fn to_value<S: FamilyScope>(job: StartJob<S>) -> Option<Value> {
@@ -168,17 +186,7 @@ fn starts<S: FamilyScope>() -> Vec<Value> {
 /// The values the list queries of `family` send for the parameter `name`, as the model crate
 /// writes them: a text, or a list of texts for a repeated parameter.
 pub(crate) fn list_values(family: CloudFamily, name: &str) -> Vec<Value> {
-    let queries: Vec<Vec<(&'static str, String)>> = match family {
-        CloudFamily::Aws => queries::<AwsScope>(|query, items| query.kms(items)),
-        CloudFamily::Azure => queries::<AzureScope>(|query, items| query.key_vaults(items)),
-        CloudFamily::Google => queries::<GoogleScope>(|query, items| query.key_rings(items)),
-        CloudFamily::Oci => queries::<OciScope>(|query, items| query.vaults(items)),
-        CloudFamily::Sap => queries::<SapScope>(|query, items| query.groups(items)),
-        CloudFamily::Salesforce => queries::<SalesforceScope>(|query, items| query.organizations(items)),
-        CloudFamily::Dsm => queries::<DsmScope>(|query, _| Ok(query)),
-        CloudFamily::ExternalCm => queries::<ExternalCmScope>(|query, _| Ok(query)),
-        _ => Vec::new(),
-    };
+    let queries = family.visit(Queries);
     let repeats = family
         .spec()
         .list_parameters()
@@ -202,10 +210,18 @@ pub(crate) fn list_values(family: CloudFamily, name: &str) -> Vec<Value> {
     values
 }
 
-type Filter<S> = fn(ListSyncJobs<S>, Vec<&'static str>) -> Result<ListSyncJobs<S>, QueryError>;
-
 /// The pairs of list queries of every kind the model crate builds for a family.
-fn queries<S: FamilyScope>(filter: Filter<S>) -> Vec<Vec<(&'static str, String)>> {
+struct Queries;
+
+impl FamilyVisitor for Queries {
+    type Output = Vec<Vec<(&'static str, String)>>;
+
+    fn visit<S: FamilyScope>(self) -> Self::Output {
+        queries::<S>()
+    }
+}
+
+fn queries<S: FamilyScope>() -> Vec<Vec<(&'static str, String)>> {
     let spec = S::FAMILY_ID.spec();
     let mut built: Vec<Result<ListSyncJobs<S>, QueryError>> = Vec::new();
     let id = JOB_ID.parse().ok();
@@ -232,8 +248,9 @@ fn queries<S: FamilyScope>(filter: Filter<S>) -> Vec<Vec<(&'static str, String)>
     for sort in sorts {
         built.push(Sort::parse(&sort).and_then(|sort| ListSyncJobs::<S>::new().sort(sort)));
     }
-    built.push(filter(ListSyncJobs::<S>::new(), vec!["item-1"]));
-    built.push(filter(ListSyncJobs::<S>::new(), vec!["item-1", "item-2"]));
+    // A family whose lists take no scope filter refuses these, and sends no such query.
+    built.push(ListSyncJobs::<S>::new().scope_filter(["item-1"]));
+    built.push(ListSyncJobs::<S>::new().scope_filter(["item-1", "item-2"]));
     built
         .into_iter()
         .filter_map(Result::ok)

@@ -56,6 +56,23 @@ pub trait StartOptions: sealed::Sealed + Clone + Default + fmt::Debug + PartialE
         None
     }
 
+    /// The slot of the boolean field `field` (Azure `take_cloud_key_backup`), to set or clear
+    /// it; `None` if the options have no such boolean field.
+    ///
+    /// ```
+    /// use cckm_sync::{AzureStartJob, StartOptions};
+    ///
+    /// let mut azure = AzureStartJob::all();
+    /// *azure.options.flag_mut("take_cloud_key_backup").unwrap() = Some(false);
+    /// assert_eq!(serde_json::to_string(&azure)?, r#"{"synchronize_all":true,"take_cloud_key_backup":false}"#);
+    /// assert!(azure.options.flag_mut("regions").is_none());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    fn flag_mut(&mut self, field: &str) -> Option<&mut Option<bool>> {
+        let _ = field;
+        None
+    }
+
     /// Reads the value of `key` from `map` if `key` is one of [`FIELDS`](Self::FIELDS), and
     /// says whether it did. A `null` leaves the field unset and is recorded in `nulls`; a
     /// repeated field keeps its last value.
@@ -174,6 +191,10 @@ impl sealed::Sealed for AzureStartOptions {}
 
 impl StartOptions for AzureStartOptions {
     const FIELDS: &'static [&'static str] = &[TAKE_CLOUD_KEY_BACKUP];
+
+    fn flag_mut(&mut self, field: &str) -> Option<&mut Option<bool>> {
+        (field == TAKE_CLOUD_KEY_BACKUP).then_some(&mut self.take_cloud_key_backup)
+    }
 
     fn visit_field<'de, A: MapAccess<'de>>(
         &mut self,
