@@ -6,8 +6,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cckm_sync::endpoints::{ErrorSpec, SERVER_ERROR};
 use cckm_sync::{
-    ApiError, CloudFamily, DetailedStatus, FamilyScope, FamilyVisitor, JobScope, NullFields, OverallStatus, Page,
-    StartJob, StartOptions, SyncJob, TokenResponse, UnknownFields,
+    AnyScope, ApiError, CloudFamily, DetailedStatus, FamilyScope, FamilyVisitor, JobScope, NullFields, OverallStatus,
+    Page, StartJob, StartOptions, SyncJob, TokenResponse, UnknownFields,
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -113,7 +113,7 @@ pub(crate) fn new_job(
         _ => items.clone(),
     };
     let running = family.spec().progress.running;
-    let mut scope = cckm_sync::AnyScope::default();
+    let mut scope = AnyScope::default();
     if let Some(slot) = job_items_field(family).and_then(|field| scope.slot_mut(field)) {
         *slot = Some(items);
     }
@@ -152,20 +152,14 @@ pub(crate) fn new_job(
 /// Field names a newer server's unknown field must not take: those the model reads, which it
 /// would write twice.
 pub(crate) fn is_modeled_field(name: &str) -> bool {
-    const OTHERS: [&str; 9] = [
-        "detailed_status",
-        "skip",
-        "limit",
-        "total",
-        "resources",
-        "jwt",
-        "duration",
-        "token_type",
-        "refresh_token",
-    ];
-    cckm_sync::endpoints::JOB_SORT_PROPERTIES.contains(&name)
-        || OTHERS.contains(&name)
-        || <cckm_sync::AnyScope as JobScope>::FIELDS.contains(&name)
+    [
+        SyncJob::<AnyScope>::FIELDS,
+        AnyScope::FIELDS,
+        Page::<SyncJob>::FIELDS,
+        TokenResponse::FIELDS,
+    ]
+    .iter()
+    .any(|fields| fields.contains(&name))
 }
 
 /// What a newer server adds to the bodies it writes.

@@ -190,6 +190,16 @@ pub type DsmSyncJob = SyncJob<DsmScope>;
 pub type ExternalCmSyncJob = SyncJob<ExternalCmScope>;
 
 impl<S> SyncJob<S> {
+    /// The wire names of the fields every job has, in the server's order (the scope arrays,
+    /// [`JobScope::FIELDS`], go between `cloud` and `abort`).
+    ///
+    /// ```
+    /// use cckm_sync::SyncJob;
+    ///
+    /// assert!(SyncJob::<cckm_sync::AnyScope>::FIELDS.contains(&"devAccount"));
+    /// ```
+    pub const FIELDS: &'static [&'static str] = &JOB_FIELDS;
+
     /// The endpoint family of the job, from its `cloud`; `None` for a cloud this crate
     /// does not know.
     pub fn family(&self) -> Option<CloudFamily> {

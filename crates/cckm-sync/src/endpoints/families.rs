@@ -31,6 +31,9 @@ pub struct FamilySpec {
     /// What the family's scope items are, in words, such as `OCI vaults` or `key vaults, as
     /// `<vault name>::<vault id>``: for documentation and messages.
     pub scope_items: &'static str,
+    /// Scope items of the family as the vendor's examples name them: what a mock server's
+    /// connections reach, and what examples show.
+    pub example_items: &'static [&'static str],
     /// What the family's jobs say while they run and when an item ends.
     ///
     /// ```
@@ -158,6 +161,7 @@ static AWS: FamilySpec = FamilySpec {
     start_options: AwsStartOptions::FIELDS,
     list_filter: Some("kms"),
     scope_items: "CipherTrust AWS KMS resources, by name",
+    example_items: &["kms", "kms-prod"],
     progress: ProgressTexts {
         running: "in_progress",
         running_evidence: Evidence::Confirmed,
@@ -176,6 +180,10 @@ static AZURE: FamilySpec = FamilySpec {
     start_options: AzureStartOptions::FIELDS,
     list_filter: Some("key_vaults"),
     scope_items: "key vaults, as `<vault name>::<vault id>`",
+    example_items: &[
+        "keyvault-softkeys::12e533dd-b5c2-4e58-a264-0cd812dc5a34",
+        "keyvault-hsm::4b1e9a27-6c3d-4f8e-b2a0-9d7c5e1f3a68",
+    ],
     progress: ProgressTexts {
         running: "in progress",
         running_evidence: Evidence::Confirmed,
@@ -194,6 +202,10 @@ static GOOGLE: FamilySpec = FamilySpec {
     start_options: NoStartOptions::FIELDS,
     list_filter: Some("key_rings"),
     scope_items: "key rings, as `projects/<p>/locations/<l>/keyRings/<k>`",
+    example_items: &[
+        "projects/gemalto-kyloeng/locations/global/keyRings/demo-key-ring",
+        "projects/gemalto-kyloeng/locations/europe-west1/keyRings/eu-ring",
+    ],
     progress: ProgressTexts {
         running: "in_progress",
         running_evidence: Evidence::Inferred,
@@ -212,6 +224,7 @@ static OCI: FamilySpec = FamilySpec {
     start_options: NoStartOptions::FIELDS,
     list_filter: Some("vaults"),
     scope_items: "OCI vaults",
+    example_items: &["ocid1.vault.oc1.iad.amaaaaaa2fq3vxiak4ltbbn6wjlkmxsbs3zqwvy5yhl5p7dovwsjsgeamrwq"],
     progress: ProgressTexts {
         running: "in_progress",
         running_evidence: Evidence::Inferred,
@@ -230,6 +243,7 @@ static SAP: FamilySpec = FamilySpec {
     start_options: NoStartOptions::FIELDS,
     list_filter: Some("groups"),
     scope_items: "SAP Data Custodian groups",
+    example_items: &["finance-dc-group", "hr-dc-group"],
     progress: ProgressTexts {
         running: "in_progress",
         running_evidence: Evidence::Inferred,
@@ -248,6 +262,7 @@ static SALESFORCE: FamilySpec = FamilySpec {
     start_options: NoStartOptions::FIELDS,
     list_filter: Some("organizations"),
     scope_items: "Salesforce organization ids",
+    example_items: &["00DB000000040bIMAQ", "00D5e000001N3cVEAS"],
     progress: ProgressTexts {
         running: "in_progress",
         running_evidence: Evidence::Inferred,
@@ -266,6 +281,7 @@ static DSM: FamilySpec = FamilySpec {
     start_options: NoStartOptions::FIELDS,
     list_filter: None,
     scope_items: "DSM domain ids",
+    example_items: &["6070915c-0ab4-4e7e-bf4d-31dd31214874"],
     progress: ProgressTexts {
         running: "in_progress",
         running_evidence: Evidence::Inferred,
@@ -284,6 +300,7 @@ static EXTERNAL_CM: FamilySpec = FamilySpec {
     start_options: NoStartOptions::FIELDS,
     list_filter: None,
     scope_items: "domain ids of the external CipherTrust Manager",
+    example_items: &["c3d1e1a0-5b7f-4e2a-9a41-7f0d2b6c8e15"],
     progress: ProgressTexts {
         running: "in progress",
         running_evidence: Evidence::Confirmed,
