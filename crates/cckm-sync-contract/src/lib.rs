@@ -63,7 +63,7 @@ pub use case::{
     CallRef, Case, ContractBug, Drift, DriftKind, DriftLocation, EntryRef, Failure, FoundBy, Location, Part, Source,
     Verdict,
 };
-pub use exchange::{Answer, Call, Exchange, NotInCatalog, check_exchange, route};
+pub use exchange::{Answer, CatalogCall, Exchange, NotInCatalog, check_exchange, route};
 pub use json::{NotSchemaJson, schema_json, schema_json_bytes};
 pub use report::{DriftCount, OtherCall, REPORT_VERSION, Report, Totals};
 pub use schemas::{

@@ -297,13 +297,6 @@ enum Answer {
     Page(cckm_sync::SyncJobPage),
 }
 
-fn kind_of(endpoint: &Endpoint) -> &'static str {
-    match endpoint.kind {
-        endpoints::JobKind::Synchronization => "synchronization",
-        endpoints::JobKind::Refresh => "refresh",
-    }
-}
-
 fn list(app: &App, endpoint: &'static Endpoint, query: Option<&str>) -> Result<Answer, Failure> {
     let query = store::parse_query(endpoint, query).map_err(|message| Failure::new(&INVALID_PARAMETER, message))?;
     let (skip, limit, total, jobs) = app.jobs().list(endpoint, &query, app.clock.now());
@@ -325,7 +318,7 @@ fn start(
             &CONFLICT,
             format!(
                 "a {} job of {endpoint} is in progress already ({running}): wait for it to end, or cancel it",
-                kind_of(endpoint)
+                endpoint.kind.noun()
             ),
         ));
     }
@@ -366,7 +359,7 @@ fn start(
 fn not_found_job(endpoint: &Endpoint, id: uuid::Uuid) -> Failure {
     Failure::new(
         &NOT_FOUND,
-        format!("no {} job of {endpoint} has the id {id}", kind_of(endpoint)),
+        format!("no {} job of {endpoint} has the id {id}", endpoint.kind.noun()),
     )
 }
 

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use cckm_sync::endpoints::{self, Endpoint, ErrorSpec, Evidence, JobKind, ListParameter, Operation};
+use cckm_sync::endpoints::{self, Call, Endpoint, ErrorSpec, Evidence, JobKind, ListParameter, Operation};
 use cckm_sync::schemars::generate::SchemaSettings;
 use cckm_sync::schemars::transform::RecursiveTransform;
 use cckm_sync::schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -64,13 +64,6 @@ struct ErrorResponse {
     answers: fn(Call) -> bool,
 }
 
-/// A call of the document: the token call, or an operation of a job endpoint.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Call {
-    Token,
-    Job(Operation),
-}
-
 const ERROR_RESPONSES: [ErrorResponse; 5] = [
     ErrorResponse {
         spec: &endpoints::BAD_REQUEST,
@@ -93,7 +86,7 @@ const ERROR_RESPONSES: [ErrorResponse; 5] = [
         status: "404",
         description: "No job, or no resource named in the body, has this id.",
         example: Some("errors/resource-not-found.json"),
-        answers: |call| matches!(call, Call::Job(Operation::Start | Operation::Get | Operation::Cancel)),
+        answers: |call| matches!(call, Call::Start | Call::Get | Call::Cancel),
     },
     ErrorResponse {
         spec: &endpoints::CONFLICT,
@@ -102,7 +95,7 @@ const ERROR_RESPONSES: [ErrorResponse; 5] = [
             progress (the vendor's Ansible documentation says such a start is refused), or a cancel of a \
             job that has ended (only running jobs can be cancelled, says the vendor's documentation).",
         example: None,
-        answers: |call| matches!(call, Call::Job(Operation::Start | Operation::Cancel)),
+        answers: |call| matches!(call, Call::Start | Call::Cancel),
     },
     ErrorResponse {
         spec: &endpoints::SERVER_ERROR,
@@ -367,13 +360,6 @@ pub fn operation_id(endpoint: &Endpoint, operation: Operation) -> String {
     format!("{}{}{job}{plural}", operation.as_str(), pascal_case(endpoint.name))
 }
 
-fn kind_noun(endpoint: &Endpoint) -> &'static str {
-    match endpoint.kind {
-        JobKind::Synchronization => "synchronization",
-        JobKind::Refresh => "refresh",
-    }
-}
-
 fn evidence_text(evidence: Evidence) -> &'static str {
     match evidence {
         Evidence::Confirmed => "confirmed by the vendor's documentation",
@@ -385,7 +371,7 @@ fn evidence_text(evidence: Evidence) -> &'static str {
 fn tag_description(endpoint: &Endpoint) -> String {
     format!(
         "{} jobs of {} (`{}{}`). Start-request body: {}. List filters: {}.",
-        pascal_case(kind_noun(endpoint)),
+        pascal_case(endpoint.kind.noun()),
         endpoint.title,
         endpoints::API_PREFIX,
         endpoint.path,
@@ -396,7 +382,7 @@ fn tag_description(endpoint: &Endpoint) -> String {
 
 /// What an operation does, after the vendor's documentation of each call.
 fn texts(endpoint: &Endpoint, operation: Operation) -> (String, String) {
-    let kind = kind_noun(endpoint);
+    let kind = endpoint.kind.noun();
     let title = endpoint.title;
     let spec = endpoint.spec();
     match operation {
@@ -467,7 +453,7 @@ fn operation_of(
             builder = builder.response(
                 "200",
                 ResponseBuilder::new()
-                    .description(format!("A page of {} jobs.", kind_noun(endpoint)))
+                    .description(format!("A page of {} jobs.", endpoint.kind.noun()))
                     .content(
                         JSON,
                         ContentBuilder::new()
@@ -509,7 +495,7 @@ fn operation_of(
             builder = builder.response("200", job_response(description, seeds));
         }
     }
-    Ok(error_responses(builder, Call::Job(operation)).build())
+    Ok(error_responses(builder, Call::of(operation)).build())
 }
 
 /// A start response with links from the new job's `id` to the get and cancel calls of the

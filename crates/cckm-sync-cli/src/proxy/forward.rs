@@ -240,7 +240,7 @@ pub(crate) async fn handle(
     parts.headers.remove(header::HOST);
     parts.uri = uri.clone();
     parts.version = Version::HTTP_11;
-    let call = route(&method, &path).map(|call| matches!(call, cckm_sync_contract::Call::Token));
+    let call = route(&method, &path).map(|call| matches!(call, cckm_sync_contract::CatalogCall::Token));
     let source = Source {
         file: None,
         entry: Some(EntryRef {

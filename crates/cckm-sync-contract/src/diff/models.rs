@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use cckm_sync::endpoints::{DEFAULT_SORT, ENDPOINTS, Operation, TOKEN_PATH};
+use cckm_sync::endpoints::{Call, DEFAULT_SORT, ENDPOINTS, Operation, TOKEN_PATH};
 use cckm_sync::{
     CloudFamily, FamilyScope, FamilyVisitor, Limit, ListSyncJobs, NullFields, OverallStatus, QueryError, ScopeItems,
     Sort, StartJob, StartOptions as _, TokenRequest,
@@ -12,20 +12,12 @@ use cckm_sync::{
 use serde_json::Value;
 
 use crate::body::BodyKind;
+use crate::exchange::CatalogCall;
 
 /// A job id as the server writes it.
 const JOB_ID: &str = "0ea5d52e-387c-44fa-b079-21c8b768f77b";
 /// Every spelling of `overall_status` the catalog knows.
 const STATUSES: [&str; 6] = ["in_progress", "in progress", "completed", "failed", "aborted", "error"];
-
-/// A call of the catalog, as an operation of a document is matched to it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CatalogCall {
-    /// An operation of the endpoints of a family.
-    Job(CloudFamily, Operation),
-    /// The token call.
-    Token,
-}
 
 /// A path template with its parameters' names left out: `/jobs/{}`.
 fn shape(path: &str) -> String {
@@ -49,17 +41,21 @@ fn shape(path: &str) -> String {
 }
 
 /// The call of the catalog that `METHOD path` (a path of the document, relative to the API's
-/// prefix) is.
-pub(crate) fn call(method: &str, path: &str) -> Option<CatalogCall> {
+/// prefix) is, whatever its path parameters are named.
+pub(crate) fn call(method: &str, path: &str) -> Option<CatalogCall<'static>> {
     let path = shape(path);
-    if method.eq_ignore_ascii_case("post") && path == shape(TOKEN_PATH) {
+    if Call::Token.method().as_str().eq_ignore_ascii_case(method) && path == shape(TOKEN_PATH) {
         return Some(CatalogCall::Token);
     }
     ENDPOINTS.iter().find_map(|endpoint| {
         Operation::ALL.into_iter().find_map(|operation| {
             (operation.method().as_str().eq_ignore_ascii_case(method)
                 && shape(&endpoint.path_template(operation)) == path)
-                .then_some(CatalogCall::Job(endpoint.family, operation))
+                .then_some(CatalogCall::Job {
+                    endpoint,
+                    operation,
+                    id: None,
+                })
         })
     })
 }
@@ -292,13 +288,19 @@ mod tests {
 
     #[test]
     fn operations_of_the_document_are_matched_to_the_catalog() {
+        let family_and_operation = |call: Option<CatalogCall<'_>>| match call {
+            Some(CatalogCall::Job {
+                endpoint, operation, ..
+            }) => Some((endpoint.family, operation)),
+            _ => None,
+        };
         assert_eq!(
-            call("GET", "/cckm/aws/synchronization-jobs"),
-            Some(CatalogCall::Job(CloudFamily::Aws, Operation::List))
+            family_and_operation(call("GET", "/cckm/aws/synchronization-jobs")),
+            Some((CloudFamily::Aws, Operation::List))
         );
         assert_eq!(
-            call("post", "/cckm/dsm/refresh/{jobId}/cancel"),
-            Some(CatalogCall::Job(CloudFamily::Dsm, Operation::Cancel))
+            family_and_operation(call("post", "/cckm/dsm/refresh/{jobId}/cancel")),
+            Some((CloudFamily::Dsm, Operation::Cancel))
         );
         assert_eq!(call("POST", "/auth/tokens"), Some(CatalogCall::Token));
         assert_eq!(call("DELETE", "/cckm/aws/synchronization-jobs"), None);

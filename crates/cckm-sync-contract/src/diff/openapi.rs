@@ -7,11 +7,13 @@ use serde_json::Value;
 
 use super::judge::{self, Form, Judge, Role, Subject};
 use super::load::METHODS;
-use super::models::{self, CatalogCall};
+use super::models;
 use super::probes::ParameterForm;
 use super::schema::{self, Site, canonical, follow, join, schema_name};
 use super::{Change, DiffError, Impact, Place, Version};
 use cckm_sync::endpoints::Operation as CatalogOperation;
+
+use crate::exchange::CatalogCall;
 
 /// An operation of a document.
 struct Operation {
@@ -22,7 +24,7 @@ struct Operation {
     responses: BTreeMap<String, Media>,
     /// The alternatives of credentials it asks for; `{}` among them when none is needed.
     security: Vec<BTreeSet<String>>,
-    call: Option<CatalogCall>,
+    call: Option<CatalogCall<'static>>,
 }
 
 struct Parameter {
@@ -532,12 +534,21 @@ fn compare_operation(
                 }
                 if let (Some(old_schema), Some(new_schema)) = (&before.schema, &after.schema) {
                     let models = match (new.call, location.as_str()) {
-                        (Some(CatalogCall::Job(family, CatalogOperation::List)), "query") => {
-                            models::list_values(family, &name)
-                        }
-                        (Some(CatalogCall::Job(_, CatalogOperation::Get | CatalogOperation::Cancel)), "path") => {
-                            models::job_ids()
-                        }
+                        (
+                            Some(CatalogCall::Job {
+                                endpoint,
+                                operation: CatalogOperation::List,
+                                ..
+                            }),
+                            "query",
+                        ) => models::list_values(endpoint.family, &name),
+                        (
+                            Some(CatalogCall::Job {
+                                operation: CatalogOperation::Get | CatalogOperation::Cancel,
+                                ..
+                            }),
+                            "path",
+                        ) => models::job_ids(),
                         _ => Vec::new(),
                     };
                     let subject = Subject {
@@ -592,7 +603,11 @@ fn compare_operation(
                 ));
             }
             let models = match new.call {
-                Some(CatalogCall::Job(family, CatalogOperation::Start)) => models::start_bodies(family),
+                Some(CatalogCall::Job {
+                    endpoint,
+                    operation: CatalogOperation::Start,
+                    ..
+                }) => models::start_bodies(endpoint.family),
                 Some(CatalogCall::Token) => models::token_bodies(),
                 _ => Vec::new(),
             };
