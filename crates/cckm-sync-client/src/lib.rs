@@ -66,6 +66,7 @@ mod error;
 mod jobs;
 mod retry;
 pub mod tls;
+mod transport;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{Action, BodyError, Error, Request, StatusError, WaitTimeout};
