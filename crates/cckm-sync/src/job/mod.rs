@@ -1,11 +1,6 @@
 //! The synchronization (or refresh) job record.
 
-use std::fmt;
-use std::marker::PhantomData;
-
 use chrono::{DateTime, Utc};
-use serde::de::{self, Deserialize, Deserializer, MapAccess};
-use serde::ser::{self, Serialize, SerializeMap, Serializer};
 use uuid::Uuid;
 
 use crate::cloud::{Cloud, CloudFamily};
@@ -17,9 +12,12 @@ use crate::scope::{
     SapScope,
 };
 use crate::status::OverallStatus;
-use crate::timestamp::{self, Rfc3339};
 use crate::unknown::{JsonPointer, ReportUnknowns, Unknown, UnknownKind};
-use crate::wire::{self, Key};
+
+mod read;
+#[cfg(feature = "schemars")]
+mod schema;
+mod write;
 
 /// A synchronization or refresh job, as every job endpoint returns it.
 ///
@@ -105,18 +103,18 @@ pub struct SyncJob<S = AnyScope> {
     #[cfg_attr(
         feature = "schemars",
         serde(rename = "createdAt"),
-        schemars(pattern(timestamp::PATTERN))
+        schemars(pattern(crate::timestamp::PATTERN))
     )]
     pub created_at: DateTime<Utc>,
     /// When the job record last changed.
     #[cfg_attr(
         feature = "schemars",
         serde(rename = "updatedAt"),
-        schemars(pattern(timestamp::PATTERN))
+        schemars(pattern(crate::timestamp::PATTERN))
     )]
     pub updated_at: DateTime<Utc>,
     /// When the job ended; absent (or `null`) while it runs.
-    #[cfg_attr(feature = "schemars", schemars(pattern(timestamp::PATTERN)))]
+    #[cfg_attr(feature = "schemars", schemars(pattern(crate::timestamp::PATTERN)))]
     pub completed_at: Option<DateTime<Utc>>,
     /// Overall state of the job, with the server's exact spelling.
     pub overall_status: OverallStatus,
@@ -398,240 +396,6 @@ impl FamilyJob {
     }
 }
 
-impl<S: JobScope> Serialize for SyncJob<S> {
-    fn serialize<Z: Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
-        let typed = S::typed_fields(Some(&self.cloud));
-        let modeled = |key: &str| {
-            JOB_FIELDS.contains(&key)
-                || typed.contains(&key)
-                || self.scope.list(key).is_some()
-                || (S::FIELDS.contains(&key) && self.null_fields.contains(key))
-        };
-        if let Some(key) = self.unknown_fields.first_named(modeled) {
-            return Err(ser::Error::custom(format_args!(
-                "unknown_fields holds `{key}`, a field the job models: set the field itself"
-            )));
-        }
-        // `null` is written for a field without a value that was `null`; a scope array only
-        // where the job's cloud types it, as elsewhere the parser reads it as an unknown field.
-        let null = |field: &str| self.null_fields.contains(field);
-        let scope_entries = S::FIELDS
-            .iter()
-            .filter(|field| self.scope.list(field).is_some() || (null(field) && typed.contains(field)));
-        let len = 10
-            + usize::from(self.completed_at.is_some() || null(COMPLETED_AT))
-            + usize::from(self.detailed_status.is_some() || null(DETAILED_STATUS))
-            + scope_entries.clone().count()
-            + self.unknown_fields.len();
-        let mut map = serializer.serialize_map(Some(len))?;
-        map.serialize_entry(ID, &self.id)?;
-        map.serialize_entry(URI, &self.uri)?;
-        map.serialize_entry(ACCOUNT, &self.account)?;
-        map.serialize_entry(APPLICATION, &self.application)?;
-        map.serialize_entry(DEV_ACCOUNT, &self.dev_account)?;
-        map.serialize_entry(CREATED_AT, &Timestamp(&self.created_at))?;
-        map.serialize_entry(UPDATED_AT, &Timestamp(&self.updated_at))?;
-        match &self.completed_at {
-            Some(time) => map.serialize_entry(COMPLETED_AT, &Timestamp(time))?,
-            None if null(COMPLETED_AT) => map.serialize_entry(COMPLETED_AT, &())?,
-            None => {}
-        }
-        map.serialize_entry(OVERALL_STATUS, &self.overall_status)?;
-        match &self.detailed_status {
-            Some(status) => map.serialize_entry(DETAILED_STATUS, status)?,
-            None if null(DETAILED_STATUS) => map.serialize_entry(DETAILED_STATUS, &())?,
-            None => {}
-        }
-        map.serialize_entry(CLOUD, &self.cloud)?;
-        for field in scope_entries {
-            map.serialize_entry(field, &self.scope.list(field))?;
-        }
-        map.serialize_entry(ABORT, &self.abort)?;
-        self.unknown_fields.serialize_entries(&mut map)?;
-        map.end()
-    }
-}
-
-/// A timestamp written as the server writes it.
-struct Timestamp<'a>(&'a DateTime<Utc>);
-
-impl Serialize for Timestamp<'_> {
-    fn serialize<Z: Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
-        timestamp::serialize(self.0, serializer)
-    }
-}
-
-impl<'de, S: JobScope> Deserialize<'de> for SyncJob<S> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(JobVisitor(PhantomData))
-    }
-}
-
-struct JobVisitor<S>(PhantomData<S>);
-
-impl<'de, S: JobScope> de::Visitor<'de> for JobVisitor<S> {
-    type Value = SyncJob<S>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a synchronization job object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SyncJob<S>, A::Error> {
-        let mut id = None;
-        let mut uri = None;
-        let mut account = None;
-        let mut application = None;
-        let mut dev_account = None;
-        let mut created_at = None;
-        let mut updated_at = None;
-        let mut completed_at = None;
-        let mut overall_status = None;
-        let mut detailed_status = None;
-        let mut cloud: Option<Cloud> = None;
-        let mut abort = None;
-        let mut scope = S::default();
-        let mut null_fields = NullFields::new();
-        let mut unknown_fields = UnknownFields::new();
-        // Every occurrence of a field that `AnyScope` types for some clouds, read before
-        // `cloud`: kept raw, and in `unknown_fields` for its place, until the cloud says.
-        let mut pending: Vec<(&'static str, RawJson)> = Vec::new();
-
-        while let Some(Key(key)) = map.next_key()? {
-            match &*key {
-                ID => id = Some(map.next_value::<wire::HyphenatedUuid>()?.0),
-                URI => uri = Some(map.next_value()?),
-                ACCOUNT => account = Some(map.next_value()?),
-                APPLICATION => application = Some(map.next_value()?),
-                DEV_ACCOUNT => dev_account = Some(map.next_value()?),
-                CREATED_AT => created_at = Some(map.next_value::<Rfc3339>()?.0),
-                UPDATED_AT => updated_at = Some(map.next_value::<Rfc3339>()?.0),
-                COMPLETED_AT => {
-                    completed_at = map.next_value::<Option<Rfc3339>>()?.map(|time| time.0);
-                    null_fields.set(COMPLETED_AT, completed_at.is_none());
-                }
-                OVERALL_STATUS => overall_status = Some(map.next_value()?),
-                DETAILED_STATUS => {
-                    detailed_status = map.next_value()?;
-                    null_fields.set(DETAILED_STATUS, detailed_status.is_none());
-                }
-                CLOUD => {
-                    let read = map.next_value_seed(CloudSeed(S::FAMILY))?;
-                    let typed = S::typed_fields(Some(&read));
-                    if let Some(previous) = &cloud {
-                        // A repeated `cloud` (the last wins) may type other arrays than the
-                        // one before it did.
-                        let before = S::typed_fields(Some(previous));
-                        retype(&mut scope, &mut null_fields, &mut unknown_fields, before, typed)?;
-                    }
-                    for (field, raw) in pending.drain(..) {
-                        if typed.contains(&field) {
-                            unknown_fields.remove(field);
-                            let list: Option<Vec<String>> = wire::parse_raw_field(&raw, field)?;
-                            set_scope(&mut scope, &mut null_fields, field, list);
-                        }
-                    }
-                    cloud = Some(read);
-                }
-                ABORT => abort = Some(map.next_value()?),
-                other => match S::field_name(other) {
-                    Some(field) if cloud.is_none() && S::FAMILY.is_none() => {
-                        let raw: RawJson = map.next_value()?;
-                        unknown_fields.insert(field, raw.clone());
-                        pending.push((field, raw));
-                    }
-                    Some(field) if S::typed_fields(cloud.as_ref()).contains(&field) => {
-                        let list = map.next_value::<Option<Vec<String>>>()?;
-                        set_scope(&mut scope, &mut null_fields, field, list);
-                    }
-                    _ => {
-                        let value: RawJson = map.next_value()?;
-                        unknown_fields.insert(key.into_owned(), value);
-                    }
-                },
-            }
-        }
-
-        Ok(SyncJob {
-            id: wire::required(id, ID)?,
-            uri: wire::required(uri, URI)?,
-            account: wire::required(account, ACCOUNT)?,
-            application: wire::required(application, APPLICATION)?,
-            dev_account: wire::required(dev_account, DEV_ACCOUNT)?,
-            created_at: wire::required(created_at, CREATED_AT)?,
-            updated_at: wire::required(updated_at, UPDATED_AT)?,
-            completed_at,
-            overall_status: wire::required(overall_status, OVERALL_STATUS)?,
-            detailed_status,
-            cloud: wire::required(cloud, CLOUD)?,
-            scope,
-            abort: wire::required(abort, ABORT)?,
-            null_fields,
-            unknown_fields,
-        })
-    }
-}
-
-/// Moves the scope arrays typed by a cloud (`before`) but not by the cloud that replaces it
-/// (`after`) to the unknown fields, and the unknown fields typed by `after` only into the
-/// scope, checking them.
-fn retype<S: JobScope, E: de::Error>(
-    scope: &mut S,
-    null_fields: &mut NullFields,
-    unknown_fields: &mut UnknownFields,
-    before: &[&'static str],
-    after: &[&'static str],
-) -> Result<(), E> {
-    for &field in S::FIELDS {
-        match (before.contains(&field), after.contains(&field)) {
-            (true, false) => {
-                let list = scope.slot_mut(field).and_then(Option::take);
-                let null = null_fields.remove(field);
-                let raw = match list {
-                    Some(list) => RawJson::from_serialize(&list).map_err(E::custom)?,
-                    None if null => RawJson::null(),
-                    None => continue,
-                };
-                unknown_fields.insert(field, raw);
-            }
-            (false, true) => {
-                if let Some(raw) = unknown_fields.remove(field) {
-                    let list: Option<Vec<String>> = wire::parse_raw_field(&raw, field)?;
-                    set_scope(scope, null_fields, field, list);
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// Stores a scope array read from the wire: `None` for `null`.
-fn set_scope<S: JobScope>(scope: &mut S, null_fields: &mut NullFields, field: &'static str, list: Option<Vec<String>>) {
-    null_fields.set(field, list.is_none());
-    if let Some(slot) = scope.slot_mut(field) {
-        *slot = list;
-    }
-}
-
-/// Reads `cloud`, refusing a cloud of another family than the expected one, if any. The
-/// check runs inside the value, so the error names `/cloud`.
-struct CloudSeed(Option<CloudFamily>);
-
-impl<'de> de::DeserializeSeed<'de> for CloudSeed {
-    type Value = Cloud;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Cloud, D::Error> {
-        let cloud = Cloud::deserialize(deserializer)?;
-        match (self.0, cloud.family()) {
-            (Some(expected), Some(family)) if family != expected => Err(de::Error::custom(format_args!(
-                "{:?} is the cloud of {family} jobs, not of {expected} jobs",
-                cloud.as_str()
-            ))),
-            _ => Ok(cloud),
-        }
-    }
-}
-
 impl<S: JobScope> ReportUnknowns for SyncJob<S> {
     fn report_unknowns(&self, path: &mut JsonPointer, out: &mut Vec<Unknown>) {
         if !self.overall_status.status().is_known() {
@@ -642,93 +406,5 @@ impl<S: JobScope> ReportUnknowns for SyncJob<S> {
             path.push_unknown(CLOUD, UnknownKind::Value(self.cloud.as_str().to_owned()), out);
         }
         path.push_unknown_fields(&self.unknown_fields, out);
-    }
-}
-
-#[cfg(feature = "schemars")]
-mod schema {
-    use schemars::Schema;
-    use serde_json::{Map, Value, json};
-
-    use crate::cloud::CloudFamily;
-    use crate::scope::JobScope;
-
-    /// Completes the derived schema of `SyncJob<S>` with what depends on the scope type: a
-    /// family job's `cloud` is not the cloud of another family; a job of any family types
-    /// each scope array for the clouds of the families that have it, and only for those.
-    pub(super) fn finish<S: JobScope>(schema: &mut Schema) {
-        match S::FAMILY {
-            Some(family) => refuse_other_clouds(schema, family),
-            None => type_scope_by_cloud::<S>(schema),
-        }
-    }
-
-    fn refuse_other_clouds(schema: &mut Schema, family: CloudFamily) {
-        // One `pattern` under `not`, rather than `not` over an `anyOf` of the other families'
-        // clouds: openapi-generator turns a composed schema under `not` into a model of its
-        // own (`AwsSyncJobCloudNot`), while a plain string schema stays an annotation of the
-        // `cloud` string. Both refuse the same strings.
-        let others = CloudFamily::ALL
-            .into_iter()
-            .filter(|other| *other != family)
-            .map(crate::cloud::family_clouds_regex)
-            .collect::<Vec<String>>()
-            .join("|");
-        if let Some(Value::Object(cloud)) = schema
-            .get_mut("properties")
-            .and_then(|properties| properties.get_mut(super::CLOUD))
-        {
-            cloud.insert(
-                "description".into(),
-                format!("The cloud the job ran against: not a cloud of another family than {family}.").into(),
-            );
-            // `type` beside `pattern`, as strict validators (Ajv's `strictTypes`) require.
-            cloud.insert(
-                "not".into(),
-                json!({"type": "string", "pattern": format!("^({others})")}),
-            );
-        }
-    }
-
-    fn type_scope_by_cloud<S: JobScope>(schema: &mut Schema) {
-        let mut arrays = Map::new();
-        if let Some(Value::Object(properties)) = schema.get_mut("properties") {
-            for field in S::FIELDS {
-                if let Some(array) = properties.remove(*field) {
-                    arrays.insert((*field).to_owned(), array);
-                }
-            }
-        }
-        // For each family: its cloud is not this job's, or its arrays have their types.
-        let implications: Vec<Value> = CloudFamily::ALL
-            .into_iter()
-            .map(|family| {
-                let typed: Map<String, Value> = family
-                    .spec()
-                    .job_scope_fields
-                    .iter()
-                    .filter_map(|field| Some(((*field).to_owned(), arrays.get(*field)?.clone())))
-                    .collect();
-                json!({
-                    "anyOf": [
-                        {
-                            "not": {
-                                "required": [super::CLOUD],
-                                "properties": {super::CLOUD: crate::cloud::family_clouds_schema(family)}
-                            }
-                        },
-                        {"properties": typed}
-                    ]
-                })
-            })
-            .collect();
-        schema.insert("allOf".into(), implications.into());
-        if let Some(Value::String(description)) = schema.get_mut("description") {
-            description.push_str(
-                " The scope arrays (`kms`, `regions`, `key_vaults`, `key_rings`, `vaults`, `groups`, \
-                 `domains`) are typed for the jobs of the families that have them; on any other \
-                 cloud they are fields this contract does not know, of any value.",
-            );
-        }
     }
 }
