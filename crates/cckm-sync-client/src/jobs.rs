@@ -33,7 +33,7 @@ use crate::error::{Action, Error, WaitTimeout};
 /// use cckm_sync_mock::MockServer;
 ///
 /// // Arrange: a mock CipherTrust Manager whose jobs run for 50 ms.
-/// let server = MockServer::builder().job_duration(Duration::from_millis(50)).start().await?;
+/// let server = MockServer::builder().job_duration(Duration::from_millis(50)).start()?;
 /// let (username, password) = server.credentials();
 /// let client = Client::builder(server.base_url()).credentials(username, password).build()?;
 ///

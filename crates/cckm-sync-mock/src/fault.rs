@@ -88,7 +88,7 @@ pub enum FaultKind {
 /// use std::time::Duration;
 /// use cckm_sync_mock::{Call, Fault, MockServer};
 ///
-/// let server = MockServer::start().await;
+/// let server = MockServer::start();
 /// // The next two gets of AWS key jobs answer 503 with `Retry-After: 1`.
 /// server
 ///     .inject(Fault::status(503).retry_after(Duration::from_secs(1)).on(Call::Get).endpoint("aws-keys").times(2))

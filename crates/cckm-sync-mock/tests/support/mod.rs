@@ -179,7 +179,7 @@ impl Api {
     }
 
     pub async fn with(builder: MockServerBuilder) -> Self {
-        let server = builder.start().await.unwrap();
+        let server = builder.start().unwrap();
         let http = http_client(server.certificate_pem().map(str::as_bytes));
         let mut api = Self {
             server,
