@@ -159,12 +159,12 @@ pub struct Exchange<'a> {
     /// The request's body; `None` when it had none.
     pub request_body: Option<&'a [u8]>,
     /// The response; `None` when there was none (the connection failed).
-    pub response: Option<Answer<'a>>,
+    pub response: Option<ExchangeResponse<'a>>,
 }
 
 /// The response of an [`Exchange`].
 #[derive(Clone, Debug, Default)]
-pub struct Answer<'a> {
+pub struct ExchangeResponse<'a> {
     /// The status.
     pub status: u16,
     /// The `Content-Type` header, if any.
@@ -267,7 +267,7 @@ impl FamilyVisitor for ParseQuery<'_> {
     }
 }
 
-fn check_response(contract: &Contract, call: &CatalogCall<'_>, answer: Option<&Answer<'_>>, case: &mut Case) {
+fn check_response(contract: &Contract, call: &CatalogCall<'_>, answer: Option<&ExchangeResponse<'_>>, case: &mut Case) {
     let Some(answer) = answer.filter(|answer| answer.status != 0) else {
         case.skipped = Some("no response: the connection failed or was cancelled".to_owned());
         return;

@@ -18,6 +18,7 @@ use crate::accept::{self, HEADER_TIMEOUT, Http, Stop};
 use crate::api::{self, CloseHandle};
 use crate::app::App;
 use crate::seed::LoadReport;
+use crate::start::StartError;
 use crate::tls::Certificate;
 
 /// The most connections served at once; more wait in the listen backlog.
@@ -55,15 +56,15 @@ impl BareServer {
         certificate: Option<Certificate>,
         seed_report: Option<LoadReport>,
         worker_threads: usize,
-    ) -> Result<Self, crate::StartError> {
-        let address = listener.local_addr().map_err(crate::StartError::Runtime)?;
+    ) -> Result<Self, StartError> {
+        let address = listener.local_addr().map_err(StartError::Runtime)?;
         let acceptor = certificate.as_ref().map(crate::tls::tls_acceptor).transpose()?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(worker_threads)
             .thread_name("cckm-sync-mock")
             .enable_all()
             .build()
-            .map_err(crate::StartError::Runtime)?;
+            .map_err(StartError::Runtime)?;
         let (signal, signals) = watch::channel(Signal::Run);
         let (recycled_sender, recycled) = mpsc::channel();
         let (done_sender, done) = oneshot::channel();
@@ -77,7 +78,7 @@ impl BareServer {
                 runtime.shutdown_timeout(Duration::ZERO);
                 let _ = done_sender.send(());
             })
-            .map_err(crate::StartError::Runtime)?;
+            .map_err(StartError::Runtime)?;
         Ok(Self {
             app,
             address,

@@ -10,11 +10,23 @@ use chrono::{DateTime, Utc};
 use crate::app::{App, Config};
 use crate::bare::BareServer;
 use crate::inventory::Inventory;
-use crate::seed::LoadError;
-use crate::server::MockServer;
+use crate::start::StartError;
 use crate::tls;
 
-/// Options of a [`MockServer`]; see [`MockServer::builder`].
+/// How long a job runs by default: long enough to be seen running and cancelled by hand,
+/// short enough for a demo.
+pub(crate) const DEFAULT_JOB_DURATION: Duration = Duration::from_secs(5);
+/// How long a JWT is valid by default: 300 s, as a real server's.
+pub(crate) const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
+/// How many jobs a server holds by default.
+pub(crate) const DEFAULT_MAX_JOBS: usize = 10_000;
+/// How many received requests a server keeps by default.
+pub(crate) const DEFAULT_RECORDED_REQUESTS: usize = 1_000;
+/// The largest request body taken (256 KiB); a larger one is answered 413.
+pub(crate) const BODY_LIMIT: usize = 256 * 1024;
+
+/// Options of a [`MockServer`](crate::MockServer); see
+/// [`MockServer::builder`](crate::MockServer::builder).
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `start` is called"]
 pub struct MockServerBuilder {
@@ -26,49 +38,6 @@ pub struct MockServerBuilder {
     paused_at: Option<DateTime<Utc>>,
 }
 
-/// Why a server did not start.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum StartError {
-    /// The address could not be bound.
-    Bind {
-        /// The address.
-        address: SocketAddr,
-        /// The reason.
-        error: std::io::Error,
-    },
-    /// An option is out of range; the text says which and why.
-    Config(String),
-    /// The self-signed certificate or the TLS configuration could not be made.
-    Tls(String),
-    /// The seed folder could not be loaded.
-    Seed(LoadError),
-    /// The server's thread or runtime could not be started.
-    Runtime(std::io::Error),
-}
-
-impl std::fmt::Display for StartError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Bind { address, error } => write!(f, "cannot listen on {address}: {error}"),
-            Self::Config(reason) => f.write_str(reason),
-            Self::Tls(reason) => write!(f, "cannot set up TLS: {reason}"),
-            Self::Seed(error) => write!(f, "cannot load the seed: {error}"),
-            Self::Runtime(error) => write!(f, "cannot start the server's runtime: {error}"),
-        }
-    }
-}
-
-impl std::error::Error for StartError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Bind { error, .. } | Self::Runtime(error) => Some(error),
-            Self::Seed(error) => Some(error),
-            Self::Config(_) | Self::Tls(_) => None,
-        }
-    }
-}
-
 impl Default for MockServerBuilder {
     fn default() -> Self {
         Self {
@@ -76,11 +45,11 @@ impl Default for MockServerBuilder {
             config: Config {
                 username: "admin".to_owned(),
                 password: "admin".to_owned(),
-                job_duration: MockServer::DEFAULT_JOB_DURATION,
-                token_lifetime_secs: MockServer::DEFAULT_TOKEN_LIFETIME.as_secs(),
-                max_jobs: MockServer::DEFAULT_MAX_JOBS,
-                record_capacity: MockServer::DEFAULT_RECORDED_REQUESTS,
-                body_limit: MockServer::BODY_LIMIT,
+                job_duration: DEFAULT_JOB_DURATION,
+                token_lifetime_secs: DEFAULT_TOKEN_LIFETIME.as_secs(),
+                max_jobs: DEFAULT_MAX_JOBS,
+                record_capacity: DEFAULT_RECORDED_REQUESTS,
+                body_limit: BODY_LIMIT,
                 inventory: Inventory::default(),
             },
             tls: false,
@@ -106,7 +75,7 @@ impl MockServerBuilder {
     }
 
     /// How long a job runs, from start to end (default
-    /// [`DEFAULT_JOB_DURATION`](MockServer::DEFAULT_JOB_DURATION)); its items end one after
+    /// [`DEFAULT_JOB_DURATION`](crate::MockServer::DEFAULT_JOB_DURATION)); its items end one after
     /// another over it.
     pub fn job_duration(mut self, duration: Duration) -> Self {
         self.config.job_duration = duration;
@@ -134,13 +103,13 @@ impl MockServerBuilder {
     }
 
     /// Keeps the last `capacity` requests (default
-    /// [`DEFAULT_RECORDED_REQUESTS`](MockServer::DEFAULT_RECORDED_REQUESTS)); 0 records none.
+    /// [`DEFAULT_RECORDED_REQUESTS`](crate::MockServer::DEFAULT_RECORDED_REQUESTS)); 0 records none.
     pub fn record_requests(mut self, capacity: usize) -> Self {
         self.config.record_capacity = capacity;
         self
     }
 
-    /// The most jobs the server holds (default [`DEFAULT_MAX_JOBS`](MockServer::DEFAULT_MAX_JOBS)):
+    /// The most jobs the server holds (default [`DEFAULT_MAX_JOBS`](crate::MockServer::DEFAULT_MAX_JOBS)):
     /// a start beyond it is refused with 409.
     pub fn max_jobs(mut self, max: usize) -> Self {
         self.config.max_jobs = max;
@@ -164,12 +133,6 @@ impl MockServerBuilder {
     pub fn paused_at(mut self, at: DateTime<Utc>) -> Self {
         self.paused_at = Some(at);
         self
-    }
-
-    /// Starts a server of its own, with these options (never one of the pool that
-    /// [`MockServer::start`] takes from): it listens when this returns.
-    pub fn start(self) -> Result<MockServer, StartError> {
-        self.spawn().map(MockServer::own)
     }
 
     /// The server, running.

@@ -104,18 +104,20 @@ mod pool;
 mod record;
 mod seed;
 mod server;
+mod start;
 mod store;
 mod tls;
 mod tokens;
 
 pub use bare::MAX_CONNECTIONS;
-pub use builder::{MockServerBuilder, StartError};
+pub use builder::MockServerBuilder;
 pub use clock::{ClockError, ClockState};
 pub use fault::{Call, Fault, FaultError, FaultKind, MAX_PENDING_FAULTS, MAX_STALL};
 pub use inventory::Inventory;
 pub use record::{MAX_RECORDED_BODY, ReceivedRequest};
 pub use seed::{LoadError, LoadReport, Skipped};
 pub use server::MockServer;
+pub use start::StartError;
 
 /// The crate's README (its crates.io page): its examples, compiled (and run, unless marked
 /// `no_run`) as doctests so that they keep up with the crate.

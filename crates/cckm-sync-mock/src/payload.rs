@@ -216,12 +216,12 @@ pub(crate) fn api_error(spec: &ErrorSpec, message: impl Into<String>) -> ApiErro
 
 /// An error answer to be: the error and its message.
 #[derive(Debug)]
-pub(crate) struct Failure {
+pub(crate) struct ErrorAnswer {
     pub(crate) spec: &'static ErrorSpec,
     pub(crate) message: String,
 }
 
-impl Failure {
+impl ErrorAnswer {
     pub(crate) fn new(spec: &'static ErrorSpec, message: impl Into<String>) -> Self {
         Self {
             spec,

@@ -10,7 +10,8 @@
 use std::sync::{Mutex, PoisonError};
 
 use crate::bare::BareServer;
-use crate::builder::{MockServerBuilder, StartError};
+use crate::builder::MockServerBuilder;
+use crate::start::StartError;
 
 /// The most idle servers the pool keeps; a server dropped beyond them stops.
 const MAX_IDLE: usize = 32;

@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use crate::builder::StartError;
+use crate::start::StartError;
 
 /// The server's self-signed certificate.
 #[derive(Clone, Debug)]

@@ -191,9 +191,12 @@ async fn a_dropped_pooled_server_closes_its_connections_and_comes_back_fresh() {
 
     // The connection of the last test is closed: reading it ends.
     let mut byte = [0u8; 1];
-    let read = tokio::time::timeout(Duration::from_secs(10), tokio::io::AsyncReadExt::read(&mut connection, &mut byte))
-        .await
-        .unwrap();
+    let read = tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio::io::AsyncReadExt::read(&mut connection, &mut byte),
+    )
+    .await
+    .unwrap();
     assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
     // Whichever server of the pool the next test gets, it is fresh.
     let next = MockServer::start();

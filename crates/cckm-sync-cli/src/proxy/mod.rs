@@ -15,11 +15,15 @@ use clap::Args;
 
 use crate::output::{self, ColorWhen};
 
+mod answer;
+mod check;
 mod forward;
+mod headers;
 mod record;
+mod state;
 mod upstream;
 
-use forward::State;
+use state::State;
 use upstream::{Trust, Upstream};
 
 /// The most connections served at once; more wait in the listen backlog.
