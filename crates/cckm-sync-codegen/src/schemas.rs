@@ -8,7 +8,7 @@ use cckm_sync::schemars::{Schema, SchemaGenerator};
 use cckm_sync::{ApiError, CloudFamily, FamilyScope, FamilyVisitor, Page, StartJob, SyncJob, SyncJobPage};
 use serde_json::{Map, Value};
 
-use super::{GeneratedFile, MARKER, to_text};
+use crate::file::{GeneratedFile, MARKER, to_text};
 
 /// The JSON Schema dialect of every schema, which is also OpenAPI 3.1's.
 pub const SCHEMA_DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";

@@ -14,13 +14,13 @@ use cckm_sync::{
     ApiError, AwsScope, AzureScope, Cloud, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, OciScope,
     Page, SalesforceScope, SapScope, StartJob, SyncJob, SyncJobPage,
 };
+use cckm_sync_codegen::{OPENAPI_30, OPENAPI_31};
 use jsonschema::Validator;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use xtask::codegen::{OPENAPI_30, OPENAPI_31};
-use xtask::contract;
 
-pub use xtask::contract::COMPONENTS;
+/// Where the components of the OpenAPI documents live.
+pub const COMPONENTS: &str = "#/components/schemas/";
 
 /// Which of the two published forms of a schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +44,8 @@ impl fmt::Display for Form {
     }
 }
 
-/// The committed contract files, read once, with a validator for every schema.
+/// The committed contract files, read once, with a validator for every schema: those of the
+/// contract crate's [`Contract`](cckm_sync_contract::Contract), read from the files.
 pub struct Contract {
     /// `schemas/<Name>.schema.json`, by name.
     pub files: BTreeMap<String, Value>,
@@ -52,8 +53,7 @@ pub struct Contract {
     pub openapi_31: Value,
     /// `openapi/cckm-sync.openapi-3.0.json`.
     pub openapi_30: Value,
-    file_validators: BTreeMap<String, Validator>,
-    component_validators: BTreeMap<String, Validator>,
+    validators: cckm_sync_contract::Contract,
 }
 
 /// The contract, loaded and compiled on first use.
@@ -64,37 +64,63 @@ pub fn contract() -> &'static Contract {
 
 impl Contract {
     fn load() -> Result<Self, String> {
-        let root = xtask::project_root();
-        let files = contract::schema_files(&root)?;
-        let openapi_31 = contract::read_json(&root.join(OPENAPI_31))?;
-        let openapi_30 = contract::read_json(&root.join(OPENAPI_30))?;
-        let file_validators = contract::file_validators(&files)?;
-        let registry = contract::openapi_registry(&openapi_31)?;
+        let root = cckm_sync_codegen::project_root();
+        let read = |path: PathBuf| -> Result<Value, String> {
+            let text = std::fs::read_to_string(&path).map_err(|error| format!("{}: {error}", path.display()))?;
+            serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))
+        };
+        let mut files = BTreeMap::new();
+        for entry in std::fs::read_dir(root.join("schemas")).map_err(|error| error.to_string())? {
+            let path = entry.map_err(|error| error.to_string())?.path();
+            let file_name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            if let Some(name) = file_name.strip_suffix(".schema.json") {
+                files.insert(name.to_owned(), read(path)?);
+            }
+        }
+        let openapi_31 = read(root.join(OPENAPI_31))?;
+        let openapi_30 = read(root.join(OPENAPI_30))?;
+        let validators = cckm_sync_contract::Contract::from_dir(&root).map_err(|error| error.to_string())?;
+        // Every schema compiles, up front.
+        for name in files.keys() {
+            validators
+                .schema_file(name)
+                .ok_or_else(|| format!("no schema file {name}"))
+                .and_then(|schema| {
+                    validators
+                        .validator(&schema)
+                        .map(drop)
+                        .map_err(|error| error.to_string())
+                })?;
+        }
         let components = openapi_31["components"]["schemas"]
             .as_object()
             .ok_or_else(|| format!("{OPENAPI_31} has no components.schemas"))?;
-        let mut component_validators = BTreeMap::new();
         for name in components.keys() {
-            let validator = contract::component_validator(&registry, name)
-                .map_err(|error| format!("{OPENAPI_31} {COMPONENTS}{name}: {error}"))?;
-            component_validators.insert(name.clone(), validator);
+            validators
+                .component(name)
+                .ok_or_else(|| format!("{OPENAPI_31} {COMPONENTS}{name}: not registered"))
+                .and_then(|schema| {
+                    validators
+                        .validator(&schema)
+                        .map(drop)
+                        .map_err(|error| error.to_string())
+                })?;
         }
         Ok(Self {
             files,
             openapi_31,
             openapi_30,
-            file_validators,
-            component_validators,
+            validators,
         })
     }
 
     fn validator(&self, form: Form, name: &str) -> &Validator {
-        let validators = match form {
-            Form::File => &self.file_validators,
-            Form::Component => &self.component_validators,
+        let schema = match form {
+            Form::File => self.validators.schema_file(name),
+            Form::Component => self.validators.component(name),
         };
-        validators
-            .get(name)
+        schema
+            .and_then(|schema| self.validators.validator(&schema).ok())
             .unwrap_or_else(|| panic!("the contract has no {form} for the schema {name:?}"))
     }
 
@@ -125,7 +151,9 @@ impl Contract {
     /// A validator of an arbitrary schema of the OpenAPI 3.1 document (such as the schema of
     /// a media type), resolving its references within the document.
     pub fn openapi_validator(&self, schema: &Value) -> Result<Validator, String> {
-        contract::openapi_validator(&contract::openapi_registry(&self.openapi_31)?, schema)
+        self.validators
+            .openapi_validator(schema)
+            .map_err(|error| error.to_string())
     }
 }
 
@@ -249,7 +277,7 @@ impl fmt::Display for Fixture {
 }
 
 pub fn fixtures_dir() -> PathBuf {
-    xtask::project_root().join(xtask::fixtures::DIR)
+    cckm_sync_codegen::project_root().join(cckm_sync_codegen::fixtures::DIR)
 }
 
 /// The fixtures the parser must accept.
@@ -338,6 +366,6 @@ pub fn page_family(page: &Value) -> Option<CloudFamily> {
 
 /// The family of a start-request fixture, from its file name (`<family>-<what>`).
 fn start_family(stem: &str) -> CloudFamily {
-    xtask::fixtures::start_family(stem)
+    cckm_sync_codegen::fixtures::start_family(stem)
         .unwrap_or_else(|| panic!("start fixture {stem}.json: no family is named so (see fixtures/start/README.md)"))
 }

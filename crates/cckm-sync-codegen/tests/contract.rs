@@ -19,10 +19,10 @@ mod support;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use cckm_sync_codegen::fixtures::schema_json;
+use cckm_sync_codegen::{SCHEMA_DIALECT, schema_file_name};
 use serde_json::{Map, Value, json};
 use support::{COMPONENTS, Fixture, Form, Model, contract};
-use xtask::codegen::{SCHEMA_DIALECT, schema_file_name};
-use xtask::fixtures::schema_json;
 
 /// Components the OpenAPI documents hold besides the payload schemas, which have no schema
 /// file: the schema of the `limit` parameter, and the bodies of the token call.
@@ -31,7 +31,7 @@ const PARAMETER_COMPONENTS: [&str; 3] = ["Limit", "TokenRequest", "TokenResponse
 #[test]
 fn every_schema_file_is_a_draft_2020_12_schema_with_a_versioned_id() {
     let mut problems = Vec::new();
-    let base = xtask::codegen::schema_id_base(cckm_sync::CONTRACT_VERSION);
+    let base = cckm_sync_codegen::schema_id_base(cckm_sync::CONTRACT_VERSION);
     for (name, schema) in &contract().files {
         let file = schema_file_name(name);
         if schema.get("$schema") != Some(&Value::from(SCHEMA_DIALECT)) {

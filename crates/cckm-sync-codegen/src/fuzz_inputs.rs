@@ -15,7 +15,6 @@ use cckm_sync::CloudFamily;
 use cckm_sync::endpoints::ListParameter;
 use serde_json::Value;
 
-use crate::contract;
 use crate::fixtures;
 
 /// A fuzz target: one kind of input, read with every model of that kind.
@@ -184,8 +183,16 @@ fn json_tokens(root: &Path) -> Result<BTreeSet<String>, String> {
         }
     }
     let mut tokens: BTreeSet<String> = JSON_TOKENS.iter().map(|&token| token.to_owned()).collect();
-    for schema in contract::schema_files(root)?.values() {
-        walk(schema, &mut tokens);
+    let dir = root.join("schemas");
+    let error = |reason: std::io::Error| format!("{}: {reason}", dir.display());
+    for entry in std::fs::read_dir(&dir).map_err(error)? {
+        let path = entry.map_err(error)?.path();
+        if path.to_string_lossy().ends_with(".schema.json") {
+            let text = std::fs::read_to_string(&path).map_err(|reason| format!("{}: {reason}", path.display()))?;
+            let schema: Value =
+                serde_json::from_str(&text).map_err(|reason| format!("{}: {reason}", path.display()))?;
+            walk(&schema, &mut tokens);
+        }
     }
     Ok(tokens)
 }

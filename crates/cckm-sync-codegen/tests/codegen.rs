@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use cckm_sync_codegen::{self as codegen, COMMAND, GeneratedFile, MARKER, Mode, OPENAPI_30, OPENAPI_31};
 use serde_json::Value;
-use xtask::codegen::{self, COMMAND, GeneratedFile, MARKER, Mode, OPENAPI_30, OPENAPI_31};
 
 fn generated() -> Vec<GeneratedFile> {
     codegen::generate().unwrap_or_else(|error| panic!("the generator fails: {error}"))
@@ -20,7 +20,7 @@ fn file<'a>(files: &'a [GeneratedFile], path: &str) -> &'a GeneratedFile {
 
 #[test]
 fn the_committed_files_are_what_the_generator_writes() {
-    if let Err(report) = codegen::update(&xtask::project_root(), &generated(), Mode::Check) {
+    if let Err(report) = codegen::update(&cckm_sync_codegen::project_root(), &generated(), Mode::Check) {
         panic!("{report}");
     }
 }
