@@ -19,11 +19,12 @@ const JOB_ID: &str = "0ea5d52e-387c-44fa-b079-21c8b768f77b";
 /// Every spelling of `overall_status` the catalog knows.
 const STATUSES: [&str; 6] = ["in_progress", "in progress", "completed", "failed", "aborted", "error"];
 
-/// A path template with its parameters' names left out: `/jobs/{}`.
-fn shape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
+/// A path with its parameters' names left out, so that a renamed path parameter is the same
+/// path.
+pub(super) fn shape(path: &str) -> String {
+    let mut out = String::new();
     let mut inside = false;
-    for c in path.trim_end_matches('/').chars() {
+    for c in path.chars() {
         match c {
             '{' => {
                 inside = true;
@@ -43,14 +44,14 @@ fn shape(path: &str) -> String {
 /// The call of the catalog that `METHOD path` (a path of the document, relative to the API's
 /// prefix) is, whatever its path parameters are named.
 pub(crate) fn call(method: &str, path: &str) -> Option<CatalogCall<'static>> {
-    let path = shape(path);
-    if Call::Token.method().as_str().eq_ignore_ascii_case(method) && path == shape(TOKEN_PATH) {
+    let path = shape(path.trim_end_matches('/'));
+    if Call::Token.method().as_str().eq_ignore_ascii_case(method) && path == shape(TOKEN_PATH.trim_end_matches('/')) {
         return Some(CatalogCall::Token);
     }
     ENDPOINTS.iter().find_map(|endpoint| {
         Operation::ALL.into_iter().find_map(|operation| {
             (operation.method().as_str().eq_ignore_ascii_case(method)
-                && shape(&endpoint.path_template(operation)) == path)
+                && shape(endpoint.path_template(operation).trim_end_matches('/')) == path)
                 .then_some(CatalogCall::Job {
                     endpoint,
                     operation,

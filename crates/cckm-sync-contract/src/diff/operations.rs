@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::models;
+use super::models::{self, shape};
 use super::probes::ParameterForm;
 use super::schema::{Site, follow, join};
 use super::version::{DiffError, METHODS, Version};
@@ -148,28 +148,6 @@ pub(super) fn path_parameters(path: &str) -> Vec<String> {
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
         .collect()
-}
-
-/// A path with its parameters' names left out, so that a renamed path parameter is the same
-/// path.
-pub(super) fn shape(path: &str) -> String {
-    let mut out = String::new();
-    let mut inside = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                inside = true;
-                out.push('{');
-            }
-            '}' => {
-                inside = false;
-                out.push('}');
-            }
-            _ if inside => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 pub(super) fn security(listed: Option<&Value>) -> Vec<BTreeSet<String>> {
