@@ -369,3 +369,8 @@ fn start_family(stem: &str) -> CloudFamily {
     cckm_sync_codegen::fixtures::start_family(stem)
         .unwrap_or_else(|| panic!("start fixture {stem}.json: no family is named so (see fixtures/start/README.md)"))
 }
+
+/// Escapes a key as a JSON pointer token.
+pub fn token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
