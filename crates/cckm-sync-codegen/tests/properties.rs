@@ -457,7 +457,14 @@ macro_rules! family_properties {
                 }
             }
         }
-    )+};
+    )+
+
+    #[test]
+    fn every_family_of_the_catalog_has_its_properties() {
+        let covered = [$(<$scope as FamilyScope>::FAMILY_ID),+];
+        assert_eq!(covered, cckm_sync::CloudFamily::ALL);
+    }
+    };
 }
 
 family_properties! {

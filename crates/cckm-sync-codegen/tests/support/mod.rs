@@ -10,10 +10,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use cckm_sync::schemars::JsonSchema;
-use cckm_sync::{
-    ApiError, AwsScope, AzureScope, Cloud, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, OciScope,
-    Page, SalesforceScope, SapScope, StartJob, SyncJob, SyncJobPage,
-};
+use cckm_sync::{ApiError, Cloud, CloudFamily, FamilyScope, FamilyVisitor, Page, StartJob, SyncJob, SyncJobPage};
 use cckm_sync_codegen::{OPENAPI_30, OPENAPI_31};
 use jsonschema::Validator;
 use serde::de::DeserializeOwned;
@@ -199,27 +196,23 @@ pub struct FamilyModels {
     pub start: Model,
 }
 
-fn family_models_of<S: FamilyScope + JsonSchema>() -> FamilyModels {
-    FamilyModels {
-        job: Model::of::<SyncJob<S>>(),
-        page: Model::of::<Page<SyncJob<S>>>(),
-        start: Model::of::<StartJob<S>>(),
+struct FamilyModelsOf;
+
+impl FamilyVisitor for FamilyModelsOf {
+    type Output = FamilyModels;
+
+    fn visit<S: FamilyScope>(self) -> FamilyModels {
+        FamilyModels {
+            job: Model::of::<SyncJob<S>>(),
+            page: Model::of::<Page<SyncJob<S>>>(),
+            start: Model::of::<StartJob<S>>(),
+        }
     }
 }
 
 /// The models of `family`'s payloads.
 pub fn family_models(family: CloudFamily) -> FamilyModels {
-    match family {
-        CloudFamily::Aws => family_models_of::<AwsScope>(),
-        CloudFamily::Azure => family_models_of::<AzureScope>(),
-        CloudFamily::Google => family_models_of::<GoogleScope>(),
-        CloudFamily::Oci => family_models_of::<OciScope>(),
-        CloudFamily::Sap => family_models_of::<SapScope>(),
-        CloudFamily::Salesforce => family_models_of::<SalesforceScope>(),
-        CloudFamily::Dsm => family_models_of::<DsmScope>(),
-        CloudFamily::ExternalCm => family_models_of::<ExternalCmScope>(),
-        other => panic!("no scope type for the family {other:?}"),
-    }
+    family.visit(FamilyModelsOf)
 }
 
 /// Every payload model, by schema name.
