@@ -1,4 +1,4 @@
-//! The options of a [`MockServer`], and starting one with them.
+//! The options of a [`MockServer`](crate::MockServer), and starting one with them.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -90,7 +90,7 @@ impl MockServerBuilder {
     }
 
     /// Serves HTTPS with a self-signed certificate for `localhost` and `127.0.0.1`, made at
-    /// start: see [`MockServer::certificate_pem`].
+    /// start: see [`MockServer::certificate_pem`](crate::MockServer::certificate_pem).
     pub fn tls(mut self, tls: bool) -> Self {
         self.tls = tls;
         self

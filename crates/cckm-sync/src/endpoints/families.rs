@@ -28,8 +28,8 @@ pub struct FamilySpec {
     pub start_options: &'static [&'static str],
     /// Query parameter that filters a list by scope item, if the family has one.
     pub list_filter: Option<&'static str>,
-    /// What the family's scope items are, in words, such as `OCI vaults` or `key vaults, as
-    /// `<vault name>::<vault id>``: for documentation and messages.
+    /// What the family's scope items are, in words, such as `OCI vaults`: for documentation
+    /// and messages.
     pub scope_items: &'static str,
     /// Scope items of the family as the vendor's examples name them: what a mock server's
     /// connections reach, and what examples show.

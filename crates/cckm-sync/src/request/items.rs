@@ -20,7 +20,7 @@ use serde::ser::{Serialize, Serializer};
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StartError {
-    /// A list has no item. A scope list selects at least one item (use [`StartJob::all`] for
+    /// A list has no item. A scope list selects at least one item (use [`StartJob::all`](crate::StartJob::all) for
     /// every item) and an AWS `regions` list at least one region (leave it out for every
     /// region).
     EmptyList,

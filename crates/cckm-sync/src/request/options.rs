@@ -18,7 +18,7 @@ mod sealed {
 /// [`AwsStartOptions`], [`AzureStartOptions`] and [`NoStartOptions`].
 ///
 /// Sealed: the set of option types is part of this crate's contract. The hidden methods are
-/// used by [`StartJob`]'s serializer, deserializer and schema.
+/// used by [`StartJob`](crate::StartJob)'s serializer, deserializer and schema.
 pub trait StartOptions: sealed::Sealed + Clone + Default + fmt::Debug + PartialEq + Eq + Send + Sync + 'static {
     /// The wire names of the fields, in serialization order.
     const FIELDS: &'static [&'static str];
