@@ -8,7 +8,7 @@ use cckm_sync_fuzz::{Harness, Oracle, Target};
 use serde_json::Value;
 
 fn root() -> PathBuf {
-    xtask::project_root()
+    cckm_sync_codegen::project_root()
 }
 
 #[test]
@@ -54,7 +54,7 @@ fn edit_json(path: &Path, edit: impl FnOnce(&mut Value)) {
 fn the_agreement_oracle_judges_payloads_with_the_schema_files_it_is_given() {
     let page = std::fs::read(
         root()
-            .join(xtask::fixtures::DIR)
+            .join(cckm_sync_codegen::fixtures::DIR)
             .join("pages/seed-aws-keys-aborted-and-completed.json"),
     )
     .expect("a page fixture");
@@ -89,7 +89,7 @@ fn the_agreement_oracle_judges_payloads_with_the_schema_files_it_is_given() {
     // validator sees rounded to -2^63, in range (see fuzz/findings/error-code-below-int64.json
     // for what the parser makes of it).
     let below = br#"{"code": -9223372036854775809, "message": "no"}"#;
-    assert!(xtask::fixtures::schema_json(std::str::from_utf8(below).expect("UTF-8")).is_err());
+    assert!(cckm_sync_codegen::fixtures::schema_json(std::str::from_utf8(below).expect("UTF-8")).is_err());
     assert_eq!(real.check(Target::Error, below), Ok(()));
 }
 
@@ -178,7 +178,7 @@ fn program(target: Target) -> Command {
 
 #[test]
 fn built_without_libfuzzer_a_target_replays_the_files_it_is_given() {
-    let fixtures = root().join(xtask::fixtures::DIR);
+    let fixtures = root().join(cckm_sync_codegen::fixtures::DIR);
     let output = program(Target::Job)
         .arg(fixtures.join("jobs"))
         .output()

@@ -1,6 +1,6 @@
 // Check the contract with the JavaScript and TypeScript tools a team in those languages uses.
 //
-// Run by `cargo xtask test` (xtask/src/validate.rs) with the Node packages of tools/package.json.
+// Run by `cargo xtask test` (xtask/src/validators.rs) with the Node packages of tools/package.json.
 //
 // 1. Ajv, the usual JSON Schema validator of JavaScript, in strict mode (which refuses unknown
 //    keywords, unknown formats and ambiguous types instead of ignoring them) with ajv-formats,

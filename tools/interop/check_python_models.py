@@ -1,6 +1,6 @@
 """Parse every valid fixture with Python models generated from the contract.
 
-Run by `cargo xtask test` (xtask/src/validate.rs) after `datamodel-codegen` has generated
+Run by `cargo xtask test` (xtask/src/validators.rs) after `datamodel-codegen` has generated
 pydantic models from `schemas/` (a package of `<Name>_schema` modules) and from each
 OpenAPI document (one module each). Shows that a team generating a Python client from the
 published files can read every response and request the contract describes.

@@ -64,7 +64,7 @@ pub(crate) fn run() -> Result<(), String> {
                 "--errors",
                 "false",
             ])
-            .arg(root.join(xtask::codegen::OPENAPI_31)),
+            .arg(root.join(cckm_sync_codegen::OPENAPI_31)),
         |line| line.contains("Prism is listening").then(|| prism_url.clone()),
     )?;
 
@@ -175,7 +175,7 @@ fn milliseconds(text: &str) -> Option<f64> {
 /// `first_id` on, created a minute apart, each of its own KMS.
 pub(crate) fn aws_jobs(count: usize, first_id: u128) -> Result<Vec<cckm_sync::AwsSyncJob>, String> {
     let fixture = root()
-        .join(xtask::fixtures::DIR)
+        .join(cckm_sync_codegen::fixtures::DIR)
         .join("pages/seed-aws-keys-aborted-and-completed.json");
     let text = std::fs::read_to_string(&fixture).map_err(|error| format!("{}: {error}", fixture.display()))?;
     let page: cckm_sync::AwsSyncJobPage = cckm_sync::from_str(&text).map_err(|error| error.to_string())?;
@@ -291,6 +291,17 @@ fn ensure_prism(root: &Path) -> Result<PathBuf, String> {
     ]))?;
     std::fs::write(&stamp, current).map_err(|error| format!("{}: {error}", stamp.display()))?;
     Ok(entry)
+}
+
+/// Writes `value` as pretty JSON to `path`.
+pub(crate) fn write(path: &Path, value: &impl serde::Serialize) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(value).map_err(|error| error.to_string())?;
+    std::fs::write(path, text).map_err(|error| format!("{}: {error}", path.display()))
+}
+
+/// A page of `jobs`, all of them.
+pub(crate) fn page_of(jobs: &[cckm_sync::AwsSyncJob]) -> serde_json::Value {
+    serde_json::json!({"skip": 0, "limit": jobs.len(), "total": jobs.len(), "resources": jobs})
 }
 
 #[cfg(test)]

@@ -692,7 +692,7 @@ fn check_reference(root: &Path, tools: &Tools, page: &Path, dir: &Path) -> Resul
 /// tests: each fixture with the schema of its payload (pages also with their family's page,
 /// jobs with their family's job), the invalid ones only where a JSON Schema can judge them.
 fn fixture_checks(root: &Path) -> Result<String, String> {
-    let fixtures = root.join(xtask::fixtures::DIR);
+    let fixtures = root.join(cckm_sync_codegen::fixtures::DIR);
     let mut valid = serde_json::Map::new();
     let mut invalid = serde_json::Map::new();
     for folder in ["pages", "jobs", "errors", "start"] {
@@ -705,8 +705,8 @@ fn fixture_checks(root: &Path) -> Result<String, String> {
             for name in files_ending_with(&dir, ".json")? {
                 let path = dir.join(&name);
                 let bytes = fs::read(&path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-                let judgeable =
-                    std::str::from_utf8(&bytes).is_ok_and(|text| xtask::fixtures::schema_json(text).is_ok());
+                let judgeable = std::str::from_utf8(&bytes)
+                    .is_ok_and(|text| cckm_sync_codegen::fixtures::schema_json(text).is_ok());
                 if !judgeable {
                     continue;
                 }
@@ -716,9 +716,9 @@ fn fixture_checks(root: &Path) -> Result<String, String> {
                     "jobs" => vec!["SyncJob".to_owned()],
                     "errors" => vec!["ApiError".to_owned()],
                     _ => {
-                        let family = xtask::fixtures::start_family(stem)
+                        let family = cckm_sync_codegen::fixtures::start_family(stem)
                             .ok_or_else(|| format!("start fixture {name} names no family"))?;
-                        vec![xtask::codegen::family_schemas(family)?.start]
+                        vec![cckm_sync_codegen::family_schemas(family)?.start]
                     }
                 };
                 // A valid page or job of one known family is one of that family's too.
@@ -732,7 +732,7 @@ fn fixture_checks(root: &Path) -> Result<String, String> {
                     _ => None,
                 };
                 if let Some(family) = family {
-                    let names = xtask::codegen::family_schemas(family)?;
+                    let names = cckm_sync_codegen::family_schemas(family)?;
                     schemas.push(if folder == "pages" { names.page } else { names.job });
                 }
                 let checks = if is_valid { &mut valid } else { &mut invalid };

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use xtask::fuzzing::Target;
+use cckm_sync_codegen::fuzz_inputs::Target;
 
 use crate::run::{cargo, output, root};
 

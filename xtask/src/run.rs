@@ -1,9 +1,9 @@
-//! Running other programs from the workspace root.
+//! Running other programs from the workspace root, and reading what they write.
 
 use std::path::Path;
 use std::process::Command;
 
-pub(crate) use xtask::project_root as root;
+pub(crate) use cckm_sync_codegen::project_root as root;
 
 /// A `cargo` command run from the workspace root, with the cargo that runs the xtask.
 pub(crate) fn cargo(args: &[&str]) -> Command {
@@ -41,6 +41,13 @@ pub(crate) fn output(command: &mut Command) -> Result<String, String> {
     String::from_utf8(output.stdout).map_err(|error| format!("`{}` printed non-UTF-8: {error}", display(command)))
 }
 
+/// The JSON document in the file at `path`.
+pub(crate) fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))
+}
+
+/// The command as a shell would show it.
 pub(crate) fn display(command: &Command) -> String {
     let program = Path::new(command.get_program()).file_name().map_or_else(
         || command.get_program().to_string_lossy(),

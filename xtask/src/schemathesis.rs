@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::server::{Server, build_cckm_sync, read_lines};
-use crate::validate::Tools;
+use crate::tools::Tools;
 
 /// Test cases per operation and phase: schemathesis' default.
 const MAX_EXAMPLES: &str = "100";
@@ -54,7 +54,7 @@ pub(crate) fn run(root: &Path, tools: &Tools) -> Result<(), String> {
         .arg(root.join("tools/schemathesis.toml"))
         .arg("--no-color")
         .arg("run")
-        .arg(root.join(xtask::codegen::OPENAPI_31))
+        .arg(root.join(cckm_sync_codegen::OPENAPI_31))
         .args(["--url", &mock.url])
         .args([
             "--checks",
@@ -73,7 +73,7 @@ pub(crate) fn run(root: &Path, tools: &Tools) -> Result<(), String> {
         .stdout(Stdio::piped());
     eprintln!(
         "$ schemathesis run {} --url {} --checks all --mode all …",
-        xtask::codegen::OPENAPI_31,
+        cckm_sync_codegen::OPENAPI_31,
         mock.url
     );
     let mut child = command

@@ -10,7 +10,7 @@ use crate::run::{cargo, output, status};
 
 pub(crate) fn run() -> Result<(), String> {
     // Stale generated files first: the message says how to fix them.
-    check_generated_files()?;
+    crate::codegen::check()?;
     // Snapshots are checked, never written: a new or changed snapshot fails the run until it
     // is reviewed (`cargo insta review`, or INSTA_UPDATE=always and a read of the diff).
     status(
@@ -23,7 +23,7 @@ pub(crate) fn run() -> Result<(), String> {
     check_light_dependencies()?;
     eprintln!("$ the compatibility gate (VERSIONING.md)");
     crate::release::gate().map(drop)?;
-    let tools = crate::validate::run()?;
+    let tools = crate::validators::run()?;
     crate::clients::run(&tools)?;
     // The Python and npm packages, installed into fresh environments and tested there, and the
     // offline reference in headless Chromium (`cargo xtask dist`).
@@ -32,17 +32,6 @@ pub(crate) fn run() -> Result<(), String> {
     // on every run. Longer runs are `cargo xtask fuzz`'s.
     eprintln!("$ cargo xtask fuzz --smoke");
     crate::fuzz::run(&crate::fuzz::Options::smoke())
-}
-
-/// `cargo xtask codegen --check`.
-pub(crate) fn check_generated_files() -> Result<(), String> {
-    eprintln!("$ cargo xtask codegen --check");
-    xtask::codegen::update(
-        &xtask::project_root(),
-        &xtask::codegen::generate()?,
-        xtask::codegen::Mode::Check,
-    )
-    .map(drop)
 }
 
 /// A user who only parses payloads must not compile the schema machinery.

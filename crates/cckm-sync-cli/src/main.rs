@@ -177,7 +177,7 @@ async fn mock(args: MockArgs) -> Result<(), String> {
     if let Some(dir) = &args.seed {
         builder = builder.seed(dir);
     }
-    let server = builder.start().await.map_err(|error| error.to_string())?;
+    let server = builder.start().map_err(|error| error.to_string())?;
 
     // Kept until the server stops: the file is removed with its folder at exit.
     let mut certificate_dir = None;

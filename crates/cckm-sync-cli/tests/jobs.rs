@@ -75,7 +75,6 @@ async fn quick_mock() -> MockServer {
     MockServer::builder()
         .job_duration(Duration::from_millis(300))
         .start()
-        .await
         .unwrap()
 }
 
@@ -178,7 +177,6 @@ async fn cancel_succeeds_and_a_wait_on_the_cancelled_job_exits_1() {
     let server = MockServer::builder()
         .job_duration(Duration::from_secs(3600))
         .start()
-        .await
         .unwrap();
     let id = jobs(&server, &["start", "dsm", "--all-items"]).lines()[0].to_owned();
     let cancel = jobs(&server, &["cancel", "dsm", &id]);
@@ -216,7 +214,6 @@ async fn a_wait_that_runs_out_exits_1_naming_the_jobs_state() {
     let server = MockServer::builder()
         .job_duration(Duration::from_secs(3600))
         .start()
-        .await
         .unwrap();
     let id = jobs(&server, &["start", "oci", "--all-items"]).lines()[0].to_owned();
     let run = jobs(&server, &["wait", "oci", &id, "--timeout", "1s"]);
@@ -232,7 +229,7 @@ async fn a_wait_that_runs_out_exits_1_naming_the_jobs_state() {
 
 /// A mock holding `count` ended AWS key jobs, made from the vendor's example.
 async fn mock_with_jobs(count: usize) -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::start();
     let text = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../cckm-sync/tests/fixtures/pages/seed-aws-keys-aborted-and-completed.json"),
@@ -364,7 +361,7 @@ async fn get_shows_the_fields_and_items_of_a_job() {
 
 #[tokio::test]
 async fn usage_errors_exit_2_with_one_line() {
-    let server = MockServer::start().await;
+    let server = MockServer::start();
     let unknown = jobs(&server, &["list", "aws"]);
     assert_eq!(unknown.code, 2, "{unknown:#?}");
     assert!(
@@ -402,7 +399,7 @@ async fn usage_errors_exit_2_with_one_line() {
 
 #[tokio::test]
 async fn failures_exit_1_with_one_clear_line() {
-    let server = MockServer::start().await;
+    let server = MockServer::start();
     let (username, _) = server.credentials();
     let url = server.base_url();
 
@@ -437,7 +434,7 @@ async fn failures_exit_1_with_one_clear_line() {
 
 #[tokio::test]
 async fn tls_is_refused_by_default_and_accepted_with_ca_cert_or_insecure() {
-    let server = MockServer::builder().tls(true).start().await.unwrap();
+    let server = MockServer::builder().tls(true).start().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, server.certificate_pem().unwrap()).unwrap();

@@ -164,7 +164,6 @@ async fn calls_reach_the_mock_unchanged_and_the_recording_validates_as_the_repor
         .credentials("ops", "s3cret-pw")
         .job_duration(Duration::from_secs(60))
         .start()
-        .await
         .unwrap();
     mock.pause_clock();
     let session = Session::new();
@@ -277,7 +276,7 @@ async fn calls_reach_the_mock_unchanged_and_the_recording_validates_as_the_repor
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_newer_server_fault_shows_up_as_drift_and_nothing_else() {
-    let mock = MockServer::start().await;
+    let mock = MockServer::start();
     mock.inject(Fault::newer_server().times(100)).unwrap();
     let session = Session::new();
     let proxy = Proxy::start(&mock.api_url(), &strs(&session.args()));
@@ -349,7 +348,7 @@ async fn the_newer_server_fault_shows_up_as_drift_and_nothing_else() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn strict_answers_502_with_the_violations_and_does_not_forward_a_bad_request() {
-    let mock = MockServer::start().await;
+    let mock = MockServer::start();
     let proxy = Proxy::start(&mock.base_url(), &["--strict"]);
     let client = client();
     let url = &proxy.url;
@@ -454,7 +453,7 @@ async fn an_upstream_that_is_down_is_a_502_at_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stalled_upstream_is_a_504_after_the_timeout() {
-    let mock = MockServer::start().await;
+    let mock = MockServer::start();
     mock.inject(Fault::stall(Duration::from_secs(30)).on(Call::Get))
         .unwrap();
     let proxy = Proxy::start(&mock.base_url(), &["--timeout", "300ms"]);
@@ -482,7 +481,7 @@ async fn a_stalled_upstream_is_a_504_after_the_timeout() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_upstream_500_is_forwarded_unchanged_and_its_error_body_checked() {
-    let mock = MockServer::start().await;
+    let mock = MockServer::start();
     mock.inject(Fault::status(500).on(Call::List)).unwrap();
     let session = Session::new();
     let proxy = Proxy::start(&mock.base_url(), &strs(&session.args()));
@@ -507,7 +506,7 @@ async fn an_upstream_500_is_forwarded_unchanged_and_its_error_body_checked() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_upstream_that_hangs_up_is_a_502() {
-    let mock = MockServer::start().await;
+    let mock = MockServer::start();
     mock.inject(Fault::close_connection().on(Call::List)).unwrap();
     let proxy = Proxy::start(&mock.base_url(), &[]);
     let answer = client()
@@ -557,7 +556,7 @@ fn bad_flags_are_usage_errors_and_a_bad_upstream_is_one_line() {
 /// with `--insecure`.
 #[tokio::test]
 async fn an_https_upstream_is_trusted_with_its_ca_or_insecure_and_refused_otherwise() {
-    let server = MockServer::builder().tls(true).start().await.unwrap();
+    let server = MockServer::builder().tls(true).start().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, server.certificate_pem().unwrap()).unwrap();

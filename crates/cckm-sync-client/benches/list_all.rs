@@ -43,7 +43,6 @@ async fn run() {
         .record_requests(1_000)
         .token_lifetime(Duration::from_secs(3600))
         .start()
-        .await
         .expect("the mock starts");
     let body = serde_json::to_vec(&support::aws_jobs(JOBS)).expect("the store serializes");
     let report = server.load_jobs(&body, Some("aws-keys")).expect("the store loads");

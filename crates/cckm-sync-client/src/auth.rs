@@ -4,14 +4,15 @@
 use std::time::Duration;
 
 use base64::Engine as _;
+use cckm_sync::endpoints::{API_PREFIX, TOKEN_PATH};
 use cckm_sync::{TokenRequest, TokenResponse};
 use reqwest::header::HeaderValue;
 use serde::Deserialize;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use crate::client::Client;
 use crate::error::{Action, Error};
+use crate::transport::{Anonymous, Authorize, Transport};
 
 /// The longest time before expiry a token is refreshed by default: the vendor's Terraform
 /// provider refreshes 60 s before the JWT's `exp`.
@@ -68,7 +69,7 @@ struct Token {
 
 /// The bearer token to send, and its generation (to invalidate it when refused).
 pub(crate) struct Bearer {
-    pub(crate) authorization: HeaderValue,
+    authorization: HeaderValue,
     generation: Option<u64>,
 }
 
@@ -88,14 +89,9 @@ impl Auth {
         }
     }
 
-    /// Whether a refused token can be replaced by another.
-    pub(crate) fn renewable(&self) -> bool {
-        matches!(self, Self::Password { .. })
-    }
-
     /// The token to send: the current one, or a new one if there is none, it was refused, or
     /// it is about to expire.
-    pub(crate) async fn bearer(&self, client: &Client) -> Result<Bearer, Error> {
+    async fn bearer(&self, transport: &Transport) -> Result<Bearer, Error> {
         match self {
             Self::Fixed(authorization) => Ok(Bearer {
                 authorization: authorization.clone(),
@@ -113,14 +109,30 @@ impl Auth {
                     password: password.clone(),
                     auth_domain_path: domain.clone(),
                 };
-                current_or_renewed(client, slot, login, *margin).await
+                current_or_renewed(transport, slot, login, *margin).await
             }
         }
     }
+}
 
-    /// Marks the token of `bearer` as refused, unless another has replaced it already.
-    pub(crate) async fn refused(&self, bearer: &Bearer) {
-        if let (Self::Password { slot, .. }, Some(generation)) = (self, bearer.generation) {
+impl Authorize for Auth {
+    type Token = Bearer;
+
+    async fn token(&self, transport: &Transport) -> Result<Option<Bearer>, Error> {
+        self.bearer(transport).await.map(Some)
+    }
+
+    fn header(token: &Bearer) -> &HeaderValue {
+        &token.authorization
+    }
+
+    /// Marks the token of `bearer` as refused, unless another has replaced it already; a
+    /// password login can replace it, a fixed token cannot.
+    async fn refused(&self, bearer: &Bearer) -> bool {
+        let Self::Password { slot, .. } = self else {
+            return false;
+        };
+        if let Some(generation) = bearer.generation {
             let mut slot = slot.lock().await;
             if slot.generation == generation
                 && let Some(token) = &mut slot.token
@@ -128,13 +140,31 @@ impl Auth {
                 token.accepted = false;
             }
         }
+        true
     }
+}
+
+/// Sends the token call with `grant`; returns when the answer arrived and the answer.
+async fn token_call(
+    transport: &Transport,
+    action: Action,
+    grant: &TokenRequest,
+) -> Result<(Instant, TokenResponse), Error> {
+    let body = serde_json::to_vec(grant).map_err(|error| Error::InvalidRequest {
+        action,
+        reason: error.to_string(),
+    })?;
+    let reply = transport
+        .call(&Anonymous, action, format!("{API_PREFIX}{TOKEN_PATH}"), Some(body))
+        .await?;
+    let received = Instant::now();
+    Ok((received, reply.parse()?))
 }
 
 /// The current token of `slot`, or a new one: from the refresh grant when there is a refresh
 /// token, else (or when the server refuses it) from the password grant `login`.
 async fn current_or_renewed(
-    client: &Client,
+    transport: &Transport,
     slot: &Mutex<Slot>,
     login: impl Fn() -> TokenRequest,
     margin: Option<Duration>,
@@ -153,37 +183,36 @@ async fn current_or_renewed(
     let previous = slot.token.take();
     let previous_refresh = previous.as_ref().and_then(|token| token.refresh_token.clone());
     let renewed = match &previous_refresh {
-        Some(refresh_token) => match client
-            .token(Action::Refresh, &TokenRequest::refresh(refresh_token))
-            .await
-        {
-            // The refresh token stays valid unless the answer replaces it.
-            Ok((received, response)) => Some((received, response, previous_refresh.clone())),
-            // The server refused the refresh token: log in again.
-            Err(error) if error.status().is_some_and(|status| (400..500).contains(&status)) => {
-                tracing::debug!(%error, "refresh refused; logging in with the password");
-                None
-            }
-            // The server could not be asked; a token that is still valid still serves.
-            Err(error) => match previous {
-                Some(token) if token.accepted && now < token.expires_at => {
-                    tracing::debug!(%error, "refresh failed; the current token is still valid");
-                    let bearer = Bearer {
-                        authorization: token.authorization.clone(),
-                        generation: Some(slot.generation),
-                    };
-                    slot.token = Some(token);
-                    return Ok(bearer);
+        Some(refresh_token) => {
+            match token_call(transport, Action::Refresh, &TokenRequest::refresh(refresh_token)).await {
+                // The refresh token stays valid unless the answer replaces it.
+                Ok((received, response)) => Some((received, response, previous_refresh.clone())),
+                // The server refused the refresh token: log in again.
+                Err(error) if error.status().is_some_and(|status| (400..500).contains(&status)) => {
+                    tracing::debug!(%error, "refresh refused; logging in with the password");
+                    None
                 }
-                _ => return Err(error),
-            },
-        },
+                // The server could not be asked; a token that is still valid still serves.
+                Err(error) => match previous {
+                    Some(token) if token.accepted && now < token.expires_at => {
+                        tracing::debug!(%error, "refresh failed; the current token is still valid");
+                        let bearer = Bearer {
+                            authorization: token.authorization.clone(),
+                            generation: Some(slot.generation),
+                        };
+                        slot.token = Some(token);
+                        return Ok(bearer);
+                    }
+                    _ => return Err(error),
+                },
+            }
+        }
         None => None,
     };
     let (received, response, kept_refresh) = match renewed {
         Some(renewed) => renewed,
         None => {
-            let (received, response) = client.token(Action::Login, &login()).await?;
+            let (received, response) = token_call(transport, Action::Login, &login()).await?;
             (received, response, None)
         }
     };

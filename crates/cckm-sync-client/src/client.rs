@@ -1,21 +1,16 @@
-//! The client, its builder, and how every call is sent: the token, retries, the answer.
+//! The client and its builder: a transport, and the token layer its calls go through.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use cckm_sync::endpoints::{API_PREFIX, TOKEN_PATH};
-use cckm_sync::{ApiError, TokenRequest, TokenResponse};
-use reqwest::Method;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
-use serde::de::DeserializeOwned;
-use tokio::time::Instant;
-use tracing::Instrument as _;
+use cckm_sync::endpoints::API_PREFIX;
+use reqwest::header::HeaderValue;
 
 use crate::auth::Auth;
-use crate::error::{Action, BodyError, Error, Request, StatusError};
-use crate::retry::{self, Failure, RetryPolicy};
+use crate::error::{Action, Error};
+use crate::retry::RetryPolicy;
 use crate::tls::{self, Trust};
+use crate::transport::{Reply, Transport};
 
 /// The default timeout of a whole request, from connecting to the end of the answer's body.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -23,8 +18,6 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default limit of an answer's body: a page of some 50,000 jobs.
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
-/// How much of a body that is not an error body an error keeps.
-const EXCERPT_CHARS: usize = 200;
 
 /// A client of the job API of one CipherTrust Manager. Cheap to clone: clones share the
 /// connections and the token.
@@ -38,14 +31,8 @@ pub struct Client {
 
 #[derive(Debug)]
 struct Inner {
-    http: reqwest::Client,
-    /// `scheme://host[:port][/path]`, without a trailing slash or the API prefix.
-    base: String,
+    transport: Transport,
     auth: Auth,
-    timeout: Duration,
-    user_agent: HeaderValue,
-    retry: RetryPolicy,
-    max_response_bytes: usize,
 }
 
 /// The options of a [`Client`]; see [`Client::builder`].
@@ -122,240 +109,14 @@ impl Client {
 
     /// The server's URL, without the API prefix or a trailing slash.
     pub fn base_url(&self) -> &str {
-        &self.inner.base
+        &self.inner.transport.base
     }
 
-    /// Sends the token call with `grant`; returns when the answer arrived and the answer.
-    pub(crate) async fn token(&self, action: Action, grant: &TokenRequest) -> Result<(Instant, TokenResponse), Error> {
-        let body = serde_json::to_vec(grant).map_err(|error| Error::InvalidRequest {
-            action,
-            reason: error.to_string(),
-        })?;
-        let reply = self
-            .call(action, Method::POST, format!("{API_PREFIX}{TOKEN_PATH}"), Some(body))
-            .await?;
-        let received = Instant::now();
-        Ok((received, reply.parse()?))
+    /// Sends the call `action` (`path` from the API prefix on, with its query) with the
+    /// client's token; see [`Transport::call`].
+    pub(crate) async fn call(&self, action: Action, path: String, body: Option<Vec<u8>>) -> Result<Reply, Error> {
+        self.inner.transport.call(&self.inner.auth, action, path, body).await
     }
-
-    /// Sends a call of the API (`path` from the API prefix on, with its query) until it
-    /// succeeds, fails for good, or has been retried as the policy allows; returns the answer
-    /// of a 2xx status.
-    pub(crate) async fn call(
-        &self,
-        action: Action,
-        method: Method,
-        path: String,
-        body: Option<Vec<u8>>,
-    ) -> Result<Reply, Error> {
-        let request = Request {
-            action,
-            method: method_name(&method),
-            url: format!("{}{path}", self.inner.base),
-        };
-        let span = tracing::debug_span!(
-            "cckm_sync_client::call",
-            action = action.as_str(),
-            method = request.method,
-            path = %path,
-            status = tracing::field::Empty,
-            attempts = tracing::field::Empty,
-            duration_ms = tracing::field::Empty,
-        );
-        let started = Instant::now();
-        let body = body.map(Bytes::from);
-        let recorded = span.clone();
-        async move {
-            let (result, attempts) = self.send(&request, method, body).await;
-            let span = recorded;
-            span.record("attempts", attempts);
-            span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
-            match &result {
-                Ok(reply) => {
-                    span.record("status", reply.status);
-                }
-                Err(error) => {
-                    if let Some(status) = error.status() {
-                        span.record("status", status);
-                    }
-                    tracing::debug!(%error, "call failed");
-                }
-            }
-            result
-        }
-        .instrument(span)
-        .await
-    }
-
-    /// The attempts of one call; returns the outcome and how many attempts were made.
-    async fn send(&self, request: &Request, method: Method, body: Option<Bytes>) -> (Result<Reply, Error>, u32) {
-        let inner = &*self.inner;
-        let mut retries = 0u32;
-        let mut attempts = 0u32;
-        let mut renewed = false;
-        loop {
-            attempts += 1;
-            let bearer = if request.action.needs_token() {
-                // Boxed: a renewal sends a token call, which goes through here too.
-                match Box::pin(inner.auth.bearer(self)).await {
-                    Ok(bearer) => Some(bearer),
-                    Err(error) => return (Err(error), attempts),
-                }
-            } else {
-                None
-            };
-            let mut builder = inner
-                .http
-                .request(method.clone(), &request.url)
-                .timeout(inner.timeout)
-                .header(USER_AGENT, inner.user_agent.clone())
-                .header(ACCEPT, "application/json");
-            if let Some(bearer) = &bearer {
-                builder = builder.header(AUTHORIZATION, bearer.authorization.clone());
-            }
-            if let Some(body) = &body {
-                builder = builder.header(CONTENT_TYPE, "application/json").body(body.clone());
-            }
-            let (failure, error) = match builder.send().await {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    let retry_after = retry::retry_after(response.headers());
-                    match read_body(response, inner.max_response_bytes).await {
-                        Ok(bytes) if (200..300).contains(&status) => {
-                            let reply = Reply {
-                                request: request.clone(),
-                                status,
-                                body: bytes,
-                            };
-                            return (Ok(reply), attempts);
-                        }
-                        Ok(bytes) => {
-                            if status == 401
-                                && !renewed
-                                && inner.auth.renewable()
-                                && let Some(bearer) = &bearer
-                            {
-                                // The token expired or was revoked: renew it, and send once more.
-                                tracing::debug!("401: renewing the token");
-                                inner.auth.refused(bearer).await;
-                                renewed = true;
-                                continue;
-                            }
-                            let error = status_error(request, status, &bytes, retry_after);
-                            (Failure::Status { status, retry_after }, error)
-                        }
-                        Err(BodyFailure::TooLarge) => (
-                            Failure::Final,
-                            Error::TooLarge {
-                                request: request.clone(),
-                                limit: inner.max_response_bytes,
-                            },
-                        ),
-                        Err(BodyFailure::Transport(source)) => transport_failure(request, source),
-                    }
-                }
-                Err(source) => transport_failure(request, source),
-            };
-            match inner.retry.delay(request.action, retries, &failure) {
-                Some(delay) => {
-                    tracing::debug!(retry = retries + 1, delay_ms = delay.as_millis(), %error, "retrying");
-                    tokio::time::sleep(delay).await;
-                    retries += 1;
-                }
-                None => return (Err(error), attempts),
-            }
-        }
-    }
-}
-
-/// A 2xx answer.
-#[derive(Debug)]
-pub(crate) struct Reply {
-    request: Request,
-    status: u16,
-    body: Bytes,
-}
-
-impl Reply {
-    /// The body as `T`, or an error naming the JSON path at fault.
-    pub(crate) fn parse<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        cckm_sync::from_slice(&self.body).map_err(|source| {
-            Error::Body(Box::new(BodyError {
-                request: self.request.clone(),
-                status: self.status,
-                source,
-            }))
-        })
-    }
-}
-
-enum BodyFailure {
-    TooLarge,
-    Transport(reqwest::Error),
-}
-
-/// The whole body, read chunk by chunk up to `limit` bytes.
-async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes, BodyFailure> {
-    if response
-        .content_length()
-        .is_some_and(|length| usize::try_from(length).map_or(true, |length| length > limit))
-    {
-        return Err(BodyFailure::TooLarge);
-    }
-    let mut body = Vec::with_capacity(
-        response
-            .content_length()
-            .and_then(|length| usize::try_from(length).ok())
-            .unwrap_or(0),
-    );
-    while let Some(chunk) = response.chunk().await.map_err(BodyFailure::Transport)? {
-        if body.len() + chunk.len() > limit {
-            return Err(BodyFailure::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Bytes::from(body))
-}
-
-fn status_error(request: &Request, status: u16, body: &[u8], retry_after: Option<std::time::Duration>) -> Error {
-    let api_error = cckm_sync::from_slice::<ApiError>(body).ok();
-    let body_excerpt = match &api_error {
-        Some(_) => None,
-        None => {
-            let text = String::from_utf8_lossy(body);
-            let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            let mut excerpt: String = line.chars().take(EXCERPT_CHARS).collect();
-            if excerpt.len() < line.len() {
-                excerpt.push('…');
-            }
-            (!excerpt.is_empty()).then_some(excerpt)
-        }
-    };
-    Error::status_error(StatusError {
-        request: request.clone(),
-        status,
-        api_error,
-        body_excerpt,
-        retry_after,
-    })
-}
-
-/// The error of a request that got no (whole) answer, and how it failed for retrying.
-fn transport_failure(request: &Request, source: reqwest::Error) -> (Failure, Error) {
-    let request = request.clone();
-    if source.is_timeout() {
-        (Failure::Final, Error::Timeout { request, source })
-    } else if crate::error::tls_error(&source).is_some() {
-        (Failure::Final, Error::Tls { request, source })
-    } else if source.is_connect() {
-        (Failure::Connect, Error::Transport { request, source })
-    } else {
-        (Failure::Lost, Error::Transport { request, source })
-    }
-}
-
-fn method_name(method: &Method) -> &'static str {
-    if *method == Method::POST { "POST" } else { "GET" }
 }
 
 impl ClientBuilder {
@@ -524,13 +285,15 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
-                base,
+                transport: Transport {
+                    http,
+                    base,
+                    timeout: self.timeout,
+                    user_agent,
+                    retry: self.retry,
+                    max_response_bytes: self.max_response_bytes,
+                },
                 auth,
-                timeout: self.timeout,
-                user_agent,
-                retry: self.retry,
-                max_response_bytes: self.max_response_bytes,
             }),
         })
     }

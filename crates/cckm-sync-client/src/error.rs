@@ -4,6 +4,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
+use cckm_sync::endpoints::Call;
 use cckm_sync::{ApiError, ParseError, SyncJob};
 use uuid::Uuid;
 
@@ -39,16 +40,27 @@ impl Action {
         }
     }
 
+    /// The call of the API this action makes: the token call for a login or a refresh.
+    pub fn call(self) -> Call {
+        match self {
+            Self::Login | Self::Refresh => Call::Token,
+            Self::List => Call::List,
+            Self::Get => Call::Get,
+            Self::Start => Call::Start,
+            Self::Cancel => Call::Cancel,
+        }
+    }
+
     /// Whether the call may be sent again when its answer was lost: a read, or a token call
-    /// (a second login changes nothing). Starts and cancels are not: a start that reached the
-    /// server would start a second job.
+    /// (a second login changes nothing), as [`Call::is_idempotent`] says. Starts and cancels
+    /// are not: a start that reached the server would start a second job.
     pub fn is_idempotent(self) -> bool {
-        matches!(self, Self::Login | Self::Refresh | Self::List | Self::Get)
+        self.call().is_idempotent()
     }
 
     /// Whether the call carries the bearer token (every call but the token call's).
     pub(crate) fn needs_token(self) -> bool {
-        !matches!(self, Self::Login | Self::Refresh)
+        self.call() != Call::Token
     }
 }
 

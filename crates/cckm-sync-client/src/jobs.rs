@@ -14,7 +14,6 @@ use cckm_sync::{
     OciScope, Page, SalesforceScope, SapScope, StartJob, SyncJob,
 };
 use futures_core::Stream;
-use reqwest::Method;
 use tokio::time::Instant;
 use uuid::Uuid;
 
@@ -34,7 +33,7 @@ use crate::error::{Action, Error, WaitTimeout};
 /// use cckm_sync_mock::MockServer;
 ///
 /// // Arrange: a mock CipherTrust Manager whose jobs run for 50 ms.
-/// let server = MockServer::builder().job_duration(Duration::from_millis(50)).start().await?;
+/// let server = MockServer::builder().job_duration(Duration::from_millis(50)).start()?;
 /// let (username, password) = server.credentials();
 /// let client = Client::builder(server.base_url()).credentials(username, password).build()?;
 ///
@@ -93,7 +92,7 @@ where
             action: Action::List,
             reason: error.to_string(),
         })?;
-        self.client.call(Action::List, Method::GET, path, None).await?.parse()
+        self.client.call(Action::List, path, None).await?.parse()
     }
 
     /// Every job `query` selects, page after page, as a stream; see [`JobStream`].
@@ -123,7 +122,7 @@ where
     /// The job `id`.
     pub async fn get(&self, id: Uuid) -> Result<SyncJob<S>, Error> {
         self.client
-            .call(Action::Get, Method::GET, self.endpoint.job_path(id), None)
+            .call(Action::Get, self.endpoint.job_path(id), None)
             .await?
             .parse()
     }
@@ -137,7 +136,7 @@ where
             reason: error.to_string(),
         })?;
         self.client
-            .call(Action::Start, Method::POST, self.endpoint.collection_path(), Some(body))
+            .call(Action::Start, self.endpoint.collection_path(), Some(body))
             .await?
             .parse()
     }
@@ -146,7 +145,7 @@ where
     /// Never sent twice, as [`start`](Self::start).
     pub async fn cancel(&self, id: Uuid) -> Result<SyncJob<S>, Error> {
         self.client
-            .call(Action::Cancel, Method::POST, self.endpoint.cancel_path(id), None)
+            .call(Action::Cancel, self.endpoint.cancel_path(id), None)
             .await?
             .parse()
     }

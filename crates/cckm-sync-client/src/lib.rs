@@ -27,7 +27,7 @@
 //! use cckm_sync_client::{Client, WaitOptions};
 //! use futures_util::TryStreamExt as _;
 //! # use cckm_sync_mock::MockServer;
-//! # let server = MockServer::builder().job_duration(Duration::from_millis(50)).start().await?;
+//! # let server = MockServer::builder().job_duration(Duration::from_millis(50)).start()?;
 //! # let url = server.base_url();
 //!
 //! let client = Client::builder(url).credentials("admin", "admin").build()?;
@@ -66,6 +66,7 @@ mod error;
 mod jobs;
 mod retry;
 pub mod tls;
+mod transport;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{Action, BodyError, Error, Request, StatusError, WaitTimeout};

@@ -86,21 +86,21 @@ impl RetryPolicy {
 
     /// The wait before retry `retry` (from 0) of a call that failed with `failure`, or `None`
     /// if the call must not be retried.
-    pub(crate) fn delay(&self, action: Action, retry: u32, failure: &Failure) -> Option<Duration> {
+    pub(crate) fn delay(&self, action: Action, retry: u32, failure: &FailedAttempt) -> Option<Duration> {
         if retry >= self.max_retries {
             return None;
         }
         let retry_after = match failure {
-            Failure::Status { status, retry_after } => {
+            FailedAttempt::Status { status, retry_after } => {
                 if !action.is_idempotent() || !matches!(status, 429 | 502 | 503 | 504) {
                     return None;
                 }
                 *retry_after
             }
             // Nothing was sent: any call may be sent again.
-            Failure::Connect => None,
-            Failure::Lost if action.is_idempotent() => None,
-            Failure::Lost | Failure::Final => return None,
+            FailedAttempt::Connect => None,
+            FailedAttempt::Lost if action.is_idempotent() => None,
+            FailedAttempt::Lost | FailedAttempt::Final => return None,
         };
         match retry_after {
             Some(wait) if wait > self.max_retry_after => None,
@@ -124,7 +124,7 @@ impl RetryPolicy {
 
 /// Why an attempt failed, as far as retrying is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Failure {
+pub(crate) enum FailedAttempt {
     /// The server answered with this status.
     Status { status: u16, retry_after: Option<Duration> },
     /// The connection could not be made: the request was not sent.
@@ -176,7 +176,7 @@ mod tests {
     #[test]
     fn reads_are_retried_on_transient_statuses_and_lost_connections_only() {
         let policy = RetryPolicy::default();
-        let status = |status| Failure::Status {
+        let status = |status| FailedAttempt::Status {
             status,
             retry_after: None,
         };
@@ -187,21 +187,21 @@ mod tests {
         for code in [400, 401, 404, 409, 500] {
             assert_eq!(policy.delay(Action::List, 0, &status(code)), None, "{code}");
         }
-        assert!(policy.delay(Action::List, 0, &Failure::Lost).is_some());
-        assert_eq!(policy.delay(Action::List, 0, &Failure::Final), None);
+        assert!(policy.delay(Action::List, 0, &FailedAttempt::Lost).is_some());
+        assert_eq!(policy.delay(Action::List, 0, &FailedAttempt::Final), None);
     }
 
     #[test]
     fn starts_and_cancels_are_sent_again_only_when_nothing_was_sent() {
         let policy = RetryPolicy::default();
         for action in [Action::Start, Action::Cancel] {
-            let unavailable = Failure::Status {
+            let unavailable = FailedAttempt::Status {
                 status: 503,
                 retry_after: Some(Duration::ZERO),
             };
             assert_eq!(policy.delay(action, 0, &unavailable), None);
-            assert_eq!(policy.delay(action, 0, &Failure::Lost), None);
-            assert!(policy.delay(action, 0, &Failure::Connect).is_some());
+            assert_eq!(policy.delay(action, 0, &FailedAttempt::Lost), None);
+            assert!(policy.delay(action, 0, &FailedAttempt::Connect).is_some());
         }
     }
 
@@ -213,18 +213,18 @@ mod tests {
             .max_retries(4);
         for (retry, ceiling) in [(0, 100), (1, 200), (2, 300), (3, 300)] {
             for _ in 0..50 {
-                let wait = policy.delay(Action::Get, retry, &Failure::Lost).unwrap();
+                let wait = policy.delay(Action::Get, retry, &FailedAttempt::Lost).unwrap();
                 let ceiling = Duration::from_millis(ceiling);
                 assert!(wait >= ceiling / 2 && wait <= ceiling, "retry {retry}: {wait:?}");
             }
         }
-        assert_eq!(policy.delay(Action::Get, 4, &Failure::Lost), None);
+        assert_eq!(policy.delay(Action::Get, 4, &FailedAttempt::Lost), None);
     }
 
     #[test]
     fn retry_after_is_honoured_up_to_its_maximum() {
         let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(5));
-        let asked = |secs| Failure::Status {
+        let asked = |secs| FailedAttempt::Status {
             status: 429,
             retry_after: Some(Duration::from_secs(secs)),
         };

@@ -39,7 +39,6 @@ async fn the_readme_example_starts_waits_and_lists_every_page() {
         .tls(true)
         .job_duration(Duration::from_millis(200))
         .start()
-        .await
         .unwrap();
     support::load_aws_jobs(&server, 250);
     let (_, password) = server.credentials();

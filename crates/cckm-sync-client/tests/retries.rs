@@ -64,7 +64,7 @@ async fn a_list_answered_429_and_gateway_errors_is_retried_until_it_succeeds() {
 
 #[tokio::test]
 async fn retries_are_bounded_and_the_last_answer_is_the_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::start();
     let client = client_of(&server)
         .retry(support::quick_retries().max_retries(2))
         .build()
@@ -77,7 +77,7 @@ async fn retries_are_bounded_and_the_last_answer_is_the_error() {
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_maximum_is_not_waited_for() {
-    let server = MockServer::start().await;
+    let server = MockServer::start();
     let client = client_of(&server)
         .retry(RetryPolicy::default().max_retry_after(Duration::from_millis(500)))
         .build()
@@ -142,7 +142,7 @@ async fn a_read_whose_connection_is_closed_is_retried_and_a_start_is_not() {
 
 #[tokio::test]
 async fn a_stalled_answer_hits_the_request_timeout() {
-    let server = MockServer::start().await;
+    let server = MockServer::start();
     let client = client_of(&server).timeout(Duration::from_millis(300)).build().unwrap();
     client.dsm().list(&cckm_sync::DsmListSyncJobs::new()).await.unwrap();
     server

@@ -9,7 +9,7 @@ use cckm_sync_mock::MockServer;
 use support::client_of;
 
 async fn tls_mock() -> MockServer {
-    MockServer::builder().tls(true).start().await.unwrap()
+    MockServer::builder().tls(true).start().unwrap()
 }
 
 #[tokio::test]
@@ -65,7 +65,7 @@ async fn a_ca_of_another_server_does_not_vouch_for_this_one() {
 
 #[tokio::test]
 async fn https_to_a_plain_http_server_fails_the_handshake_without_blaming_the_certificate() {
-    let server = MockServer::start().await;
+    let server = MockServer::start();
     let url = server.base_url().replace("http://", "https://");
     let client = Client::builder(url).token("jwt").build().unwrap();
     let error = client.dsm().list(&DsmListSyncJobs::new()).await.unwrap_err();

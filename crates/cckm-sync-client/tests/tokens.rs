@@ -42,7 +42,6 @@ async fn a_token_is_refreshed_before_it_expires() {
     let server = MockServer::builder()
         .token_lifetime(Duration::from_secs(300))
         .start()
-        .await
         .unwrap();
     let client = client_of(&server)
         .refresh_before_expiry(Duration::from_secs(300))
@@ -100,7 +99,7 @@ async fn concurrent_calls_that_find_the_token_expired_share_one_refresh() {
 
 #[tokio::test]
 async fn wrong_credentials_fail_the_call_with_the_login_refused_and_no_retry() {
-    let server = MockServer::start().await;
+    let server = MockServer::start();
     let client = Client::builder(server.base_url())
         .credentials("admin", "wrong")
         .build()
@@ -133,7 +132,6 @@ async fn a_fixed_token_is_sent_as_it_is_and_not_renewed() {
     let server = MockServer::builder()
         .token_lifetime(Duration::from_secs(60))
         .start()
-        .await
         .unwrap();
     server.pause_clock();
     let client = Client::builder(server.base_url())
@@ -150,7 +148,7 @@ async fn a_fixed_token_is_sent_as_it_is_and_not_renewed() {
 
 #[tokio::test]
 async fn a_login_to_a_domain_sends_its_path() {
-    let server = MockServer::start().await;
+    let server = MockServer::start();
     let (username, password) = server.credentials();
     let client = Client::builder(server.base_url())
         .credentials(username, password)

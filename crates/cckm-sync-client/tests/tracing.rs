@@ -65,7 +65,7 @@ fn each_call_records_its_method_path_status_and_duration() {
         .enable_all()
         .build()
         .unwrap();
-    let server = runtime.block_on(MockServer::start());
+    let server = MockServer::start();
     let client = support::client_of(&server).build().unwrap();
     tracing::subscriber::with_default(spans.clone(), || {
         runtime.block_on(async {

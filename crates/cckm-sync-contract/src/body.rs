@@ -5,8 +5,8 @@ use std::fmt;
 
 use cckm_sync::schemars::JsonSchema;
 use cckm_sync::{
-    ApiError, AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, GoogleScope, OciScope, Page, ParseError,
-    ReportUnknowns, SalesforceScope, SapScope, StartJob, SyncJob, TokenRequest, TokenResponse, Unknown, unknowns,
+    ApiError, CloudFamily, FamilyScope, FamilyVisitor, Page, ParseError, ReportUnknowns, StartJob, SyncJob,
+    TokenRequest, TokenResponse, Unknown, unknowns,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -75,79 +75,52 @@ fn model_of<T: DeserializeOwned + ReportUnknowns + JsonSchema>() -> Model {
     }
 }
 
-/// Runs `$body` with the type alias `$S` set to the scope type of `$family`; `None` for a
-/// family this library does not know (the model crate's enum is open).
-macro_rules! with_scope {
-    ($family:expr, $S:ident => $body:expr) => {
-        match $family {
-            CloudFamily::Aws => {
-                type $S = AwsScope;
-                Some($body)
-            }
-            CloudFamily::Azure => {
-                type $S = AzureScope;
-                Some($body)
-            }
-            CloudFamily::Google => {
-                type $S = GoogleScope;
-                Some($body)
-            }
-            CloudFamily::Oci => {
-                type $S = OciScope;
-                Some($body)
-            }
-            CloudFamily::Sap => {
-                type $S = SapScope;
-                Some($body)
-            }
-            CloudFamily::Salesforce => {
-                type $S = SalesforceScope;
-                Some($body)
-            }
-            CloudFamily::Dsm => {
-                type $S = DsmScope;
-                Some($body)
-            }
-            CloudFamily::ExternalCm => {
-                type $S = ExternalCmScope;
-                Some($body)
-            }
-            _ => None,
+/// The model of a body of one family, for the family it is run with.
+struct FamilyModel(BodyKind);
+
+impl FamilyVisitor for FamilyModel {
+    type Output = Model;
+
+    fn visit<S: FamilyScope>(self) -> Model {
+        match self.0 {
+            BodyKind::Page(_) => model_of::<Page<SyncJob<S>>>(),
+            BodyKind::StartRequest(_) => model_of::<StartJob<S>>(),
+            _ => model_of::<SyncJob<S>>(),
         }
-    };
+    }
 }
 
 impl BodyKind {
-    fn model(self) -> Option<Model> {
+    fn model(self) -> Model {
         match self {
-            Self::Page(None) => Some(model_of::<Page<SyncJob>>()),
-            Self::Page(Some(family)) => with_scope!(family, S => model_of::<Page<SyncJob<S>>>()),
-            Self::Job(None) => Some(model_of::<SyncJob>()),
-            Self::Job(Some(family)) => with_scope!(family, S => model_of::<SyncJob<S>>()),
-            Self::StartRequest(family) => with_scope!(family, S => model_of::<StartJob<S>>()),
-            Self::Error => Some(model_of::<ApiError>()),
-            Self::TokenRequest => Some(Model {
+            Self::Page(None) => model_of::<Page<SyncJob>>(),
+            Self::Job(None) => model_of::<SyncJob>(),
+            Self::Page(Some(family)) | Self::Job(Some(family)) | Self::StartRequest(family) => {
+                family.visit(FamilyModel(self))
+            }
+            Self::Error => model_of::<ApiError>(),
+            Self::TokenRequest => Model {
                 schema_name: TokenRequest::schema_name().into_owned(),
                 component: true,
                 parse: parse_token_request,
-            }),
-            Self::TokenResponse => Some(Model {
+            },
+            Self::TokenResponse => Model {
                 schema_name: TokenResponse::schema_name().into_owned(),
                 component: true,
                 parse: parse_with::<TokenResponse>,
-            }),
+            },
         }
     }
 
     /// The name of the schema that judges this kind of body, as the generator names it (and
-    /// its schema file or component); `None` for a family this library does not know.
-    pub(crate) fn schema_name(self) -> Option<String> {
-        self.model().map(|model| model.schema_name)
+    /// its schema file or component).
+    pub(crate) fn schema_name(self) -> String {
+        self.model().schema_name
     }
 
     /// The schema of the contract that judges this kind of body.
     pub fn schema(self, contract: &Contract) -> Option<SchemaRef> {
-        let model = self.model()?;
+        let model = self.model();
         if model.component {
             contract.component(&model.schema_name)
         } else {
@@ -158,14 +131,7 @@ impl BodyKind {
     /// Parses `bytes` with the crate's model of this kind; on success, what the body held
     /// that the crate does not know.
     pub fn parse(self, bytes: &[u8]) -> Result<Vec<Unknown>, ParseError> {
-        match self.model() {
-            Some(model) => (model.parse)(bytes),
-            // A family added to the model crate after this library: read it as any family.
-            None => match self {
-                Self::Job(_) => parse_with::<SyncJob>(bytes),
-                _ => parse_with::<Page<SyncJob>>(bytes),
-            },
-        }
+        (self.model().parse)(bytes)
     }
 
     /// What a response body looks like it is, from its JSON value, when nothing else says:

@@ -161,7 +161,7 @@ pub enum FoundBy {
 
 /// A way a body breaks the contract.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Failure {
+pub struct Violation {
     /// Where.
     #[serde(flatten)]
     pub location: Location,
@@ -171,7 +171,7 @@ pub struct Failure {
     pub found_by: FoundBy,
 }
 
-impl fmt::Display for Failure {
+impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.location, self.reason)
     }
@@ -319,7 +319,7 @@ pub struct Case {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// The ways it breaks the contract.
-    pub failures: Vec<Failure>,
+    pub failures: Vec<Violation>,
     /// Disagreements of the parser and the schema.
     pub contract_bugs: Vec<ContractBug>,
     /// Every error the schema found, when it rejected the body.
@@ -365,7 +365,7 @@ impl Case {
 
     /// Adds a failure found by the rules of the call.
     pub fn fail(&mut self, location: Location, reason: impl Into<String>) {
-        self.failures.push(Failure {
+        self.failures.push(Violation {
             location,
             reason: shorten(&reason.into(), MAX_REASON),
             found_by: FoundBy::Http,
@@ -421,7 +421,7 @@ impl Case {
                 } else {
                     FoundBy::Parser
                 };
-                self.failures.push(Failure {
+                self.failures.push(Violation {
                     location: Location::body(error.path()),
                     reason: shorten(&parse_reason(&error), MAX_REASON),
                     found_by,

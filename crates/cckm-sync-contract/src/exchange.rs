@@ -3,17 +3,18 @@
 
 use std::fmt;
 
-use cckm_sync::endpoints::{API_PREFIX, ENDPOINTS, Endpoint, Operation, TOKEN_PATH};
-use cckm_sync::{CloudFamily, ListSyncJobs};
+use cckm_sync::endpoints::{API_PREFIX, Call, ENDPOINTS, Endpoint, Operation, TOKEN_PATH};
+use cckm_sync::{CloudFamily, FamilyScope, FamilyVisitor, ListSyncJobs, QueryError};
 
 use crate::body::BodyKind;
 use crate::case::{CallRef, Case, Drift, Location, Part, Source};
 use crate::schemas::Contract;
 
-/// A call of the catalog: a job endpoint's operation, or the token call.
+/// A call of the catalog, located: the token call, or an operation of a job endpoint with the
+/// job id of its path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Call<'a> {
+pub enum CatalogCall<'a> {
     /// `POST /api/v1/auth/tokens` (with or without the trailing slash).
     Token,
     /// An operation of a job endpoint.
@@ -27,22 +28,29 @@ pub enum Call<'a> {
     },
 }
 
-impl Call<'_> {
+impl CatalogCall<'_> {
+    /// Which call of the API this is.
+    pub fn call(&self) -> Call {
+        match self {
+            Self::Token => Call::Token,
+            Self::Job { operation, .. } => Call::of(*operation),
+        }
+    }
+
+    /// The endpoint of a job call; `None` for the token call.
+    pub fn endpoint(&self) -> Option<&'static Endpoint> {
+        match self {
+            Self::Token => None,
+            Self::Job { endpoint, .. } => Some(endpoint),
+        }
+    }
+
     /// The call as a report names it.
     pub fn to_ref(&self, status: Option<u16>) -> CallRef {
-        match self {
-            Self::Token => CallRef {
-                endpoint: None,
-                operation: Some("token".to_owned()),
-                status,
-            },
-            Self::Job {
-                endpoint, operation, ..
-            } => CallRef {
-                endpoint: Some(endpoint.name.to_owned()),
-                operation: Some(operation.as_str().to_owned()),
-                status,
-            },
+        CallRef {
+            endpoint: self.endpoint().map(|endpoint| endpoint.name.to_owned()),
+            operation: Some(self.call().as_str().to_owned()),
+            status,
         }
     }
 }
@@ -74,26 +82,28 @@ impl std::error::Error for NotInCatalog {}
 ///
 /// ```
 /// use cckm_sync::endpoints::Operation;
-/// use cckm_sync_contract::{Call, route};
+/// use cckm_sync_contract::{CatalogCall, route};
 ///
-/// let Ok(Call::Job { endpoint, operation, id }) =
+/// let Ok(CatalogCall::Job { endpoint, operation, id }) =
 ///     route("POST", "/api/v1/cckm/aws/synchronization-jobs/0ea5d52e-387c-44fa-b079-21c8b768f77b/cancel")
 /// else {
 ///     panic!("not a call of the catalog");
 /// };
 /// assert_eq!((endpoint.name, operation, id), ("aws-keys", Operation::Cancel, Some("0ea5d52e-387c-44fa-b079-21c8b768f77b")));
-/// assert_eq!(route("POST", "/api/v1/auth/tokens/"), Ok(Call::Token));
+/// assert_eq!(route("POST", "/api/v1/auth/tokens/"), Ok(CatalogCall::Token));
 /// assert!(route("GET", "/api/v1/vault/keys2").is_err());
 /// ```
-pub fn route<'a>(method: &str, path: &'a str) -> Result<Call<'a>, NotInCatalog> {
+pub fn route<'a>(method: &str, path: &'a str) -> Result<CatalogCall<'a>, NotInCatalog> {
     let Some(rest) = path.strip_prefix(API_PREFIX) else {
         return Err(NotInCatalog::Path);
     };
     if rest == TOKEN_PATH || rest.strip_prefix(TOKEN_PATH) == Some("/") {
         return if method.eq_ignore_ascii_case("POST") {
-            Ok(Call::Token)
+            Ok(CatalogCall::Token)
         } else {
-            Err(NotInCatalog::Method { allowed: "POST" })
+            Err(NotInCatalog::Method {
+                allowed: Call::Token.method().as_str(),
+            })
         };
     }
     // The longest base path that the path starts with: no base path is a prefix of another
@@ -122,7 +132,7 @@ pub fn route<'a>(method: &str, path: &'a str) -> Result<Call<'a>, NotInCatalog> 
         .find(|operation| operation.method().as_str().eq_ignore_ascii_case(method))
         .copied();
     match operation {
-        Some(operation) => Ok(Call::Job {
+        Some(operation) => Ok(CatalogCall::Job {
             endpoint,
             operation,
             id,
@@ -149,12 +159,12 @@ pub struct Exchange<'a> {
     /// The request's body; `None` when it had none.
     pub request_body: Option<&'a [u8]>,
     /// The response; `None` when there was none (the connection failed).
-    pub response: Option<Answer<'a>>,
+    pub response: Option<ExchangeResponse<'a>>,
 }
 
 /// The response of an [`Exchange`].
 #[derive(Clone, Debug, Default)]
-pub struct Answer<'a> {
+pub struct ExchangeResponse<'a> {
     /// The status.
     pub status: u16,
     /// The `Content-Type` header, if any.
@@ -180,11 +190,11 @@ pub fn check_exchange(
     Ok([request, response])
 }
 
-fn check_request(contract: &Contract, call: &Call<'_>, exchange: &Exchange<'_>, case: &mut Case) {
+fn check_request(contract: &Contract, call: &CatalogCall<'_>, exchange: &Exchange<'_>, case: &mut Case) {
     let body = exchange.request_body.unwrap_or_default();
     match *call {
-        Call::Token => case.judge(contract, BodyKind::TokenRequest, body),
-        Call::Job {
+        CatalogCall::Token => case.judge(contract, BodyKind::TokenRequest, body),
+        CatalogCall::Job {
             endpoint,
             operation,
             id,
@@ -233,18 +243,7 @@ fn check_query(family: CloudFamily, query: &str, case: &mut Case) {
         }
     }
     let known = known.join("&");
-    let parsed = match family {
-        CloudFamily::Aws => ListSyncJobs::<cckm_sync::AwsScope>::from_query_str(&known).map(drop),
-        CloudFamily::Azure => ListSyncJobs::<cckm_sync::AzureScope>::from_query_str(&known).map(drop),
-        CloudFamily::Google => ListSyncJobs::<cckm_sync::GoogleScope>::from_query_str(&known).map(drop),
-        CloudFamily::Oci => ListSyncJobs::<cckm_sync::OciScope>::from_query_str(&known).map(drop),
-        CloudFamily::Sap => ListSyncJobs::<cckm_sync::SapScope>::from_query_str(&known).map(drop),
-        CloudFamily::Salesforce => ListSyncJobs::<cckm_sync::SalesforceScope>::from_query_str(&known).map(drop),
-        CloudFamily::Dsm => ListSyncJobs::<cckm_sync::DsmScope>::from_query_str(&known).map(drop),
-        CloudFamily::ExternalCm => ListSyncJobs::<cckm_sync::ExternalCmScope>::from_query_str(&known).map(drop),
-        _ => Ok(()),
-    };
-    if let Err(error) = parsed {
+    if let Err(error) = family.visit(ParseQuery(&known)) {
         let message = error.to_string();
         // Every message of the query parser starts with the parameter's name.
         let (parameter, reason) = match message.split_once(": ") {
@@ -257,15 +256,26 @@ fn check_query(family: CloudFamily, query: &str, case: &mut Case) {
     }
 }
 
-fn check_response(contract: &Contract, call: &Call<'_>, answer: Option<&Answer<'_>>, case: &mut Case) {
+/// Parses a list query as the family's [`ListSyncJobs`] does.
+struct ParseQuery<'a>(&'a str);
+
+impl FamilyVisitor for ParseQuery<'_> {
+    type Output = Result<(), QueryError>;
+
+    fn visit<S: FamilyScope>(self) -> Self::Output {
+        ListSyncJobs::<S>::from_query_str(self.0).map(drop)
+    }
+}
+
+fn check_response(contract: &Contract, call: &CatalogCall<'_>, answer: Option<&ExchangeResponse<'_>>, case: &mut Case) {
     let Some(answer) = answer.filter(|answer| answer.status != 0) else {
         case.skipped = Some("no response: the connection failed or was cancelled".to_owned());
         return;
     };
     let status = answer.status;
     let success = match call {
-        Call::Token => BodyKind::TokenResponse,
-        Call::Job {
+        CatalogCall::Token => BodyKind::TokenResponse,
+        CatalogCall::Job {
             endpoint, operation, ..
         } => match operation {
             Operation::List => BodyKind::Page(Some(endpoint.family)),
@@ -278,7 +288,7 @@ fn check_response(contract: &Contract, call: &Call<'_>, answer: Option<&Answer<'
             // and the vendor's "2xx" allows, and 200 for every call.
             let start = matches!(
                 call,
-                Call::Job {
+                CatalogCall::Job {
                     operation: Operation::Start,
                     ..
                 }
@@ -349,7 +359,7 @@ mod tests {
                 let expected_id = matches!(operation, Operation::Get | Operation::Cancel).then_some(id);
                 assert_eq!(
                     call,
-                    Call::Job {
+                    CatalogCall::Job {
                         endpoint,
                         operation,
                         id: expected_id

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-use crate::exchange::{Answer, Exchange};
+use crate::exchange::{Exchange, ExchangeResponse};
 
 /// A HAR file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -288,7 +288,7 @@ impl Entry {
             path,
             query,
             request_body: bodies.request.as_deref(),
-            response: (self.response.status != 0).then_some(Answer {
+            response: (self.response.status != 0).then_some(ExchangeResponse {
                 status: self.response.status,
                 content_type,
                 body: bodies.response.as_deref(),

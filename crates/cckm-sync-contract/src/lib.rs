@@ -20,7 +20,7 @@
 //!   or neutral for a client of the old one, with evidence.
 //!
 //! ```
-//! use cckm_sync_contract::{Answer, Contract, Exchange, Report, Source, check_exchange};
+//! use cckm_sync_contract::{Contract, Exchange, ExchangeResponse, Report, Source, check_exchange};
 //!
 //! let contract = Contract::embedded()?;
 //! let page = br#"{"skip": 0, "limit": 10, "total": 0, "resources": null, "next": "x"}"#;
@@ -29,7 +29,7 @@
 //!     path: "/api/v1/cckm/dsm/refresh",
 //!     query: Some("limit=10&expand=true"),
 //!     request_body: None,
-//!     response: Some(Answer { status: 200, content_type: Some("application/json"), body: Some(page) }),
+//!     response: Some(ExchangeResponse { status: 200, content_type: Some("application/json"), body: Some(page) }),
 //! };
 //! let [request, response] = check_exchange(&contract, &Source::default(), &exchange).unwrap();
 //! assert_eq!(request.drift[0].to_string(), "query parameter expand: unknown parameter");
@@ -60,10 +60,10 @@ mod schemas;
 
 pub use body::{BodyKind, Subject};
 pub use case::{
-    CallRef, Case, ContractBug, Drift, DriftKind, DriftLocation, EntryRef, Failure, FoundBy, Location, Part, Source,
-    Verdict,
+    CallRef, Case, ContractBug, Drift, DriftKind, DriftLocation, EntryRef, FoundBy, Location, Part, Source, Verdict,
+    Violation,
 };
-pub use exchange::{Answer, Call, Exchange, NotInCatalog, check_exchange, route};
+pub use exchange::{CatalogCall, Exchange, ExchangeResponse, NotInCatalog, check_exchange, route};
 pub use json::{NotSchemaJson, schema_json, schema_json_bytes};
 pub use report::{DriftCount, OtherCall, REPORT_VERSION, Report, Totals};
 pub use schemas::{

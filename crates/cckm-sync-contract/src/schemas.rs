@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::Path;
 use std::sync::OnceLock;
 
 use jsonschema::{Draft, Registry, Validator};
@@ -132,19 +133,72 @@ impl Contract {
     /// The contract embedded at build time, loaded once.
     pub fn embedded() -> Result<&'static Contract, ContractError> {
         static CONTRACT: OnceLock<Result<Contract, ContractError>> = OnceLock::new();
-        CONTRACT.get_or_init(Self::load).as_ref().map_err(Clone::clone)
+        CONTRACT
+            .get_or_init(|| {
+                if SCHEMA_FILES.is_empty() {
+                    return Err(ContractError(format!(
+                        "no schema file was embedded: generate `contract/{SCHEMAS_DIR}/` with `cargo xtask codegen` and build again"
+                    )));
+                }
+                Self::from_texts(SCHEMA_FILES.iter().copied(), OPENAPI_FILES.iter().copied())
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
-    fn load() -> Result<Self, ContractError> {
-        let error = |reason: String| ContractError(reason);
-        if SCHEMA_FILES.is_empty() {
-            return Err(error(format!(
-                "no schema file was embedded: generate `contract/{SCHEMAS_DIR}/` with `cargo xtask codegen` and build again"
+    /// The contract in the folder `root`, laid out as the repository lays it out: the schema
+    /// files `schemas/*.schema.json` and the OpenAPI documents `openapi/*.json`. What tests and
+    /// fuzzers of the committed files judge payloads with.
+    ///
+    /// ```no_run
+    /// use cckm_sync_contract::Contract;
+    ///
+    /// let contract = Contract::from_dir("path/to/the/repository".as_ref())?;
+    /// assert!(contract.schema_file("SyncJob").is_some());
+    /// # Ok::<(), cckm_sync_contract::ContractError>(())
+    /// ```
+    pub fn from_dir(root: &Path) -> Result<Self, ContractError> {
+        let read = |dir: &str, suffix: &str| -> Result<Vec<(String, String)>, ContractError> {
+            let folder = root.join(dir);
+            let error = |reason: std::io::Error| ContractError(format!("{}: {reason}", folder.display()));
+            let mut files = Vec::new();
+            for entry in std::fs::read_dir(&folder).map_err(error)? {
+                let path = entry.map_err(error)?.path();
+                let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+                if name.ends_with(suffix) {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|reason| ContractError(format!("{}: {reason}", path.display())))?;
+                    files.push((name, text));
+                }
+            }
+            files.sort();
+            Ok(files)
+        };
+        let schema_files = read(SCHEMAS_DIR, SCHEMA_SUFFIX)?;
+        if schema_files.is_empty() {
+            return Err(ContractError(format!(
+                "no schema file in {}",
+                root.join(SCHEMAS_DIR).display()
             )));
         }
+        let openapi_files = read(OPENAPI_DIR, ".json")?;
+        Self::from_texts(schema_files, openapi_files)
+    }
+
+    /// The contract of the schema files and OpenAPI documents given by file name and text.
+    fn from_texts<N, T>(
+        schema_files: impl IntoIterator<Item = (N, T)>,
+        openapi_files: impl IntoIterator<Item = (N, T)>,
+    ) -> Result<Self, ContractError>
+    where
+        N: AsRef<str>,
+        T: AsRef<str>,
+    {
+        let error = |reason: String| ContractError(reason);
         let mut resources = Vec::new();
         let mut files = BTreeMap::new();
-        for (file_name, text) in SCHEMA_FILES {
+        for (file_name, text) in schema_files {
+            let (file_name, text) = (file_name.as_ref(), text.as_ref());
             let schema: Value = serde_json::from_str(text)
                 .map_err(|reason| error(format!("{SCHEMAS_DIR}/{file_name}: not JSON: {reason}")))?;
             let uri = schema_uri(file_name, &schema);
@@ -162,7 +216,8 @@ impl Contract {
         // The OpenAPI 3.1 document: its components include the token call's bodies, which
         // have no schema file. Its dialect is draft 2020-12, as the files'.
         let mut components = BTreeMap::new();
-        for (file_name, text) in OPENAPI_FILES {
+        for (file_name, text) in openapi_files {
+            let (file_name, text) = (file_name.as_ref(), text.as_ref());
             let document: Value = serde_json::from_str(text)
                 .map_err(|reason| error(format!("{OPENAPI_DIR}/{file_name}: not JSON: {reason}")))?;
             let is_31 = document
@@ -221,7 +276,9 @@ impl Contract {
         self.files.keys().map(String::as_str)
     }
 
-    fn validator(&self, schema: &SchemaRef) -> Result<&Validator, ContractError> {
+    /// The validator of `schema` (a schema file or a component of this contract), compiled on
+    /// first use.
+    pub fn validator(&self, schema: &SchemaRef) -> Result<&Validator, ContractError> {
         let slot = self
             .validators
             .get(&schema.uri)
@@ -234,6 +291,25 @@ impl Contract {
         })
         .as_ref()
         .map_err(|reason| ContractError(reason.clone()))
+    }
+
+    /// A validator of `schema`, a schema within the OpenAPI 3.1 document (a parameter's, a
+    /// media type's): its references (`#/components/…`) resolve in the document.
+    ///
+    /// ```
+    /// use cckm_sync_contract::Contract;
+    /// use serde_json::json;
+    ///
+    /// let contract = Contract::embedded()?;
+    /// let limit = contract.openapi_validator(&json!({"$ref": "#/components/schemas/Limit"}))?;
+    /// assert!(limit.is_valid(&json!(-1)) && !limit.is_valid(&json!(0)));
+    /// # Ok::<(), cckm_sync_contract::ContractError>(())
+    /// ```
+    pub fn openapi_validator(&self, schema: &Value) -> Result<Validator, ContractError> {
+        validation_options()
+            .with_registry(&self.registry)
+            .build(&within_document(schema))
+            .map_err(|reason| ContractError(format!("a schema of the OpenAPI document does not compile: {reason}")))
     }
 
     /// Validates `value` against `schema`: `Err` lists the errors (at most 20), each with
@@ -282,6 +358,25 @@ impl Contract {
             }]);
         }
         Err(errors)
+    }
+}
+
+/// `schema` with every reference local to the OpenAPI document (`#/components/…`) made
+/// absolute, so that it resolves in the registered document rather than in `schema` itself.
+fn within_document(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, value)| match (key.as_str(), value) {
+                    ("$ref", Value::String(reference)) if reference.starts_with('#') => {
+                        (key.clone(), Value::from(format!("{OPENAPI_BASE}{reference}")))
+                    }
+                    _ => (key.clone(), within_document(value)),
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(within_document).collect()),
+        other => other.clone(),
     }
 }
 

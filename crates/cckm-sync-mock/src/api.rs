@@ -14,16 +14,16 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter};
 use cckm_sync::endpoints::{
-    self, API_PREFIX, BAD_REQUEST, CANCEL_CONFLICT, ENDPOINTS, Endpoint, INVALID_PARAMETER, METHOD_NOT_ALLOWED,
-    NOT_FOUND, Operation, PAYLOAD_TOO_LARGE, REQUEST_TIMEOUT, SERVER_ERROR, START_CONFLICT, TOKEN_PATH,
-    TOO_MANY_REQUESTS, UNAUTHORIZED, WRONG_CREDENTIALS,
+    self, API_PREFIX, BAD_REQUEST, CONFLICT, ENDPOINTS, Endpoint, INVALID_PARAMETER, METHOD_NOT_ALLOWED, NOT_FOUND,
+    Operation, PAYLOAD_TOO_LARGE, REQUEST_TIMEOUT, SERVER_ERROR, TOKEN_PATH, TOO_MANY_REQUESTS, UNAUTHORIZED,
+    WRONG_CREDENTIALS,
 };
 use cckm_sync::{SyncJob, TokenRequest};
 
 use crate::app::App;
 use crate::fault::{Call, FaultKind};
 use crate::job::{Plan, StoredJob};
-use crate::payload::{self, Failure, Newer};
+use crate::payload::{self, ErrorAnswer, Newer};
 use crate::record::{MAX_RECORDED_BODY, ReceivedRequest};
 use crate::store;
 
@@ -272,17 +272,17 @@ async fn job_call(app: Arc<App>, endpoint: &'static Endpoint, operation: Operati
         }
         (Operation::Get, Some(id)) => get(&app, endpoint, id),
         (Operation::Cancel, Some(id)) => cancel(&app, endpoint, id),
-        (Operation::Get | Operation::Cancel, None) => Err(Failure::new(&INVALID_PARAMETER, "id: missing")),
+        (Operation::Get | Operation::Cancel, None) => Err(ErrorAnswer::new(&INVALID_PARAMETER, "id: missing")),
     };
     match outcome {
-        Ok(Answer::Job(status, job)) => {
+        Ok(Payload::Job(status, job)) => {
             let mut job = *job;
             if let Some(newer) = &asked.newer {
                 newer.job(&mut job);
             }
             payload::json(status, &job)
         }
-        Ok(Answer::Page(mut page)) => {
+        Ok(Payload::Page(mut page)) => {
             if let Some(newer) = &asked.newer {
                 newer.page(&mut page);
             }
@@ -292,22 +292,15 @@ async fn job_call(app: Arc<App>, endpoint: &'static Endpoint, operation: Operati
     }
 }
 
-enum Answer {
+enum Payload {
     Job(StatusCode, Box<SyncJob>),
     Page(cckm_sync::SyncJobPage),
 }
 
-fn kind_of(endpoint: &Endpoint) -> &'static str {
-    match endpoint.kind {
-        endpoints::JobKind::Synchronization => "synchronization",
-        endpoints::JobKind::Refresh => "refresh",
-    }
-}
-
-fn list(app: &App, endpoint: &'static Endpoint, query: Option<&str>) -> Result<Answer, Failure> {
-    let query = store::parse_query(endpoint, query).map_err(|message| Failure::new(&INVALID_PARAMETER, message))?;
+fn list(app: &App, endpoint: &'static Endpoint, query: Option<&str>) -> Result<Payload, ErrorAnswer> {
+    let query = store::parse_query(endpoint, query).map_err(|message| ErrorAnswer::new(&INVALID_PARAMETER, message))?;
     let (skip, limit, total, jobs) = app.jobs().list(endpoint, &query, app.clock.now());
-    Ok(Answer::Page(payload::page(skip, limit, total, jobs)))
+    Ok(Payload::Page(payload::page(skip, limit, total, jobs)))
 }
 
 fn start(
@@ -315,22 +308,22 @@ fn start(
     endpoint: &'static Endpoint,
     body: &Bytes,
     failure: Option<(Option<String>, String)>,
-) -> Result<Answer, Failure> {
+) -> Result<Payload, ErrorAnswer> {
     let family = endpoint.family;
-    let request = payload::parse_start(family, body).map_err(|message| Failure::new(&BAD_REQUEST, message))?;
+    let request = payload::parse_start(family, body).map_err(|message| ErrorAnswer::new(&BAD_REQUEST, message))?;
     let now = app.clock.now();
     let mut jobs = app.jobs_mut();
     if let Some(running) = jobs.running(endpoint, now) {
-        return Err(Failure::new(
-            &START_CONFLICT,
+        return Err(ErrorAnswer::new(
+            &CONFLICT,
             format!(
                 "a {} job of {endpoint} is in progress already ({running}): wait for it to end, or cancel it",
-                kind_of(endpoint)
+                endpoint.kind.noun()
             ),
         ));
     }
     let (record, keys) = payload::new_job(family, now, &request, &app.inventory());
-    let progress = family.spec().progress();
+    let progress = &family.spec().progress;
     // An item named by the fault that the job does not have: the last item fails instead.
     let failure = failure.map(|(item, reason)| {
         let item = item.filter(|item| keys.contains(item));
@@ -351,8 +344,8 @@ fn start(
     };
     let shown = job.at(now);
     jobs.insert(job).map_err(|full| {
-        Failure::new(
-            &START_CONFLICT,
+        ErrorAnswer::new(
+            &CONFLICT,
             format!(
                 "the mock holds its maximum of {} jobs: reset it (POST {CONTROL_PREFIX}/reset) or start it with a higher limit",
                 full.max
@@ -360,35 +353,35 @@ fn start(
         )
     })?;
     // The vendor documents the status of a start only as 2xx; 201 Created is inferred.
-    Ok(Answer::Job(StatusCode::CREATED, Box::new(shown)))
+    Ok(Payload::Job(StatusCode::CREATED, Box::new(shown)))
 }
 
-fn not_found_job(endpoint: &Endpoint, id: uuid::Uuid) -> Failure {
-    Failure::new(
+fn not_found_job(endpoint: &Endpoint, id: uuid::Uuid) -> ErrorAnswer {
+    ErrorAnswer::new(
         &NOT_FOUND,
-        format!("no {} job of {endpoint} has the id {id}", kind_of(endpoint)),
+        format!("no {} job of {endpoint} has the id {id}", endpoint.kind.noun()),
     )
 }
 
-fn get(app: &App, endpoint: &'static Endpoint, id: uuid::Uuid) -> Result<Answer, Failure> {
+fn get(app: &App, endpoint: &'static Endpoint, id: uuid::Uuid) -> Result<Payload, ErrorAnswer> {
     let now = app.clock.now();
     let jobs = app.jobs();
     let job = jobs.get(endpoint, id).ok_or_else(|| not_found_job(endpoint, id))?;
-    Ok(Answer::Job(StatusCode::OK, Box::new(job.at(now))))
+    Ok(Payload::Job(StatusCode::OK, Box::new(job.at(now))))
 }
 
-fn cancel(app: &App, endpoint: &'static Endpoint, id: uuid::Uuid) -> Result<Answer, Failure> {
+fn cancel(app: &App, endpoint: &'static Endpoint, id: uuid::Uuid) -> Result<Payload, ErrorAnswer> {
     let now = app.clock.now();
     let mut jobs = app.jobs_mut();
     let job = jobs.get_mut(endpoint, id).ok_or_else(|| not_found_job(endpoint, id))?;
     if !job.cancel(now) {
         let status = job.snapshot(now).status;
-        return Err(Failure::new(
-            &CANCEL_CONFLICT,
+        return Err(ErrorAnswer::new(
+            &CONFLICT,
             format!("job {id} is {status}, not in progress: only running jobs can be cancelled"),
         ));
     }
-    Ok(Answer::Job(StatusCode::OK, Box::new(job.at(now))))
+    Ok(Payload::Job(StatusCode::OK, Box::new(job.at(now))))
 }
 
 /// `POST /api/v1/auth/tokens`: a password or refresh grant.

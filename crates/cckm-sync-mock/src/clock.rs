@@ -17,7 +17,7 @@ use serde::Serialize;
 /// # async fn main() {
 /// use std::time::Duration;
 ///
-/// let server = cckm_sync_mock::MockServer::start().await;
+/// let server = cckm_sync_mock::MockServer::start();
 /// let paused = server.pause_clock();
 /// let later = server.advance_clock(Duration::from_secs(90));
 /// assert_eq!((later.now - paused.now).num_seconds(), 90);

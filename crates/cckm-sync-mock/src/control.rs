@@ -31,7 +31,7 @@ use serde::Deserialize;
 
 use crate::app::App;
 use crate::fault::{Fault, FaultError};
-use crate::payload::{self, Failure};
+use crate::payload::{self, ErrorAnswer};
 use crate::seed::{self, LoadError, LoadReport};
 
 pub(crate) fn router() -> Router<Arc<App>> {
@@ -57,15 +57,15 @@ fn bad_request(message: impl Into<String>) -> Response {
 }
 
 /// Reads a JSON body, or `T::default()` for an empty one.
-fn body_or_default<T: for<'de> Deserialize<'de> + Default>(body: &Bytes) -> Result<T, Failure> {
+fn body_or_default<T: for<'de> Deserialize<'de> + Default>(body: &Bytes) -> Result<T, ErrorAnswer> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body).map_err(|error| Failure::new(&BAD_REQUEST, format!("invalid body: {error}")))
+    serde_json::from_slice(body).map_err(|error| ErrorAnswer::new(&BAD_REQUEST, format!("invalid body: {error}")))
 }
 
-fn body<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, Failure> {
-    serde_json::from_slice(body).map_err(|error| Failure::new(&BAD_REQUEST, format!("invalid body: {error}")))
+fn body<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, ErrorAnswer> {
+    serde_json::from_slice(body).map_err(|error| ErrorAnswer::new(&BAD_REQUEST, format!("invalid body: {error}")))
 }
 
 async fn reset(State(app): State<Arc<App>>) -> Response {
@@ -118,7 +118,7 @@ async fn load_jobs(State(app): State<Arc<App>>, RawQuery(query): RawQuery, bytes
     match app.load(&bytes, endpoint.as_deref()) {
         Ok(report) => ok(&report),
         Err(LoadError::Full { max }) => payload::error(
-            &endpoints::START_CONFLICT,
+            &endpoints::CONFLICT,
             format!("the mock holds its maximum of {max} jobs"),
         ),
         Err(error) => bad_request(error.to_string()),

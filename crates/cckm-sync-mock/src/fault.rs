@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use cckm_sync::endpoints::{self, Operation};
+use cckm_sync::endpoints;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -14,51 +14,8 @@ pub const MAX_STALL: Duration = Duration::from_secs(60);
 /// The most faults that can wait at once.
 pub const MAX_PENDING_FAULTS: usize = 256;
 
-/// A call of the API, as faults and received requests name it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Call {
-    /// The token call, `POST /api/v1/auth/tokens`.
-    Token,
-    /// A job list.
-    List,
-    /// A job start.
-    Start,
-    /// A job get.
-    Get,
-    /// A job cancel.
-    Cancel,
-}
-
-impl Call {
-    /// The call of a job operation.
-    pub fn of(operation: Operation) -> Self {
-        match operation {
-            Operation::List => Self::List,
-            Operation::Start => Self::Start,
-            Operation::Get => Self::Get,
-            Operation::Cancel => Self::Cancel,
-        }
-    }
-
-    /// A lower-case name: `token`, `list`, `start`, `get` or `cancel`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Token => "token",
-            Self::List => Operation::List.as_str(),
-            Self::Start => Operation::Start.as_str(),
-            Self::Get => Operation::Get.as_str(),
-            Self::Cancel => Operation::Cancel.as_str(),
-        }
-    }
-}
-
-impl fmt::Display for Call {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// A call of the API, as faults and received requests name it: the catalog's.
+pub use cckm_sync::endpoints::Call;
 
 fn newer_field() -> String {
     "priority".to_owned()
@@ -131,7 +88,7 @@ pub enum FaultKind {
 /// use std::time::Duration;
 /// use cckm_sync_mock::{Call, Fault, MockServer};
 ///
-/// let server = MockServer::start().await;
+/// let server = MockServer::start();
 /// // The next two gets of AWS key jobs answer 503 with `Retry-After: 1`.
 /// server
 ///     .inject(Fault::status(503).retry_after(Duration::from_secs(1)).on(Call::Get).endpoint("aws-keys").times(2))

@@ -25,44 +25,19 @@ pub struct Inventory {
     aws_regions: ScopeItems,
 }
 
-/// `ScopeItems` of a list of literals, all non-empty.
-fn items<const N: usize>(items: [&str; N]) -> ScopeItems {
-    ScopeItems::new(items).expect("the literal lists of this module hold non-empty items")
-}
-
 impl Default for Inventory {
+    /// The catalog's example items of each family
+    /// ([`FamilySpec::example_items`](cckm_sync::endpoints::FamilySpec::example_items)), and
+    /// three AWS regions.
     fn default() -> Self {
-        let lists = BTreeMap::from([
-            (CloudFamily::Aws, items(["kms", "kms-prod"])),
-            (
-                CloudFamily::Azure,
-                items([
-                    "keyvault-softkeys::12e533dd-b5c2-4e58-a264-0cd812dc5a34",
-                    "keyvault-hsm::4b1e9a27-6c3d-4f8e-b2a0-9d7c5e1f3a68",
-                ]),
-            ),
-            (
-                CloudFamily::Google,
-                items([
-                    "projects/gemalto-kyloeng/locations/global/keyRings/demo-key-ring",
-                    "projects/gemalto-kyloeng/locations/europe-west1/keyRings/eu-ring",
-                ]),
-            ),
-            (
-                CloudFamily::Oci,
-                items(["ocid1.vault.oc1.iad.amaaaaaa2fq3vxiak4ltbbn6wjlkmxsbs3zqwvy5yhl5p7dovwsjsgeamrwq"]),
-            ),
-            (CloudFamily::Sap, items(["finance-dc-group", "hr-dc-group"])),
-            (
-                CloudFamily::Salesforce,
-                items(["00DB000000040bIMAQ", "00D5e000001N3cVEAS"]),
-            ),
-            (CloudFamily::Dsm, items(["6070915c-0ab4-4e7e-bf4d-31dd31214874"])),
-            (CloudFamily::ExternalCm, items(["c3d1e1a0-5b7f-4e2a-9a41-7f0d2b6c8e15"])),
-        ]);
+        let items =
+            |list: &[&str]| ScopeItems::new(list.iter().copied()).expect("the catalog's example items are non-empty");
         Self {
-            items: lists,
-            aws_regions: items(["us-east-1", "eu-west-1", "ap-south-1"]),
+            items: CloudFamily::ALL
+                .into_iter()
+                .map(|family| (family, items(family.spec().example_items)))
+                .collect(),
+            aws_regions: items(&["us-east-1", "eu-west-1", "ap-south-1"]),
         }
     }
 }

@@ -1,8 +1,9 @@
 //! A stateful mock CipherTrust Manager for contract tests: the synchronization and refresh
 //! job API of every endpoint of the [`cckm_sync`] catalog, and the token call, over real HTTP.
 //!
-//! In the manner of wiremock: [`MockServer::start`] binds `127.0.0.1` on a free port,
-//! [`MockServer::base_url`] says where, and the server stops when the value is dropped.
+//! In the manner of wiremock: [`MockServer::start`] gives a fresh server on `127.0.0.1` and a
+//! free port, [`MockServer::base_url`] says where; servers are pooled, made fresh between
+//! tests, and [`MockServer::builder`] starts one of its own, which stops when dropped.
 //! Unlike a stateless OpenAPI mock, a job it starts can be read back, progresses item by item
 //! over its duration, and can be cancelled; lists filter, sort and page what is stored.
 //!
@@ -29,7 +30,7 @@
 //! # // This workspace builds reqwest on rustls without a default crypto provider: choose ring.
 //! # let _ = rustls::crypto::ring::default_provider().install_default();
 //! // Arrange: a server whose clock stands still.
-//! let server = MockServer::builder().job_duration(Duration::from_secs(10)).start().await?;
+//! let server = MockServer::builder().job_duration(Duration::from_secs(10)).start()?;
 //! server.pause_clock();
 //! let client = reqwest::Client::new();
 //! let aws = endpoints::find("aws-keys").unwrap();
@@ -88,26 +89,35 @@
 
 #![deny(missing_docs)]
 
+pub mod accept;
 mod api;
 mod app;
+mod bare;
+mod builder;
 mod clock;
 mod control;
 mod fault;
 mod inventory;
 mod job;
 mod payload;
+mod pool;
 mod record;
 mod seed;
 mod server;
+mod start;
 mod store;
+mod tls;
 mod tokens;
 
+pub use bare::MAX_CONNECTIONS;
+pub use builder::MockServerBuilder;
 pub use clock::{ClockError, ClockState};
 pub use fault::{Call, Fault, FaultError, FaultKind, MAX_PENDING_FAULTS, MAX_STALL};
 pub use inventory::Inventory;
 pub use record::{MAX_RECORDED_BODY, ReceivedRequest};
 pub use seed::{LoadError, LoadReport, Skipped};
-pub use server::{MAX_CONNECTIONS, MockServer, MockServerBuilder, StartError};
+pub use server::MockServer;
+pub use start::StartError;
 
 /// The crate's README (its crates.io page): its examples, compiled (and run, unless marked
 /// `no_run`) as doctests so that they keep up with the crate.

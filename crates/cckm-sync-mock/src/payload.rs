@@ -6,8 +6,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cckm_sync::endpoints::{ErrorSpec, SERVER_ERROR};
 use cckm_sync::{
-    ApiError, AwsStartJob, AwsStartOptions, CloudFamily, DetailedStatus, JobScope, NullFields, OverallStatus, Page,
-    StartJob, StartOptions, SyncJob, TokenResponse, UnknownFields,
+    AnyScope, ApiError, CloudFamily, DetailedStatus, FamilyScope, FamilyVisitor, JobScope, NullFields, OverallStatus,
+    Page, StartJob, StartOptions, SyncJob, TokenResponse, UnknownFields,
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -29,41 +29,44 @@ const DEV_ACCOUNT: &str = "ncryptify:gemalto:admin:accounts:gemalto";
 pub(crate) struct StartRequest {
     /// The listed items; `None` for `"synchronize_all": true`.
     pub(crate) items: Option<Vec<String>>,
-    /// AWS `regions`; `None` when left out (every region).
-    pub(crate) regions: Option<Vec<String>>,
+    /// The start options that list items and were set, by wire name: AWS `regions` (left
+    /// out: every region).
+    pub(crate) options: Vec<(&'static str, Vec<String>)>,
+}
+
+impl StartRequest {
+    /// The items of the option `field`, if it was set.
+    pub(crate) fn option(&self, field: &str) -> Option<&[String]> {
+        self.options
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, items)| items.as_slice())
+    }
 }
 
 /// Reads a start request of `family` with the family's [`StartJob`] type; the error names the
 /// JSON path and the reason.
 pub(crate) fn parse_start(family: CloudFamily, body: &[u8]) -> Result<StartRequest, String> {
-    fn read<S: cckm_sync::FamilyScope>(body: &[u8]) -> Result<StartJob<S>, String> {
-        cckm_sync::from_slice::<StartJob<S>>(body).map_err(|error| error.to_string())
+    family.visit(ParseStart(body))
+}
+
+struct ParseStart<'a>(&'a [u8]);
+
+impl FamilyVisitor for ParseStart<'_> {
+    type Output = Result<StartRequest, String>;
+
+    fn visit<S: FamilyScope>(self) -> Self::Output {
+        let job = cckm_sync::from_slice::<StartJob<S>>(self.0).map_err(|error| error.to_string())?;
+        Ok(StartRequest {
+            items: job.target.items().map(<[String]>::to_vec),
+            // The start options that list items (AWS `regions`), which the job shows under the
+            // same names.
+            options: S::StartOptions::FIELDS
+                .iter()
+                .filter_map(|field| Some((*field, job.options.items(field)?.as_slice().to_vec())))
+                .collect(),
+        })
     }
-    fn items<S: cckm_sync::FamilyScope>(job: &StartJob<S>) -> Option<Vec<String>> {
-        job.target.items().map(<[String]>::to_vec)
-    }
-    let plain = |items| StartRequest { items, regions: None };
-    Ok(match family {
-        CloudFamily::Aws => {
-            let job: AwsStartJob = read(body)?;
-            StartRequest {
-                items: items(&job),
-                regions: job
-                    .options
-                    .regions
-                    .as_ref()
-                    .map(|regions| AsRef::<[String]>::as_ref(regions).to_vec()),
-            }
-        }
-        CloudFamily::Azure => plain(items(&read::<cckm_sync::AzureScope>(body)?)),
-        CloudFamily::Google => plain(items(&read::<cckm_sync::GoogleScope>(body)?)),
-        CloudFamily::Oci => plain(items(&read::<cckm_sync::OciScope>(body)?)),
-        CloudFamily::Sap => plain(items(&read::<cckm_sync::SapScope>(body)?)),
-        CloudFamily::Salesforce => plain(items(&read::<cckm_sync::SalesforceScope>(body)?)),
-        CloudFamily::Dsm => plain(items(&read::<cckm_sync::DsmScope>(body)?)),
-        CloudFamily::ExternalCm => plain(items(&read::<cckm_sync::ExternalCmScope>(body)?)),
-        other => return Err(format!("the mock cannot start {other} jobs")),
-    })
 }
 
 /// The job field that lists a family's items: the start request's scope field where the job
@@ -90,10 +93,11 @@ pub(crate) fn new_job(
         .items
         .clone()
         .unwrap_or_else(|| inventory.items(family).to_vec());
-    let regions = request.regions.clone();
+    // How the server names the items of a job: AWS, one per KMS resource and region; Azure,
+    // the key vault under its region; the others, the scope item itself.
     let keys: Vec<String> = match family {
         CloudFamily::Aws => {
-            let all = regions.clone().unwrap_or_else(|| inventory.aws_regions().to_vec());
+            let all = request.option("regions").unwrap_or(inventory.aws_regions());
             items
                 .iter()
                 .flat_map(|kms| {
@@ -108,15 +112,15 @@ pub(crate) fn new_job(
             .collect(),
         _ => items.clone(),
     };
-    let running = family.spec().progress().running;
-    let mut scope = cckm_sync::AnyScope::default();
+    let running = family.spec().progress.running;
+    let mut scope = AnyScope::default();
     if let Some(slot) = job_items_field(family).and_then(|field| scope.slot_mut(field)) {
         *slot = Some(items);
     }
-    // AWS `regions`: a start option that the job shows under the same name.
-    for option in AwsStartOptions::FIELDS.iter().filter(|_| family == CloudFamily::Aws) {
+    // The start options that list items (AWS `regions`) show in the job under the same name.
+    for (option, items) in &request.options {
         if let Some(slot) = scope.slot_mut(option) {
-            slot.clone_from(&regions);
+            *slot = Some(items.clone());
         }
     }
     let id = Uuid::new_v4();
@@ -148,20 +152,14 @@ pub(crate) fn new_job(
 /// Field names a newer server's unknown field must not take: those the model reads, which it
 /// would write twice.
 pub(crate) fn is_modeled_field(name: &str) -> bool {
-    const OTHERS: [&str; 9] = [
-        "detailed_status",
-        "skip",
-        "limit",
-        "total",
-        "resources",
-        "jwt",
-        "duration",
-        "token_type",
-        "refresh_token",
-    ];
-    cckm_sync::endpoints::JOB_SORT_PROPERTIES.contains(&name)
-        || OTHERS.contains(&name)
-        || <cckm_sync::AnyScope as JobScope>::FIELDS.contains(&name)
+    [
+        SyncJob::<AnyScope>::FIELDS,
+        AnyScope::FIELDS,
+        Page::<SyncJob>::FIELDS,
+        TokenResponse::FIELDS,
+    ]
+    .iter()
+    .any(|fields| fields.contains(&name))
 }
 
 /// What a newer server adds to the bodies it writes.
@@ -218,12 +216,12 @@ pub(crate) fn api_error(spec: &ErrorSpec, message: impl Into<String>) -> ApiErro
 
 /// An error answer to be: the error and its message.
 #[derive(Debug)]
-pub(crate) struct Failure {
+pub(crate) struct ErrorAnswer {
     pub(crate) spec: &'static ErrorSpec,
     pub(crate) message: String,
 }
 
-impl Failure {
+impl ErrorAnswer {
     pub(crate) fn new(spec: &'static ErrorSpec, message: impl Into<String>) -> Self {
         Self {
             spec,

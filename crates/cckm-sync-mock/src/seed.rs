@@ -179,7 +179,7 @@ fn plan_for(job: &SyncJob, now: DateTime<Utc>, duration: std::time::Duration) ->
             .map(<[String]>::to_vec)
             .unwrap_or_default(),
     };
-    let mut plan = Plan::new(running, now, duration, keys, family.spec().progress().item_done, None);
+    let mut plan = Plan::new(running, now, duration, keys, family.spec().progress.item_done, None);
     if job.abort {
         plan.cancelled_at = Some(now);
     }

@@ -4,11 +4,8 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use cckm_sync::endpoints::{DEFAULT_SORT, ENDPOINTS, Endpoint};
-use cckm_sync::{
-    AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, JobScope, Limit,
-    ListSyncJobs, OciScope, OverallStatus, SalesforceScope, SapScope, Sort, SyncJob,
-};
+use cckm_sync::endpoints::{DEFAULT_SORT, ENDPOINTS, Endpoint, SortProperty};
+use cckm_sync::{FamilyScope, FamilyVisitor, JobScope, Limit, ListSyncJobs, OverallStatus, Sort, SyncJob};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -31,8 +28,16 @@ const DEFAULT_LIMIT: u32 = 10;
 /// Reads the query string of a list call of `endpoint`'s family with the family's
 /// [`ListSyncJobs`], which checks every parameter as the server would.
 pub(crate) fn parse_query(endpoint: &Endpoint, raw: Option<&str>) -> Result<Query, String> {
-    fn read<S: FamilyScope>(raw: &str) -> Result<Query, String> {
-        let query = ListSyncJobs::<S>::from_query_str(raw).map_err(|error| error.to_string())?;
+    endpoint.family.visit(ParseQuery(raw.unwrap_or_default()))
+}
+
+struct ParseQuery<'a>(&'a str);
+
+impl FamilyVisitor for ParseQuery<'_> {
+    type Output = Result<Query, String>;
+
+    fn visit<S: FamilyScope>(self) -> Self::Output {
+        let query = ListSyncJobs::<S>::from_query_str(self.0).map_err(|error| error.to_string())?;
         Ok(Query {
             id: query.get_id(),
             status: query.get_overall_status().cloned(),
@@ -45,18 +50,6 @@ pub(crate) fn parse_query(endpoint: &Endpoint, raw: Option<&str>) -> Result<Quer
             },
         })
     }
-    let raw = raw.unwrap_or_default();
-    match endpoint.family {
-        CloudFamily::Aws => read::<AwsScope>(raw),
-        CloudFamily::Azure => read::<AzureScope>(raw),
-        CloudFamily::Google => read::<GoogleScope>(raw),
-        CloudFamily::Oci => read::<OciScope>(raw),
-        CloudFamily::Sap => read::<SapScope>(raw),
-        CloudFamily::Salesforce => read::<SalesforceScope>(raw),
-        CloudFamily::Dsm => read::<DsmScope>(raw),
-        CloudFamily::ExternalCm => read::<ExternalCmScope>(raw),
-        other => Err(format!("the mock cannot list {other} jobs")),
-    }
 }
 
 /// A property of [`FamilySpec::sort_properties`], resolved from its name once per list call
@@ -64,51 +57,19 @@ pub(crate) fn parse_query(endpoint: &Endpoint, raw: Option<&str>) -> Result<Quer
 ///
 /// [`FamilySpec::sort_properties`]: cckm_sync::endpoints::FamilySpec::sort_properties
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Property {
-    Id,
-    Uri,
-    Account,
-    Application,
-    DevAccount,
-    CreatedAt,
-    UpdatedAt,
-    CompletedAt,
-    OverallStatus,
-    Cloud,
-    Abort,
-    /// A scope list (`kms`, `regions`, …), by its wire name.
-    Scope(&'static str),
-}
+struct Property(SortProperty);
 
 impl Property {
-    /// The property named `name`; `None` for a name it does not know.
+    /// The property named `name`; `None` for a name the catalog does not know.
     fn of(name: &str) -> Option<Self> {
-        Some(match name {
-            "id" => Self::Id,
-            "uri" => Self::Uri,
-            "account" => Self::Account,
-            "application" => Self::Application,
-            "devAccount" => Self::DevAccount,
-            "createdAt" => Self::CreatedAt,
-            "updatedAt" => Self::UpdatedAt,
-            "completed_at" => Self::CompletedAt,
-            "overall_status" => Self::OverallStatus,
-            "cloud" => Self::Cloud,
-            "abort" => Self::Abort,
-            scope => Self::Scope(
-                <cckm_sync::AnyScope as JobScope>::FIELDS
-                    .iter()
-                    .copied()
-                    .find(|field| *field == scope)?,
-            ),
-        })
+        SortProperty::from_name(name).map(Self)
     }
 
     /// Whether comparing by this property needs the jobs' state at a time.
     fn needs_snapshot(self) -> bool {
         matches!(
-            self,
-            Self::UpdatedAt | Self::CompletedAt | Self::OverallStatus | Self::Abort
+            self.0,
+            SortProperty::UpdatedAt | SortProperty::CompletedAt | SortProperty::OverallStatus | SortProperty::Abort
         )
     }
 
@@ -121,19 +82,19 @@ impl Property {
             (Some(sa), Some(sb)) => compare(sa, sb),
             _ => Ordering::Equal,
         };
-        match self {
-            Self::Id => a.id.cmp(&b.id),
-            Self::Uri => a.uri.cmp(&b.uri),
-            Self::Account => a.account.cmp(&b.account),
-            Self::Application => a.application.cmp(&b.application),
-            Self::DevAccount => a.dev_account.cmp(&b.dev_account),
-            Self::CreatedAt => a.created_at.cmp(&b.created_at),
-            Self::UpdatedAt => by_snapshot(|a, b| a.updated_at.cmp(&b.updated_at)),
-            Self::CompletedAt => by_snapshot(|a, b| a.completed_at.cmp(&b.completed_at)),
-            Self::OverallStatus => by_snapshot(|a, b| a.status.as_str().cmp(b.status.as_str())),
-            Self::Cloud => a.cloud.as_str().cmp(b.cloud.as_str()),
-            Self::Abort => by_snapshot(|a, b| a.abort.cmp(&b.abort)),
-            Self::Scope(field) => a.scope.list(field).cmp(&b.scope.list(field)),
+        match self.0 {
+            SortProperty::Id => a.id.cmp(&b.id),
+            SortProperty::Uri => a.uri.cmp(&b.uri),
+            SortProperty::Account => a.account.cmp(&b.account),
+            SortProperty::Application => a.application.cmp(&b.application),
+            SortProperty::DevAccount => a.dev_account.cmp(&b.dev_account),
+            SortProperty::CreatedAt => a.created_at.cmp(&b.created_at),
+            SortProperty::UpdatedAt => by_snapshot(|a, b| a.updated_at.cmp(&b.updated_at)),
+            SortProperty::CompletedAt => by_snapshot(|a, b| a.completed_at.cmp(&b.completed_at)),
+            SortProperty::OverallStatus => by_snapshot(|a, b| a.status.as_str().cmp(b.status.as_str())),
+            SortProperty::Cloud => a.cloud.as_str().cmp(b.cloud.as_str()),
+            SortProperty::Abort => by_snapshot(|a, b| a.abort.cmp(&b.abort)),
+            SortProperty::Scope(field) => a.scope.list(field).cmp(&b.scope.list(field)),
         }
     }
 }
@@ -381,7 +342,7 @@ impl JobStore {
         // When the first key is the creation time (the default sort), a copy of it goes beside
         // each job, so that the selection and the sort below compare it without reading the
         // jobs: on a list of a large store, that comparison is most of the work.
-        let by_creation = keys.first().map(|(property, _)| *property) == Some(Property::CreatedAt);
+        let by_creation = keys.first().map(|(property, _)| *property) == Some(Property(SortProperty::CreatedAt));
         let mut selected: Vec<Candidate<'_>> = self
             .of(endpoint)
             .enumerate()
@@ -459,7 +420,7 @@ mod tests {
         .snapshot(DateTime::<Utc>::MIN_UTC);
         let mut later = job.clone();
         later.created_at += chrono::TimeDelta::seconds(1);
-        for family in CloudFamily::ALL {
+        for family in cckm_sync::CloudFamily::ALL {
             for name in family.spec().sort_properties() {
                 let property = Property::of(name).unwrap_or_else(|| panic!("{name} is not compared"));
                 let same = property.compare((&job, Some(&snapshot)), (&job, Some(&snapshot)));
@@ -467,7 +428,7 @@ mod tests {
             }
         }
         assert_eq!(
-            Property::CreatedAt.compare((&job, None), (&later, None)),
+            Property(SortProperty::CreatedAt).compare((&job, None), (&later, None)),
             Ordering::Less
         );
         assert_eq!(Property::of("detailed_status"), None);

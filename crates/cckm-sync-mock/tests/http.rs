@@ -167,16 +167,39 @@ async fn the_clock_is_paused_advanced_and_resumed_over_http() {
 }
 
 #[tokio::test]
-async fn a_dropped_server_stops_listening_and_a_shut_down_one_too() {
-    let server = MockServer::start().await;
+async fn a_dropped_server_of_its_own_stops_listening_and_a_shut_down_one_too() {
+    let server = MockServer::builder().start().unwrap();
     let address = server.address();
     drop(server);
     assert!(tokio::net::TcpStream::connect(address).await.is_err());
 
-    let server = MockServer::start().await;
+    let server = MockServer::start();
     let address = server.address();
     tokio::time::timeout(Duration::from_secs(10), server.shutdown())
         .await
         .unwrap();
     assert!(tokio::net::TcpStream::connect(address).await.is_err());
+}
+
+#[tokio::test]
+async fn a_dropped_pooled_server_closes_its_connections_and_comes_back_fresh() {
+    let server = MockServer::start();
+    let address = server.address();
+    server.pause_clock();
+    let mut connection = tokio::net::TcpStream::connect(address).await.unwrap();
+    drop(server);
+
+    // The connection of the last test is closed: reading it ends.
+    let mut byte = [0u8; 1];
+    let read = tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio::io::AsyncReadExt::read(&mut connection, &mut byte),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    // Whichever server of the pool the next test gets, it is fresh.
+    let next = MockServer::start();
+    assert!(!next.clock().paused);
+    assert_eq!(next.job_count(), 0);
 }

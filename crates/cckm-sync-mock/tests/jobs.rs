@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use cckm_sync::endpoints::{BAD_REQUEST, CANCEL_CONFLICT, INVALID_PARAMETER, NOT_FOUND, Operation, START_CONFLICT};
+use cckm_sync::endpoints::{BAD_REQUEST, CONFLICT, INVALID_PARAMETER, NOT_FOUND, Operation};
 use cckm_sync::{CloudFamily, JobStatus};
 use cckm_sync_mock::MockServer;
 use reqwest::Method;
@@ -29,7 +29,7 @@ async fn every_endpoint_runs_a_job_from_start_to_end_item_by_item() {
     let api = paused().await;
     for endpoint in every_endpoint() {
         let spec = endpoint.spec();
-        let progress = spec.progress();
+        let progress = &spec.progress;
         let started = api.start_job(endpoint, json!({"synchronize_all": true})).await;
         assert_eq!(started.status, 201, "{endpoint}");
         let job = started.job(endpoint);
@@ -175,10 +175,7 @@ async fn a_cancelled_job_sets_abort_at_once_and_ends_aborted_when_its_current_it
     );
 
     // An ended job cannot be cancelled.
-    let message = api
-        .cancel_job(aws, job.id)
-        .await
-        .error_message(409, CANCEL_CONFLICT.code_desc);
+    let message = api.cancel_job(aws, job.id).await.error_message(409, CONFLICT.code_desc);
     assert!(message.contains("aborted"), "{message}");
 }
 
@@ -210,7 +207,7 @@ async fn a_start_while_a_job_of_the_same_endpoint_runs_is_refused_with_409() {
         let message = api
             .start_job(endpoint, json!({"synchronize_all": true}))
             .await
-            .error_message(409, START_CONFLICT.code_desc);
+            .error_message(409, CONFLICT.code_desc);
         assert!(message.contains(&first.id.to_string()), "{message}");
     }
     // Another endpoint of the same family is free: every endpoint refused only itself above.

@@ -11,10 +11,7 @@ async fn a_job_runs_to_its_end() -> Result<(), Box<dyn std::error::Error>> {
     // (This workspace builds reqwest on rustls without a default crypto provider.)
     let _ = rustls::crypto::ring::default_provider().install_default();
     // Arrange: jobs of 10 s, and a clock that moves only when told.
-    let server = MockServer::builder()
-        .job_duration(Duration::from_secs(10))
-        .start()
-        .await?;
+    let server = MockServer::builder().job_duration(Duration::from_secs(10)).start()?;
     server.pause_clock();
     let aws = endpoints::find("aws-keys").unwrap();
     let client = reqwest::Client::new();

@@ -140,7 +140,7 @@ async fn a_token_expires_by_the_mock_clock_and_a_refresh_grant_gives_a_new_one()
 #[tokio::test]
 async fn every_job_call_without_a_valid_token_is_401_with_the_vendor_body() {
     let api = Api::start().await;
-    let other_server = MockServer::start().await;
+    let other_server = MockServer::start();
     let foreign = other_server.token();
     let mut tampered = api.token.clone();
     let last = tampered.pop().unwrap();

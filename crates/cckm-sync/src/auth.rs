@@ -124,6 +124,18 @@ pub struct TokenResponse {
 }
 
 impl TokenResponse {
+    /// The wire names of the fields this type models.
+    ///
+    /// ```
+    /// use cckm_sync::TokenResponse;
+    ///
+    /// let token: TokenResponse = serde_json::from_str(r#"{"jwt": "e30", "duration": 300}"#)?;
+    /// let written = serde_json::to_value(&token)?;
+    /// assert!(written.as_object().unwrap().keys().all(|key| TokenResponse::FIELDS.contains(&key.as_str())));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub const FIELDS: &'static [&'static str] = &["jwt", "duration", "token_type", "refresh_token"];
+
     /// The value of the `Authorization` header for this token: `Bearer <jwt>`.
     pub fn authorization(&self) -> String {
         format!("Bearer {}", self.jwt)

@@ -9,6 +9,8 @@
 //!   body, which cannot select both a list and every item, nor neither.
 //! - [`ApiError`] is the server's error body.
 //! - [`endpoints`] is the catalog of every endpoint, its operations and filters.
+//! - [`CloudFamily::visit`] runs code written once for any family with the types of a family
+//!   chosen at run time ([`FamilyVisitor`]).
 //!
 //! Nothing is lost: deserializing a response and serializing it again gives back the same
 //! JSON value, unknown fields (with their exact text, see [`RawJson`]), `null` fields (see
@@ -64,8 +66,10 @@ mod cloud;
 mod detailed;
 pub mod endpoints;
 mod error;
+mod family;
 mod fields;
 mod job;
+mod located;
 mod page;
 mod parse;
 mod query;
@@ -81,6 +85,7 @@ pub use auth::{TokenRequest, TokenResponse};
 pub use cloud::{AzureEnvironment, Cloud, CloudFamily};
 pub use detailed::DetailedStatus;
 pub use error::ApiError;
+pub use family::FamilyVisitor;
 pub use fields::{NullFields, UnknownFields};
 pub use job::{
     AwsSyncJob, AzureSyncJob, DsmSyncJob, ExternalCmSyncJob, FamilyJob, GoogleSyncJob, OciSyncJob, SalesforceSyncJob,

@@ -109,6 +109,9 @@ pub type DsmSyncJobPage = Page<SyncJob<DsmScope>>;
 pub type ExternalCmSyncJobPage = Page<SyncJob<ExternalCmScope>>;
 
 impl<T> Page<T> {
+    /// The wire names of the fields of a page.
+    pub const FIELDS: &'static [&'static str] = &[SKIP, LIMIT, TOTAL, RESOURCES];
+
     /// A page of `resources`, from `skip` on, out of `total`, asked for with `limit`; no field
     /// is `null` and none is unknown.
     ///

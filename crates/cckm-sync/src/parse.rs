@@ -5,6 +5,7 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
+use crate::located;
 use crate::unknown::{ReportUnknowns, Unknown, unknowns};
 
 /// Why a payload could not be parsed, and where.
@@ -65,8 +66,8 @@ impl ParseError {
 
     fn new(path: String, error: &serde_json::Error) -> Self {
         let message = error.to_string();
-        let reason = strip_position(&message, error);
-        let (path, reason) = match crate::wire::split_error_at(reason) {
+        let reason = located::strip_position(&message, error);
+        let (path, reason) = match located::split_error_at(reason) {
             // A check made after its value was read names the value below the current path.
             Some((below, reason)) => (path + below, reason),
             None => (path, reason),
@@ -94,32 +95,6 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// The message of `error` without the ` at line L column C` serde_json appends.
-pub(crate) fn strip_position<'a>(message: &'a str, error: &serde_json::Error) -> &'a str {
-    if error.line() == 0 {
-        return message;
-    }
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    message.strip_suffix(&suffix).unwrap_or(message)
-}
-
-/// Appends the steps of `path` to the JSON Pointer `pointer`.
-pub(crate) fn append_segments(pointer: &mut String, path: &serde_path_to_error::Path) {
-    use serde_path_to_error::Segment;
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => {
-                pointer.push('/');
-                pointer.push_str(&index.to_string());
-            }
-            Segment::Map { key } => crate::unknown::push_token(pointer, key),
-            Segment::Enum { variant } => crate::unknown::push_token(pointer, variant),
-            // A key that is not a string; JSON has none.
-            Segment::Unknown => pointer.push_str("/?"),
-        }
-    }
-}
-
 /// Parses `T` from JSON bytes; on failure the error names the JSON Pointer of the value at
 /// fault and the reason.
 ///
@@ -144,7 +119,7 @@ fn locate<T: DeserializeOwned>(json: &[u8], error: &serde_json::Error) -> ParseE
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Err(located) => {
             let mut path = String::new();
-            append_segments(&mut path, located.path());
+            located::append_segments(&mut path, located.path());
             ParseError::new(path, located.inner())
         }
         // Only trailing input can fail the first parse and pass this one.

@@ -12,6 +12,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::cloud::{Cloud, CloudFamily};
+use crate::request::options::{AwsStartOptions, AzureStartOptions, NoStartOptions, StartOptions};
 
 mod sealed {
     pub trait Sealed {}
@@ -20,7 +21,9 @@ mod sealed {
 /// The scope fields of the jobs of one family, or of any family ([`AnyScope`]).
 ///
 /// Sealed: the set of scope types is part of this crate's contract.
-pub trait JobScope: sealed::Sealed + Clone + Default + fmt::Debug + PartialEq + Eq + Serialize + 'static {
+pub trait JobScope:
+    sealed::Sealed + Clone + Default + fmt::Debug + PartialEq + Eq + Serialize + Send + Sync + 'static
+{
     /// The wire names of the arrays this scope holds, in serialization order.
     const FIELDS: &'static [&'static str];
 
@@ -65,14 +68,36 @@ pub trait JobScope: sealed::Sealed + Clone + Default + fmt::Debug + PartialEq + 
 }
 
 /// A scope type of exactly one family, usable for list queries and start requests.
-pub trait FamilyScope: JobScope {
+///
+/// With the `schemars` feature, every family scope has a JSON Schema, and so do the job, page
+/// and start request of its family: code that a [`FamilyVisitor`](crate::FamilyVisitor) runs
+/// for any family can generate or check them.
+pub trait FamilyScope: JobScope + SchemaWhenEnabled {
     /// The family of this scope.
     const FAMILY_ID: CloudFamily;
 
     /// The optional fields of the family's start request, besides the scope: see
     /// [`StartJob`](crate::StartJob).
-    type StartOptions: crate::request::StartOptions;
+    type StartOptions: StartOptions;
 }
+
+/// `schemars::JsonSchema` with the `schemars` feature, nothing without it: a bound of
+/// [`FamilyScope`] that follows the feature.
+#[cfg(feature = "schemars")]
+#[doc(hidden)]
+pub trait SchemaWhenEnabled: schemars::JsonSchema {}
+
+#[cfg(feature = "schemars")]
+impl<T: schemars::JsonSchema> SchemaWhenEnabled for T {}
+
+/// `schemars::JsonSchema` with the `schemars` feature, nothing without it: a bound of
+/// [`FamilyScope`] that follows the feature.
+#[cfg(not(feature = "schemars"))]
+#[doc(hidden)]
+pub trait SchemaWhenEnabled {}
+
+#[cfg(not(feature = "schemars"))]
+impl<T> SchemaWhenEnabled for T {}
 
 macro_rules! scope {
     (
@@ -124,7 +149,7 @@ macro_rules! family_scope {
     ($name:ident => $family:ident, $options:ident) => {
         impl FamilyScope for $name {
             const FAMILY_ID: CloudFamily = CloudFamily::$family;
-            type StartOptions = crate::request::$options;
+            type StartOptions = $options;
         }
     };
 }

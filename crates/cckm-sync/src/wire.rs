@@ -18,6 +18,7 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, DeserializeOwned, DeserializeSeed, Deserializer, SeqAccess};
 use uuid::Uuid;
 
+use crate::located;
 use crate::raw::RawJson;
 
 /// An object key, borrowed from the input when the input allows it.
@@ -50,20 +51,6 @@ pub(crate) fn required<T, E: de::Error>(slot: Option<T>, field: &'static str) ->
     slot.ok_or_else(|| E::missing_field(field))
 }
 
-/// An error about the value at `pointer`, a JSON Pointer relative to the value being
-/// deserialized (such as `/kms/1`), for a check that can only run after that value was read.
-///
-/// The message starts with the pointer and `: `, which [`crate::from_slice`] moves into the
-/// error's path; no other message of this crate starts with `/`.
-pub(crate) fn error_at<E: de::Error>(pointer: &str, reason: impl fmt::Display) -> E {
-    E::custom(format_args!("{pointer}: {reason}"))
-}
-
-/// Splits a message made by [`error_at`] into its relative pointer and its reason.
-pub(crate) fn split_error_at(message: &str) -> Option<(&str, &str)> {
-    message.starts_with('/').then(|| message.split_once(": "))?
-}
-
 /// Parses `raw`, the value of the field `field` read before it was known to be modeled, as
 /// `T`; an error names the value's place below the field.
 pub(crate) fn parse_raw_field<T: DeserializeOwned, E: de::Error>(raw: &RawJson, field: &str) -> Result<T, E> {
@@ -71,11 +58,11 @@ pub(crate) fn parse_raw_field<T: DeserializeOwned, E: de::Error>(raw: &RawJson, 
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let mut pointer = String::new();
         crate::unknown::push_token(&mut pointer, field);
-        crate::parse::append_segments(&mut pointer, error.path());
+        located::append_segments(&mut pointer, error.path());
         let message = error.inner().to_string();
         // The position is that of the raw value, not of the document: leave it out.
-        let reason = crate::parse::strip_position(&message, error.inner());
-        error_at(&pointer, reason)
+        let reason = located::strip_position(&message, error.inner());
+        located::error_at(&pointer, reason)
     })
 }
 

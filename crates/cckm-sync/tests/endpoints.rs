@@ -146,6 +146,28 @@ fn every_family_has_an_endpoint() {
 }
 
 #[test]
+fn every_family_has_example_items_its_start_request_takes() {
+    for family in CloudFamily::ALL {
+        let items = family.spec().example_items;
+        assert!(!items.is_empty(), "{family:?}");
+        assert!(cckm_sync::ScopeItems::new(items.iter().copied()).is_ok(), "{family:?}");
+    }
+}
+
+#[test]
+fn sort_properties_are_named_once() {
+    use cckm_sync::endpoints::{JOB_SORT_PROPERTIES, SortProperty};
+    for (property, name) in SortProperty::JOB.into_iter().zip(JOB_SORT_PROPERTIES) {
+        assert_eq!(SortProperty::from_name(name), Some(property));
+    }
+    for family in CloudFamily::ALL {
+        for name in family.spec().sort_properties() {
+            assert_eq!(SortProperty::from_name(name).map(SortProperty::name), Some(name));
+        }
+    }
+}
+
+#[test]
 fn find_looks_endpoints_up_by_name() {
     for endpoint in &ENDPOINTS {
         assert_eq!(endpoints::find(endpoint.name), Some(endpoint));

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use cckm_sync::{
     AwsStartJob, AwsStartOptions, AzureStartJob, AzureStartOptions, CloudFamily, DsmStartJob, ExternalCmStartJob,
-    FamilyScope, GoogleStartJob, NoStartOptions, OciStartJob, RawJson, ReportUnknowns, SalesforceStartJob, SapStartJob,
-    ScopeItems, StartError, StartJob, StartOptions, Target, UnknownKind, unknowns,
+    FamilyScope, FamilyVisitor, GoogleStartJob, NoStartOptions, OciStartJob, RawJson, ReportUnknowns,
+    SalesforceStartJob, SapStartJob, ScopeItems, StartError, StartJob, StartOptions, Target, UnknownKind, unknowns,
 };
 use serde_json::{Value, json};
 
@@ -54,17 +54,14 @@ fn reparse<S: FamilyScope>(text: &str) -> Result<Value, String> {
 }
 
 fn reparse_as(family: CloudFamily, text: &str) -> Result<Value, String> {
-    match family {
-        CloudFamily::Aws => reparse::<cckm_sync::AwsScope>(text),
-        CloudFamily::Azure => reparse::<cckm_sync::AzureScope>(text),
-        CloudFamily::Google => reparse::<cckm_sync::GoogleScope>(text),
-        CloudFamily::Oci => reparse::<cckm_sync::OciScope>(text),
-        CloudFamily::Sap => reparse::<cckm_sync::SapScope>(text),
-        CloudFamily::Salesforce => reparse::<cckm_sync::SalesforceScope>(text),
-        CloudFamily::Dsm => reparse::<cckm_sync::DsmScope>(text),
-        CloudFamily::ExternalCm => reparse::<cckm_sync::ExternalCmScope>(text),
-        other => panic!("no start request type for {other:?}"),
+    struct Reparse<'a>(&'a str);
+    impl FamilyVisitor for Reparse<'_> {
+        type Output = Result<Value, String>;
+        fn visit<S: FamilyScope>(self) -> Self::Output {
+            reparse::<S>(self.0)
+        }
     }
+    family.visit(Reparse(text))
 }
 
 #[test]

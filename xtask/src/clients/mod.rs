@@ -48,7 +48,7 @@ use serde_json::{Value, json};
 
 use crate::run::root;
 use crate::server::{Server, build_cckm_sync};
-use crate::validate::Tools;
+use crate::tools::Tools;
 
 mod go;
 
@@ -66,7 +66,7 @@ const JOB_DURATION: &str = "10s";
 /// `cargo xtask clients [WORD…]`: installs the tools if needed, then runs the generators
 /// whose name holds one of the words (every one without a word).
 pub(crate) fn run_alone(words: &[String]) -> Result<(), String> {
-    run_selected(&crate::validate::ensure_tools(&root())?, words)
+    run_selected(&crate::tools::ensure_tools(&root())?, words)
 }
 
 /// Generates, builds and runs every client; prints how long each took.
@@ -167,8 +167,8 @@ enum Document {
 impl Document {
     fn path(self) -> &'static str {
         match self {
-            Self::V31 => xtask::codegen::OPENAPI_31,
-            Self::V30 => xtask::codegen::OPENAPI_30,
+            Self::V31 => cckm_sync_codegen::OPENAPI_31,
+            Self::V30 => cckm_sync_codegen::OPENAPI_30,
         }
     }
 
@@ -400,16 +400,16 @@ impl Context<'_> {
 /// status texts, the items to start jobs of and what `synchronize_all` selects.
 fn plan(root: &Path, mock: &Server) -> Result<Value, String> {
     let document: Value = serde_json::from_str(
-        &fs::read_to_string(root.join(xtask::codegen::OPENAPI_31))
-            .map_err(|error| format!("cannot read {}: {error}", xtask::codegen::OPENAPI_31))?,
+        &fs::read_to_string(root.join(cckm_sync_codegen::OPENAPI_31))
+            .map_err(|error| format!("cannot read {}: {error}", cckm_sync_codegen::OPENAPI_31))?,
     )
-    .map_err(|error| format!("{}: {error}", xtask::codegen::OPENAPI_31))?;
+    .map_err(|error| format!("{}: {error}", cckm_sync_codegen::OPENAPI_31))?;
     let schemas = &document["components"]["schemas"];
     let mut endpoints = Vec::new();
     for endpoint in &endpoints::ENDPOINTS {
         let family = endpoint.family;
         let spec = family.spec();
-        let names = xtask::codegen::family_schemas(family)?;
+        let names = cckm_sync_codegen::family_schemas(family)?;
         // The two branches of the start body, in the order of its `anyOf`: items, then all.
         let branches: Vec<&str> = schemas[&names.start]["anyOf"]
             .as_array()
@@ -422,7 +422,7 @@ fn plan(root: &Path, mock: &Server) -> Result<Value, String> {
         };
         let operations: BTreeMap<&str, String> = Operation::ALL
             .into_iter()
-            .map(|operation| (operation.as_str(), xtask::codegen::operation_id(endpoint, operation)))
+            .map(|operation| (operation.as_str(), cckm_sync_codegen::operation_id(endpoint, operation)))
             .collect();
         // The job's array of the started items: the start request's field, or the family's
         // only scope array (Salesforce jobs list `organization_ids` in `kms`).
@@ -450,8 +450,8 @@ fn plan(root: &Path, mock: &Server) -> Result<Value, String> {
             "job_field": job_field,
             "list_filter": spec.list_filter,
             "cloud": family.cloud().as_str(),
-            "running": spec.progress().running,
-            "item_done": spec.progress().item_done,
+            "running": spec.progress.running,
+            "item_done": spec.progress.item_done,
             "items": [format!("{}-item", endpoint.name)],
             "inventory": [format!("{}-all-1", spec.name), format!("{}-all-2", spec.name)],
         }));

@@ -11,7 +11,7 @@ use semver::Version;
 use super::changelog::{self, BREAKING, Line};
 use super::versions::{self, Step};
 use super::{CHANGELOG, Versions};
-use xtask::codegen::{OPENAPI_30, OPENAPI_31};
+use cckm_sync_codegen::{OPENAPI_30, OPENAPI_31};
 
 /// The folders of the published files, relative to the workspace root and to
 /// `releases/contract/`.
@@ -24,7 +24,7 @@ pub(super) fn released_version(dir: &Path) -> Result<Option<Version>, String> {
     if !path.exists() {
         return Ok(None);
     }
-    let document = xtask::contract::read_json(&path)?;
+    let document = crate::run::read_json(&path)?;
     let version = document
         .pointer("/info/version")
         .and_then(serde_json::Value::as_str)

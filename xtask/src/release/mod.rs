@@ -204,7 +204,7 @@ fn check_rust_version() -> Result<(), String> {
 /// `cargo xtask release`: the gate, then the changelog dated and `releases/` rewritten.
 pub(crate) fn release() -> Result<(), String> {
     let root = root();
-    crate::test::check_generated_files()?;
+    crate::codegen::check()?;
     let packages = gate()?;
     let versions = Versions::read(&root)?;
     let mut changelog = fs::read_to_string(root.join(CHANGELOG)).map_err(|error| format!("{CHANGELOG}: {error}"))?;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::run::{cargo, display, output, status};
-use crate::validate::Part;
+use crate::tools::Part;
 
 /// The crates users take, in the order they are published (each after what it depends on).
 pub(crate) const PUBLISHED: [&str; 5] = [
@@ -121,7 +121,7 @@ pub(crate) fn run_packaged_program(root: &Path, contract_version: &str) -> Resul
     fs::create_dir_all(&dir).map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
     let program = dir.join(&exe);
     fs::copy(&built, &program).map_err(|error| format!("cannot copy {}: {error}", built.display()))?;
-    let fixtures = root.join(xtask::fixtures::DIR);
+    let fixtures = root.join(cckm_sync_codegen::fixtures::DIR);
     for (from, to) in [
         ("pages/seed-aws-keys-aborted-and-completed.json", "page.json"),
         ("invalid/pages/negative-skip.json", "broken-page.json"),

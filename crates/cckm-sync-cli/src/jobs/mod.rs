@@ -5,23 +5,21 @@ mod family;
 mod progress;
 mod view;
 
+use std::future::Future;
 use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use cckm_sync::endpoints::{ENDPOINTS, Endpoint};
-use cckm_sync::{
-    AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, GoogleScope, ListSyncJobs, OciScope, SalesforceScope,
-    SapScope, Sort, StartJob, SyncJob,
-};
+use cckm_sync::{FamilyScope, FamilyVisitor, ListSyncJobs, Sort, StartJob, SyncJob};
 use cckm_sync_client::{Client, Error, Jobs, WaitOptions};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Subcommand, ValueEnum};
 use futures_util::StreamExt as _;
 use uuid::Uuid;
 
-use family::Family;
 use progress::Progress;
 use view::Outcome;
 
@@ -229,12 +227,12 @@ fn parse_sort(text: &str) -> Result<Sort, String> {
 }
 
 /// Why a command did not succeed: a usage error (exit code 2) or a failure (1).
-enum Failure {
+enum CommandError {
     Usage(String),
     Failed(String),
 }
 
-impl From<Error> for Failure {
+impl From<Error> for CommandError {
     fn from(error: Error) -> Self {
         let mut message = error.to_string();
         match &error {
@@ -263,11 +261,11 @@ pub(crate) async fn run(args: JobsArgs) -> ExitCode {
     match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
-        Err(Failure::Failed(message)) => {
+        Err(CommandError::Failed(message)) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
-        Err(Failure::Usage(message)) => {
+        Err(CommandError::Usage(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
         }
@@ -275,9 +273,10 @@ pub(crate) async fn run(args: JobsArgs) -> ExitCode {
 }
 
 /// A client of the server the options name.
-fn connect(connection: &Connection) -> Result<Client, Failure> {
-    let missing =
-        |flag: &str, variable: &str, what: &str| Failure::Usage(format!("no {what}: pass {flag} or set {variable}"));
+fn connect(connection: &Connection) -> Result<Client, CommandError> {
+    let missing = |flag: &str, variable: &str, what: &str| {
+        CommandError::Usage(format!("no {what}: pass {flag} or set {variable}"))
+    };
     let url = connection
         .url
         .as_deref()
@@ -296,20 +295,20 @@ fn connect(connection: &Connection) -> Result<Client, Failure> {
         .danger_accept_invalid_certs(connection.insecure);
     if let Some(path) = &connection.ca_cert {
         let pem = std::fs::read(path)
-            .map_err(|error| Failure::Usage(format!("--ca-cert: cannot read {}: {error}", path.display())))?;
+            .map_err(|error| CommandError::Usage(format!("--ca-cert: cannot read {}: {error}", path.display())))?;
         builder = builder.add_ca_certificate_pem(pem);
     }
     builder.build().map_err(|error| match error {
         // The URL or the CA file of the command line: a bad flag.
-        Error::Config(reason) if reason.starts_with("invalid URL") => Failure::Usage(reason),
+        Error::Config(reason) if reason.starts_with("invalid URL") => CommandError::Usage(reason),
         Error::Config(reason) => match &connection.ca_cert {
             Some(path) if reason.contains("CA certificate") => {
-                Failure::Usage(format!("--ca-cert {}: {reason}", path.display()))
+                CommandError::Usage(format!("--ca-cert {}: {reason}", path.display()))
             }
             // The machine's CA certificates could not be read, say.
-            _ => Failure::Failed(reason),
+            _ => CommandError::Failed(reason),
         },
-        other => Failure::from(other),
+        other => CommandError::from(other),
     })
 }
 
@@ -327,22 +326,28 @@ impl JobsCommand {
 
 /// Runs `command` with the handle of its endpoint's family. `Ok(false)`: the command ran, and
 /// the job it waited for did not complete well.
-async fn dispatch(client: Client, command: JobsCommand) -> Result<bool, Failure> {
-    let endpoint = command.endpoint();
-    match endpoint.family {
-        CloudFamily::Aws => execute::<AwsScope>(client.jobs(endpoint)?, command).await,
-        CloudFamily::Azure => execute::<AzureScope>(client.jobs(endpoint)?, command).await,
-        CloudFamily::Google => execute::<GoogleScope>(client.jobs(endpoint)?, command).await,
-        CloudFamily::Oci => execute::<OciScope>(client.jobs(endpoint)?, command).await,
-        CloudFamily::Sap => execute::<SapScope>(client.jobs(endpoint)?, command).await,
-        CloudFamily::Salesforce => execute::<SalesforceScope>(client.jobs(endpoint)?, command).await,
-        CloudFamily::Dsm => execute::<DsmScope>(client.jobs(endpoint)?, command).await,
-        CloudFamily::ExternalCm => execute::<ExternalCmScope>(client.jobs(endpoint)?, command).await,
-        other => Err(Failure::Usage(format!("this program cannot handle {other} jobs yet"))),
+async fn dispatch(client: Client, command: JobsCommand) -> Result<bool, CommandError> {
+    command.endpoint().family.visit(Dispatch { client, command }).await
+}
+
+/// A command, to run with the scope type of its endpoint's family.
+struct Dispatch {
+    client: Client,
+    command: JobsCommand,
+}
+
+impl FamilyVisitor for Dispatch {
+    type Output = Pin<Box<dyn Future<Output = Result<bool, CommandError>>>>;
+
+    fn visit<S: FamilyScope>(self) -> Self::Output {
+        Box::pin(async move {
+            let jobs = self.client.jobs::<S>(self.command.endpoint())?;
+            execute(jobs, self.command).await
+        })
     }
 }
 
-async fn execute<S: Family>(jobs: Jobs<S>, command: JobsCommand) -> Result<bool, Failure> {
+async fn execute<S: FamilyScope>(jobs: Jobs<S>, command: JobsCommand) -> Result<bool, CommandError> {
     match command {
         JobsCommand::List(args) => list(&jobs, args).await,
         JobsCommand::Get(args) => {
@@ -374,7 +379,7 @@ async fn execute<S: Family>(jobs: Jobs<S>, command: JobsCommand) -> Result<bool,
     }
 }
 
-async fn list<S: Family>(jobs: &Jobs<S>, args: ListArgs) -> Result<bool, Failure> {
+async fn list<S: FamilyScope>(jobs: &Jobs<S>, args: ListArgs) -> Result<bool, CommandError> {
     let mut query = ListSyncJobs::<S>::new();
     if let Some(id) = args.id {
         query = query.id(id);
@@ -383,11 +388,13 @@ async fn list<S: Family>(jobs: &Jobs<S>, args: ListArgs) -> Result<bool, Failure
         query = query.overall_status(status.as_str());
     }
     if !args.filter.is_empty() {
-        query = S::filter(query, args.filter).map_err(Failure::Usage)?;
+        query = family::filter(query, args.filter).map_err(CommandError::Usage)?;
     }
     if let Some(sort) = args.sort {
         // A property the family's jobs cannot be sorted by is a bad flag.
-        query = query.sort(sort).map_err(|error| Failure::Usage(format!("--{error}")))?;
+        query = query
+            .sort(sort)
+            .map_err(|error| CommandError::Usage(format!("--{error}")))?;
     }
     let (found, total) = if args.all {
         let found = jobs.list_all(&query).collect_all().await?;
@@ -409,14 +416,14 @@ async fn list<S: Family>(jobs: &Jobs<S>, args: ListArgs) -> Result<bool, Failure
     Ok(true)
 }
 
-async fn start<S: Family>(jobs: &Jobs<S>, args: StartArgs) -> Result<bool, Failure> {
+async fn start<S: FamilyScope>(jobs: &Jobs<S>, args: StartArgs) -> Result<bool, CommandError> {
     let mut request = if args.all_items {
         StartJob::<S>::all()
     } else {
-        StartJob::<S>::items(args.item).map_err(|error| Failure::Usage(format!("--item: {error}")))?
+        StartJob::<S>::items(args.item).map_err(|error| CommandError::Usage(format!("--item: {error}")))?
     };
     if !args.region.is_empty() {
-        request = S::regions(request, args.region).map_err(Failure::Usage)?;
+        request = family::regions(request, args.region).map_err(CommandError::Usage)?;
     }
     let job = jobs.start(&request).await?;
     // The id alone, so that a script can capture it.
@@ -436,7 +443,7 @@ fn wait_options() -> WaitOptions {
 }
 
 /// Waits for job `id` to end, showing its progress on standard error.
-async fn wait<S: Family>(jobs: &Jobs<S>, id: Uuid, options: &WaitOptions) -> Result<SyncJob<S>, Failure> {
+async fn wait<S: FamilyScope>(jobs: &Jobs<S>, id: Uuid, options: &WaitOptions) -> Result<SyncJob<S>, CommandError> {
     let mut progress = Progress::new(jobs.endpoint(), std::io::stderr().is_terminal());
     let mut watch = jobs.watch(id, options);
     let mut last = None;
@@ -457,25 +464,25 @@ async fn wait<S: Family>(jobs: &Jobs<S>, id: Uuid, options: &WaitOptions) -> Res
                         counts.total
                     ));
                 }
-                return Err(Failure::Failed(message));
+                return Err(CommandError::Failed(message));
             }
         }
     }
     progress.finish(last.as_ref().map(|job| view::outcome(job) == Outcome::Completed));
-    last.ok_or_else(|| Failure::Failed(format!("job {id} could not be read")))
+    last.ok_or_else(|| CommandError::Failed(format!("job {id} could not be read")))
 }
 
-fn print(text: &str) -> Result<(), Failure> {
+fn print(text: &str) -> Result<(), CommandError> {
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
-        .map_err(|error| Failure::Failed(format!("cannot write the output: {error}")))
+        .map_err(|error| CommandError::Failed(format!("cannot write the output: {error}")))
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
-    let mut text =
-        serde_json::to_string_pretty(value).map_err(|error| Failure::Failed(format!("cannot write JSON: {error}")))?;
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CommandError> {
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|error| CommandError::Failed(format!("cannot write JSON: {error}")))?;
     text.push('\n');
     print(&text)
 }

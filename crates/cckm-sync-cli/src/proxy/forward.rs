@@ -1,23 +1,29 @@
-//! One call through the proxy: forwarded unchanged, its request and response checked when it
-//! is a call of the catalog, recorded, and answered.
+//! One call through the proxy: forwarded unchanged; a call of the catalog held, its request
+//! and response checked, and refused with `--strict` when it breaks the contract; any other
+//! call streamed through; every call recorded and answered.
 
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use cckm_sync::ApiError;
-use cckm_sync::RawJson;
-use cckm_sync_contract::{Answer, Case, Contract, EntryRef, Exchange, Report, Source, Verdict, check_exchange, route};
-use chrono::Utc;
-use http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use http::{Request, Response, StatusCode, Version};
+use cckm_sync_contract::{Case, CatalogCall, EntryRef, Part, Source, Verdict, route};
+use chrono::{DateTime, Utc};
+use http::header::{self, HeaderMap};
+use http::request::Parts;
+use http::{Request, Response, Uri, Version};
 use http_body_util::{BodyExt as _, Either, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 
-use super::record::{self, Recorder, Seen, SeenResponse};
-use super::upstream::{Upstream, UpstreamClient};
+use super::answer::{
+    BAD_GATEWAY, CONTRACT_VIOLATION, MALFORMED_REQUEST, NoAnswer, REQUEST_TOO_LARGE, REQUEST_TOO_SLOW, ResponseBody,
+    error_chain, own_answer,
+};
+use super::check::{check, violations};
+use super::headers::strip_hop_by_hop;
+use super::record::{self, Seen, SeenResponse};
+use super::state::{State, record};
 use crate::output;
 
 /// The largest request body of a call of the catalog the proxy takes (it must hold it to
@@ -29,179 +35,45 @@ pub(crate) const RESPONSE_LIMIT: usize = 64 * 1024 * 1024;
 /// How long a client may take to send a request's body.
 const REQUEST_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A response body: the proxy's own or a checked one (buffered), or an unchecked one
-/// (streamed).
-pub(crate) type ResponseBody = Either<Full<Bytes>, Incoming>;
-
-/// What every call shares.
-pub(crate) struct State {
-    pub(crate) upstream: Upstream,
-    pub(crate) client: UpstreamClient,
-    pub(crate) contract: &'static Contract,
-    pub(crate) strict: bool,
-    /// How long the upstream may take to answer, body included.
-    pub(crate) timeout: Duration,
-    pub(crate) report: std::sync::Mutex<Report>,
-    pub(crate) recorder: Option<Recorder>,
-    pub(crate) calls: AtomicUsize,
-    pub(crate) color: anstream::ColorChoice,
+/// A call as the proxy forwards it: what the client asked, where it goes upstream, and what
+/// its HAR entry needs.
+struct Forwarded {
+    started_at: DateTime<Utc>,
+    started: Instant,
+    method: String,
+    path: String,
+    query: Option<String>,
+    path_and_query: String,
+    uri: Uri,
+    client_headers: HeaderMap,
+    client_version: Version,
+    token_call: bool,
+    source: Source,
 }
 
-impl State {
-    /// Writes lines to standard error, whole.
-    fn log(&self, lines: &[String]) {
-        use std::io::Write as _;
-        if lines.is_empty() {
-            return;
-        }
-        let mut err = anstream::AutoStream::new(std::io::stderr().lock(), self.color);
-        for line in lines {
-            let _ = writeln!(err, "{line}");
-        }
-    }
-
-    fn add_to_report(&self, cases: Vec<Case>) {
-        let mut lines = Vec::new();
-        for case in &cases {
-            lines.extend(output::case_lines(case, self.strict));
-        }
-        let mut fresh = Vec::new();
-        if let Ok(mut report) = self.report.lock() {
-            for case in cases {
-                fresh.extend(report.add(case));
-            }
-        }
-        for count in fresh {
-            lines.push(output::drift_line(&format!(
-                "new: {} (first in {})",
-                count.what(),
-                count.first_seen
-            )));
-        }
-        self.log(&lines);
-    }
-}
-
-/// Headers that concern one connection only (RFC 9110, section 7.6.1): never forwarded.
-const HOP_BY_HOP: [&str; 8] = [
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-];
-
-/// Removes the hop-by-hop headers, those the `Connection` header names included, and
-/// `upgrade` (the proxy does not tunnel).
-fn strip_hop_by_hop(headers: &mut HeaderMap) {
-    let named: Vec<HeaderName> = headers
-        .get_all(header::CONNECTION)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
-        .collect();
-    for name in named {
-        headers.remove(name);
-    }
-    for name in HOP_BY_HOP {
-        headers.remove(name);
-    }
-    headers.remove(header::UPGRADE);
-}
-
-/// An answer of the proxy itself, with the API's error body (the model crate's `ApiError`):
-/// its `message` starts with `cckm-sync proxy`, so that no one takes it for the server's.
-fn own_answer(
-    status: StatusCode,
-    code_desc: &str,
-    message: String,
-    violations: Option<Vec<String>>,
-) -> Response<ResponseBody> {
-    let mut error = ApiError {
-        code_desc: Some(code_desc.to_owned()),
-        message: Some(message),
-        ..ApiError::default()
-    };
-    if let Some(violations) = violations
-        && let Ok(raw) = RawJson::from_serialize(&violations)
-    {
-        error.unknown_fields.insert("violations", raw);
-    }
-    let body = serde_json::to_vec(&error).unwrap_or_default();
-    let mut response = Response::new(Either::Left(Full::new(Bytes::from(body))));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response
-}
-
-/// The messages of an error and of its sources, joined: hyper's own say little alone.
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![error.to_string()];
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if parts.last() != Some(&text) {
-            parts.push(text);
-        }
-        source = cause.source();
-    }
-    parts.join(": ")
-}
-
-/// Why the upstream gave no answer, and what the proxy answers instead.
-struct NoAnswer {
-    status: StatusCode,
-    code_desc: &'static str,
-    reason: String,
-}
-
-impl NoAnswer {
-    fn timeout(state: &State) -> Self {
-        Self {
-            status: StatusCode::GATEWAY_TIMEOUT,
-            code_desc: "NCERRGatewayTimeout",
-            reason: format!(
-                "the upstream {} did not answer within {}",
-                state.upstream.url(),
-                humantime::format_duration(state.timeout)
-            ),
-        }
-    }
-
-    fn of_client(state: &State, error: &hyper_util::client::legacy::Error) -> Self {
-        let reason = if error.is_connect() {
-            format!(
-                "cannot connect to the upstream {}: {}",
-                state.upstream.url(),
-                error_chain(error)
-            )
-        } else {
-            format!(
-                "the upstream {} failed to answer: {}",
-                state.upstream.url(),
-                error_chain(error)
-            )
-        };
-        Self {
-            status: StatusCode::BAD_GATEWAY,
-            code_desc: "NCERRBadGateway",
-            reason,
-        }
-    }
-
-    fn answer(&self) -> Response<ResponseBody> {
-        own_answer(
-            self.status,
-            self.code_desc,
-            format!("cckm-sync proxy: {}", self.reason),
-            None,
-        )
+impl Forwarded {
+    /// The HAR entry of the call.
+    fn seen(
+        &self,
+        request_body: Option<&[u8]>,
+        response: Option<SeenResponse<'_>>,
+        wait: Duration,
+        comment: Option<String>,
+    ) -> cckm_sync_contract::har::Entry {
+        record::entry(&Seen {
+            started: self.started_at,
+            method: &self.method,
+            url: self.uri.to_string(),
+            version: self.client_version,
+            request_headers: &self.client_headers,
+            query: self.query.as_deref(),
+            request_body,
+            token_call: self.token_call,
+            response,
+            wait,
+            receive: self.started.elapsed().saturating_sub(wait),
+            comment,
+        })
     }
 }
 
@@ -211,9 +83,28 @@ pub(crate) async fn handle(
     request: Request<Incoming>,
 ) -> Result<Response<ResponseBody>, Infallible> {
     let index = state.calls.fetch_add(1, Ordering::Relaxed);
+    let (mut parts, body) = request.into_parts();
+    let call = match to_upstream(&state, index, &mut parts) {
+        Ok(call) => call,
+        Err(answer) => return Ok(*answer),
+    };
+    Ok(match route(&call.method, &call.path) {
+        Ok(_) => held(&state, &call, parts, body).await,
+        Err(reason) => {
+            // Not a call of the catalog: streamed both ways, unchecked; counted.
+            if let Ok(mut report) = state.report.lock() {
+                report.add_other_call(&call.method, &call.path, reason.to_string());
+            }
+            streamed(&state, &call, parts, body).await
+        }
+    })
+}
+
+/// The call as the upstream receives it: its URI, without hop-by-hop headers and `Host`; or
+/// the proxy's answer to a request it cannot forward.
+fn to_upstream(state: &State, index: usize, parts: &mut Parts) -> Result<Forwarded, Box<Response<ResponseBody>>> {
     let started_at = Utc::now();
     let started = Instant::now();
-    let (mut parts, body) = request.into_parts();
     let method = parts.method.to_string();
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().map(str::to_owned);
@@ -222,17 +113,13 @@ pub(crate) async fn handle(
         .path_and_query()
         .map_or("/", |value| value.as_str())
         .to_owned();
-    let uri = match state.upstream.uri(&path_and_query) {
-        Ok(uri) => uri,
-        Err(error) => {
-            return Ok(own_answer(
-                StatusCode::BAD_REQUEST,
-                "NCERRBadRequest",
-                format!("cckm-sync proxy: cannot forward {path_and_query:?}: {error}"),
-                None,
-            ));
-        }
-    };
+    let uri = state.upstream.uri(&path_and_query).map_err(|error| {
+        Box::new(own_answer(
+            MALFORMED_REQUEST,
+            format!("cckm-sync proxy: cannot forward {path_and_query:?}: {error}"),
+            None,
+        ))
+    })?;
     let client_headers = parts.headers.clone();
     let client_version = parts.version;
     strip_hop_by_hop(&mut parts.headers);
@@ -240,7 +127,7 @@ pub(crate) async fn handle(
     parts.headers.remove(header::HOST);
     parts.uri = uri.clone();
     parts.version = Version::HTTP_11;
-    let call = route(&method, &path).map(|call| matches!(call, cckm_sync_contract::Call::Token));
+    let token_call = matches!(route(&method, &path), Ok(CatalogCall::Token));
     let source = Source {
         file: None,
         entry: Some(EntryRef {
@@ -249,180 +136,95 @@ pub(crate) async fn handle(
             url: path_and_query.clone(),
         }),
     };
-    let seen =
-        |request_body: Option<&[u8]>, response: Option<SeenResponse<'_>>, wait: Duration, comment: Option<String>| {
-            record::entry(&Seen {
-                started: started_at,
-                method: &method,
-                url: uri.to_string(),
-                version: client_version,
-                request_headers: &client_headers,
-                query: query.as_deref(),
-                request_body,
-                token_call: call == Ok(true),
-                response,
-                wait,
-                receive: started.elapsed().saturating_sub(wait),
-                comment,
-            })
-        };
+    Ok(Forwarded {
+        started_at,
+        started,
+        method,
+        path,
+        query,
+        path_and_query,
+        uri,
+        client_headers,
+        client_version,
+        token_call,
+        source,
+    })
+}
 
-    if call.is_err() {
-        // Not a call of the catalog: streamed both ways, unchecked; counted.
-        if let Ok(mut report) = state.report.lock() {
-            let reason = route(&method, &path)
-                .err()
-                .map(|reason| reason.to_string())
-                .unwrap_or_default();
-            report.add_other_call(&method, &path, reason);
-        }
-        let forwarded = Request::from_parts(parts, Either::Right(body));
-        let answer = match tokio::time::timeout(state.timeout, state.client.request(forwarded)).await {
-            Err(_) => Err(NoAnswer::timeout(&state)),
-            Ok(Err(error)) => Err(NoAnswer::of_client(&state, &error)),
-            Ok(Ok(response)) => Ok(response),
-        };
-        return Ok(match answer {
-            Ok(response) => {
-                let (mut parts, body) = response.into_parts();
-                let wait = started.elapsed();
-                record(
-                    &state,
-                    seen(
-                        None,
-                        Some(SeenResponse {
-                            status: parts.status,
-                            version: parts.version,
-                            headers: &parts.headers,
-                            body: None,
-                        }),
-                        wait,
-                        Some("not a call of the catalog: bodies streamed, not recorded".to_owned()),
-                    ),
-                )
-                .await;
-                strip_hop_by_hop(&mut parts.headers);
-                Response::from_parts(parts, Either::Right(body))
-            }
-            Err(no_answer) => {
-                state.log(&[output::error_line(&format!("{source}: {}", no_answer.reason))]);
-                record(
-                    &state,
-                    seen(None, None, started.elapsed(), Some(no_answer.reason.clone())),
-                )
-                .await;
-                no_answer.answer()
-            }
-        });
+/// A call that is not of the catalog: both bodies streamed through, unchecked, unrecorded.
+async fn streamed(state: &State, call: &Forwarded, parts: Parts, body: Incoming) -> Response<ResponseBody> {
+    let forwarded = Request::from_parts(parts, Either::Right(body));
+    let answer = match tokio::time::timeout(state.timeout, state.client.request(forwarded)).await {
+        Err(_) => Err(NoAnswer::timeout(state)),
+        Ok(Err(error)) => Err(NoAnswer::of_client(state, &error)),
+        Ok(Ok(response)) => Ok(response),
     };
+    match answer {
+        Ok(response) => {
+            let (mut parts, body) = response.into_parts();
+            let wait = call.started.elapsed();
+            let seen = SeenResponse {
+                status: parts.status,
+                version: parts.version,
+                headers: &parts.headers,
+                body: None,
+            };
+            let comment = "not a call of the catalog: bodies streamed, not recorded".to_owned();
+            record(state, call.seen(None, Some(seen), wait, Some(comment))).await;
+            strip_hop_by_hop(&mut parts.headers);
+            Response::from_parts(parts, Either::Right(body))
+        }
+        Err(no_answer) => {
+            state.log(&[output::error_line(&format!("{}: {}", call.source, no_answer.reason))]);
+            let entry = call.seen(None, None, call.started.elapsed(), Some(no_answer.reason.clone()));
+            record(state, entry).await;
+            no_answer.answer()
+        }
+    }
+}
 
-    // A call of the catalog: both bodies are held, to be checked.
-    let request_body =
-        match tokio::time::timeout(REQUEST_BODY_TIMEOUT, Limited::new(body, REQUEST_LIMIT).collect()).await {
-            Ok(Ok(collected)) => collected.to_bytes(),
-            Ok(Err(error)) => {
-                let (status, code_desc, reason) = if error.is::<LengthLimitError>() {
-                    (
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "NCERRPayloadTooLarge",
-                        format!("the request body is larger than the {REQUEST_LIMIT} bytes the proxy checks"),
-                    )
-                } else {
-                    (
-                        StatusCode::BAD_REQUEST,
-                        "NCERRBadRequest",
-                        format!("cannot read the request body: {error}"),
-                    )
-                };
-                return Ok(own_answer(
-                    status,
-                    code_desc,
-                    format!("cckm-sync proxy: {reason}"),
-                    None,
-                ));
-            }
-            Err(_) => {
-                return Ok(own_answer(
-                    StatusCode::REQUEST_TIMEOUT,
-                    "NCERRRequestTimeout",
-                    format!(
-                        "cckm-sync proxy: the request body did not arrive within {} s",
-                        REQUEST_BODY_TIMEOUT.as_secs()
-                    ),
-                    None,
-                ));
-            }
-        };
-
-    let [request_case, _] = check(&state, &source, &method, &path, query.as_deref(), &request_body, None).await;
+/// A call of the catalog: both bodies held (within limits) and checked; with `--strict`, a
+/// request that breaks the contract is not forwarded, and a response that does is not passed
+/// on.
+async fn held(state: &Arc<State>, call: &Forwarded, parts: Parts, body: Incoming) -> Response<ResponseBody> {
+    let request_body = match read_request_body(body).await {
+        Ok(body) => body,
+        Err(answer) => return *answer,
+    };
+    let query = call.query.as_deref();
+    let [request_case, _] = check(
+        state,
+        &call.source,
+        &call.method,
+        &call.path,
+        query,
+        &request_body,
+        None,
+    )
+    .await;
     if state.strict && request_case.verdict(true) == Verdict::Fail {
-        let violations = violations(&request_case);
-        let reason = format!(
-            "cckm-sync proxy (--strict): the request of {method} {path_and_query} breaks the contract, so it was not forwarded: {}",
-            violations.first().cloned().unwrap_or_default()
-        );
-        state.add_to_report(vec![request_case]);
-        record(
-            &state,
-            seen(Some(&request_body), None, Duration::ZERO, Some(reason.clone())),
-        )
-        .await;
-        return Ok(own_answer(
-            StatusCode::BAD_GATEWAY,
-            "NCERRContractViolation",
-            reason,
-            Some(violations),
-        ));
+        return refuse_request(state, call, request_case, &request_body).await;
     }
 
     let forwarded = Request::from_parts(parts, Either::Left(Full::new(request_body.clone())));
-    let deadline = tokio::time::Instant::now() + state.timeout;
-    let answer = match tokio::time::timeout_at(deadline, state.client.request(forwarded)).await {
-        Err(_) => Err(NoAnswer::timeout(&state)),
-        Ok(Err(error)) => Err(NoAnswer::of_client(&state, &error)),
-        Ok(Ok(response)) => {
-            let wait = started.elapsed();
-            let (parts, body) = response.into_parts();
-            match tokio::time::timeout_at(deadline, Limited::new(body, RESPONSE_LIMIT).collect()).await {
-                Err(_) => Err(NoAnswer::timeout(&state)),
-                Ok(Err(error)) if error.is::<LengthLimitError>() => Err(NoAnswer {
-                    status: StatusCode::BAD_GATEWAY,
-                    code_desc: "NCERRBadGateway",
-                    reason: format!(
-                        "the upstream's response body is larger than the {RESPONSE_LIMIT} bytes the proxy checks"
-                    ),
-                }),
-                Ok(Err(error)) => Err(NoAnswer {
-                    status: StatusCode::BAD_GATEWAY,
-                    code_desc: "NCERRBadGateway",
-                    reason: format!(
-                        "the upstream {} broke off its answer: {}",
-                        state.upstream.url(),
-                        error_chain(error.as_ref())
-                    ),
-                }),
-                Ok(Ok(collected)) => Ok((parts, collected.to_bytes(), wait)),
-            }
-        }
-    };
-    let (mut response_parts, response_body, wait) = match answer {
+    let (mut response_parts, response_body, wait) = match read_response(state, forwarded, call.started).await {
         Ok(answer) => answer,
         Err(no_answer) => {
-            let mut response_case = Case::new(
-                source.clone(),
-                cckm_sync_contract::Part::Response,
-                request_case.call.clone(),
-            );
+            let mut response_case = Case::new(call.source.clone(), Part::Response, request_case.call.clone());
             response_case.skipped = Some(format!("no answer: {}", no_answer.reason));
-            state.log(&[output::error_line(&format!("{source}: {}", no_answer.reason))]);
+            state.log(&[output::error_line(&format!("{}: {}", call.source, no_answer.reason))]);
             state.add_to_report(vec![request_case, response_case]);
-            let comment = format!("{}; the proxy answered {}", no_answer.reason, no_answer.status.as_u16());
+            let comment = format!(
+                "{}; the proxy answered {}",
+                no_answer.reason,
+                no_answer.error.status.as_u16()
+            );
             record(
-                &state,
-                seen(Some(&request_body), None, started.elapsed(), Some(comment)),
+                state,
+                call.seen(Some(&request_body), None, call.started.elapsed(), Some(comment)),
             )
             .await;
-            return Ok(no_answer.answer());
+            return no_answer.answer();
         }
     };
 
@@ -432,98 +234,121 @@ pub(crate) async fn handle(
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
     let answer = Some((response_parts.status.as_u16(), content_type, response_body.clone()));
-    let [request_case, response_case] =
-        check(&state, &source, &method, &path, query.as_deref(), &request_body, answer).await;
+    let [request_case, response_case] = check(
+        state,
+        &call.source,
+        &call.method,
+        &call.path,
+        query,
+        &request_body,
+        answer,
+    )
+    .await;
     let refused = state.strict && response_case.verdict(true) == Verdict::Fail;
     let violations = violations(&response_case);
     state.add_to_report(vec![request_case, response_case]);
     let comment = refused.then(|| "the response breaks the contract: the proxy answered 502 (--strict)".to_owned());
-    record(
-        &state,
-        seen(
-            Some(&request_body),
-            Some(SeenResponse {
-                status: response_parts.status,
-                version: response_parts.version,
-                headers: &response_parts.headers,
-                body: Some(&response_body),
-            }),
-            wait,
-            comment,
-        ),
-    )
-    .await;
+    let seen = SeenResponse {
+        status: response_parts.status,
+        version: response_parts.version,
+        headers: &response_parts.headers,
+        body: Some(&response_body),
+    };
+    record(state, call.seen(Some(&request_body), Some(seen), wait, comment)).await;
     if refused {
         let reason = format!(
-            "cckm-sync proxy (--strict): the upstream's {} response to {method} {path_and_query} breaks the contract: {}",
+            "cckm-sync proxy (--strict): the upstream's {} response to {} {} breaks the contract: {}",
             response_parts.status.as_u16(),
+            call.method,
+            call.path_and_query,
             violations.first().cloned().unwrap_or_default()
         );
-        return Ok(own_answer(
-            StatusCode::BAD_GATEWAY,
-            "NCERRContractViolation",
-            reason,
-            Some(violations),
-        ));
+        return own_answer(CONTRACT_VIOLATION, reason, Some(violations));
     }
     strip_hop_by_hop(&mut response_parts.headers);
-    Ok(Response::from_parts(
-        response_parts,
-        Either::Left(Full::new(response_body)),
-    ))
+    Response::from_parts(response_parts, Either::Left(Full::new(response_body)))
 }
 
-/// What a failing case says, a line each: failures, contract bugs, drift (in strict mode).
-fn violations(case: &Case) -> Vec<String> {
-    let part = case.part.map(|part| format!("{part} ")).unwrap_or_default();
-    let mut lines: Vec<String> = case.failures.iter().map(|failure| format!("{part}{failure}")).collect();
-    lines.extend(
-        case.contract_bugs
-            .iter()
-            .map(|bug| format!("{part}contract bug: {bug}")),
-    );
-    lines.extend(case.drift.iter().map(|drift| format!("{part}drift: {drift}")));
-    lines
+/// The whole request body, at most [`REQUEST_LIMIT`] bytes within [`REQUEST_BODY_TIMEOUT`];
+/// or the proxy's answer when it is larger, slower or broken.
+async fn read_request_body(body: Incoming) -> Result<Bytes, Box<Response<ResponseBody>>> {
+    match tokio::time::timeout(REQUEST_BODY_TIMEOUT, Limited::new(body, REQUEST_LIMIT).collect()).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(error)) => {
+            let (error, reason) = if error.is::<LengthLimitError>() {
+                (
+                    REQUEST_TOO_LARGE,
+                    format!("the request body is larger than the {REQUEST_LIMIT} bytes the proxy checks"),
+                )
+            } else {
+                (MALFORMED_REQUEST, format!("cannot read the request body: {error}"))
+            };
+            Err(Box::new(own_answer(error, format!("cckm-sync proxy: {reason}"), None)))
+        }
+        Err(_) => Err(Box::new(own_answer(
+            REQUEST_TOO_SLOW,
+            format!(
+                "cckm-sync proxy: the request body did not arrive within {} s",
+                REQUEST_BODY_TIMEOUT.as_secs()
+            ),
+            None,
+        ))),
+    }
 }
 
-/// Checks the call, off the runtime's threads (a large page takes a while).
-async fn check(
-    state: &Arc<State>,
-    source: &Source,
-    method: &str,
-    path: &str,
-    query: Option<&str>,
+/// With `--strict`, a request that breaks the contract: reported, recorded, not forwarded.
+async fn refuse_request(
+    state: &State,
+    call: &Forwarded,
+    request_case: Case,
     request_body: &Bytes,
-    answer: Option<(u16, Option<String>, Bytes)>,
-) -> [Case; 2] {
-    let contract = state.contract;
-    let (source, method, path, query, request_body) = (
-        source.clone(),
-        method.to_owned(),
-        path.to_owned(),
-        query.map(str::to_owned),
-        request_body.clone(),
+) -> Response<ResponseBody> {
+    let violations = violations(&request_case);
+    let reason = format!(
+        "cckm-sync proxy (--strict): the request of {} {} breaks the contract, so it was not forwarded: {}",
+        call.method,
+        call.path_and_query,
+        violations.first().cloned().unwrap_or_default()
     );
-    let checked = tokio::task::spawn_blocking(move || {
-        let exchange = Exchange {
-            method: &method,
-            path: &path,
-            query: query.as_deref(),
-            request_body: Some(&request_body),
-            response: answer.as_ref().map(|(status, content_type, body)| Answer {
-                status: *status,
-                content_type: content_type.as_deref(),
-                body: Some(body),
-            }),
-        };
-        check_exchange(contract, &source, &exchange).ok()
-    })
+    state.add_to_report(vec![request_case]);
+    record(
+        state,
+        call.seen(Some(request_body), None, Duration::ZERO, Some(reason.clone())),
+    )
     .await;
-    checked.ok().flatten().unwrap_or_default()
+    own_answer(CONTRACT_VIOLATION, reason, Some(violations))
 }
 
-async fn record(state: &State, entry: cckm_sync_contract::har::Entry) {
-    if let Some(recorder) = &state.recorder {
-        recorder.record(entry).await;
+/// The upstream's answer to `forwarded`, its body whole (at most [`RESPONSE_LIMIT`] bytes),
+/// and how long after `started` (when the call arrived) its head came; all within the
+/// proxy's timeout.
+async fn read_response(
+    state: &State,
+    forwarded: Request<ResponseBody>,
+    started: Instant,
+) -> Result<(http::response::Parts, Bytes, Duration), NoAnswer> {
+    let deadline = tokio::time::Instant::now() + state.timeout;
+    let response = match tokio::time::timeout_at(deadline, state.client.request(forwarded)).await {
+        Err(_) => return Err(NoAnswer::timeout(state)),
+        Ok(Err(error)) => return Err(NoAnswer::of_client(state, &error)),
+        Ok(Ok(response)) => response,
+    };
+    let wait = started.elapsed();
+    let (parts, body) = response.into_parts();
+    match tokio::time::timeout_at(deadline, Limited::new(body, RESPONSE_LIMIT).collect()).await {
+        Err(_) => Err(NoAnswer::timeout(state)),
+        Ok(Err(error)) if error.is::<LengthLimitError>() => Err(NoAnswer {
+            error: BAD_GATEWAY,
+            reason: format!("the upstream's response body is larger than the {RESPONSE_LIMIT} bytes the proxy checks"),
+        }),
+        Ok(Err(error)) => Err(NoAnswer {
+            error: BAD_GATEWAY,
+            reason: format!(
+                "the upstream {} broke off its answer: {}",
+                state.upstream.url(),
+                error_chain(error.as_ref())
+            ),
+        }),
+        Ok(Ok(collected)) => Ok((parts, collected.to_bytes(), wait)),
     }
 }

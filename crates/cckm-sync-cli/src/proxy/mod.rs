@@ -10,25 +10,24 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use cckm_sync_contract::{Contract, Report};
+use cckm_sync_mock::accept::{Http, Stop, accept_loop};
 use clap::Args;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
-use tokio::sync::Semaphore;
 
 use crate::output::{self, ColorWhen};
 
+mod answer;
+mod check;
 mod forward;
+mod headers;
 mod record;
+mod state;
 mod upstream;
 
-use forward::State;
+use state::State;
 use upstream::{Trust, Upstream};
 
 /// The most connections served at once; more wait in the listen backlog.
 const MAX_CONNECTIONS: usize = 512;
-/// How long a client may take to send a request's headers.
-const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a stop waits for the calls in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// How many cases the report keeps (all are counted).
@@ -247,51 +246,32 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
 }
 
 /// Accepts connections until Ctrl-C or SIGTERM, then lets the calls in flight finish (at
-/// most [`SHUTDOWN_GRACE`]).
+/// most [`SHUTDOWN_GRACE`]): the mock's accept loop, serving [`forward::handle`].
 async fn accept(listener: tokio::net::TcpListener, state: Arc<State>) -> Result<(), String> {
-    let signal = crate::wait_for_signal();
-    tokio::pin!(signal);
-    let graceful = GracefulShutdown::new();
-    let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT);
-    builder.http2().timer(TokioTimer::new());
-    loop {
-        let permit = tokio::select! {
-            biased;
-            result = &mut signal => { result?; break; }
-            permit = permits.clone().acquire_owned() => match permit {
-                Ok(permit) => permit,
-                Err(_) => break,
-            },
-        };
-        let stream = tokio::select! {
-            biased;
-            result = &mut signal => { result?; break; }
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(error) => {
-                    // Out of file descriptors, or a reset before accept: wait a little, go on.
-                    eprintln!("{}", output::error_line(&format!("accept failed: {error}")));
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-        };
-        let _ = stream.set_nodelay(true);
+    let mut signal_error = None;
+    let stop = async {
+        if let Err(error) = crate::wait_for_signal().await {
+            signal_error = Some(error);
+        }
+        eprintln!("shutting down");
+        Stop::Graceful(SHUTDOWN_GRACE)
+    };
+    let on_error = |error: &std::io::Error| {
+        // Out of file descriptors, or a reset before accept: the loop waits a little, goes on.
+        eprintln!("{}", output::error_line(&format!("accept failed: {error}")));
+    };
+    let serve = |stream, http: Http| {
         let state = state.clone();
-        let service = hyper::service::service_fn(move |request| forward::handle(state.clone(), request));
-        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service).into_owned());
-        tokio::spawn(async move {
-            let _permit = permit;
-            let _ = connection.await;
-        });
-    }
+        http.serve(
+            stream,
+            hyper::service::service_fn(move |request| forward::handle(state.clone(), request)),
+        )
+    };
+    let draining = accept_loop(&listener, MAX_CONNECTIONS, stop, on_error, serve).await;
     drop(listener);
-    eprintln!("shutting down");
-    let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
-    Ok(())
+    draining.finish().await;
+    match signal_error {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
 }

@@ -36,7 +36,7 @@ pub fn quick_retries() -> RetryPolicy {
 
 /// A mock and a client of it.
 pub async fn mock(builder: MockServerBuilder) -> (MockServer, Client) {
-    let server = builder.start().await.unwrap();
+    let server = builder.start().unwrap();
     let client = client_of(&server).build().unwrap();
     (server, client)
 }

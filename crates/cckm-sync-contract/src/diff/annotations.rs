@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::change::{Change, Impact, Place};
 use super::schema::{self, join};
-use super::{Change, Impact, Place, Version, VersionKind};
+use super::version::{Version, VersionKind};
 
 /// Keys whose values are names (of properties, paths, statuses, content types, …), not
 /// keywords.

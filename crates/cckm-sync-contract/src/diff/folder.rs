@@ -3,12 +3,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::judge::{self, Form, Judge, Role, Subject};
-use super::load::SCHEMA_SUFFIX;
+use super::change::{Change, Impact, Place};
+use super::judge::{Form, Judge, Role, Subject};
 use super::models;
 use super::openapi::role_by_name;
 use super::schema::{self, Site};
-use super::{Change, DiffError, Impact, Place, Version};
+use super::verdict;
+use super::version::SCHEMA_SUFFIX;
+use super::version::{DiffError, Version};
 
 fn schema_of(file: &str) -> String {
     file.strip_suffix(SCHEMA_SUFFIX).unwrap_or(file).to_owned()
@@ -43,7 +45,7 @@ fn reached(version: &Version, roots: &[&String]) -> BTreeSet<String> {
             continue;
         }
         if let Some(value) = version.resources.get(&file) {
-            schema::references(value, 0, &mut |reference| {
+            super::facts::references(value, 0, &mut |reference| {
                 if let Ok(target) = schema::deref(version, &file, reference)
                     && !reached.contains(&target.resource)
                 {
@@ -87,7 +89,7 @@ pub(crate) fn compare(judge: &mut Judge<'_>) -> Result<Vec<Change>, DiffError> {
                     models: models::for_schema_name(&name),
                 };
                 let outcome = judge.judge(&subject)?;
-                changes.extend(judge::changes(&outcome, &subject, &place));
+                changes.extend(verdict::changes(&outcome, &subject, &place));
                 if old.ids.get(file) != new.ids.get(file) {
                     changes.push(Change::new(
                         Impact::None,

@@ -12,8 +12,9 @@ use std::collections::{HashMap, HashSet};
 use jsonschema::Validator;
 use serde_json::{Map, Value, json};
 
+use super::canonical::{fingerprint, sorted_string};
+use super::numbers::{integer_of, number_of};
 use super::pattern;
-use super::schema::{integer_of, number_of};
 
 /// How many instances a scalar schema node gives at most.
 const NODE_INSTANCES: usize = 24;
@@ -60,7 +61,7 @@ fn unique(values: Vec<Value>) -> Vec<Value> {
         if out.len() >= cap {
             break;
         }
-        if seen.insert(super::schema::fingerprint(&value)) {
+        if seen.insert(fingerprint(&value)) {
             out.push(value);
         }
     }
@@ -353,7 +354,7 @@ impl Generator {
     /// The validator of a `not` schema, built once; `None` when it does not compile alone (a
     /// reference kept in a cycle).
     fn refused(&mut self, not: &Value) -> Option<&Validator> {
-        let key = super::schema::sorted_string(not);
+        let key = sorted_string(not);
         self.refused
             .entry(key)
             .or_insert_with(|| crate::schemas::validation_options().build(not).ok())

@@ -7,12 +7,14 @@ use std::rc::Rc;
 use jsonschema::{Draft, PatternCache, Registry, Validator};
 use serde_json::{Value, json};
 
+use super::canonical::{canonical, fingerprint, sorted_string};
+use super::change::{Acceptance, Evidence, ProbeForm, ProbeSource, Refusal};
+use super::facts::{Facts, strip_annotations, types};
 use super::generate::{Generator, mutations};
+use super::minimize::minimize;
 use super::probes::{ParameterForm, Probe};
-use super::schema::{self, Facts, Resolver, Site, canonical, encode_fragment, sorted_string, types};
-use super::{
-    Acceptance, Change, DiffError, Evidence, Impact, Place, ProbeForm, ProbeSource, Refusal, Version, VersionKind,
-};
+use super::schema::{Resolver, Site, encode_fragment};
+use super::version::{DiffError, Version, VersionKind};
 use crate::schemas::{shorten, validation_options};
 
 /// The most probes one schema is given.
@@ -22,8 +24,6 @@ const MAX_PROBES: usize = 3_000;
 const MAX_TOTAL_PROBES: usize = 500_000;
 /// The most mutations of one base instance.
 const MAX_MUTATIONS: usize = 400;
-/// The most validations spent making one piece of evidence simpler.
-const MINIMIZE_BUDGET: usize = 300;
 /// The longest reason of a refusal, in characters.
 const MAX_REASON: usize = 200;
 /// The made-up base of the resources a validator is built from: a name, never fetched.
@@ -192,7 +192,7 @@ impl<'v> Side<'v> {
         own_examples(&value, 0, &mut examples);
         let resolved = Rc::new(Resolved {
             key: sorted_string(&canonical),
-            written: sorted_string(&schema::strip_annotations(&value)),
+            written: sorted_string(&strip_annotations(&value)),
             examples,
             facts: Facts::of(&value),
             kinds: types(&value, 0),
@@ -440,7 +440,7 @@ impl<'v> Judge<'v> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         let mut add = |value: &Value, source: ProbeSource, priority: u8, out: &mut Vec<Probe>| {
-            if out.len() < MAX_PROBES && seen.insert(schema::fingerprint(value)) {
+            if out.len() < MAX_PROBES && seen.insert(fingerprint(value)) {
                 out.push(Probe::new(value.clone(), source, priority));
             }
         };
@@ -492,250 +492,5 @@ fn own_examples(value: &Value, depth: usize, out: &mut Vec<Value>) {
         if let Some(Value::Array(parts)) = map.get(key) {
             parts.iter().for_each(|part| own_examples(part, depth + 1, out));
         }
-    }
-}
-
-/// `probe` made simpler while both versions still judge it as `accepted`: properties left
-/// out, lists cut to one item, strings emptied, numbers zeroed.
-fn minimize(probe: Value, accepted: (bool, bool), old: &Validator, new: &Validator) -> Value {
-    let mut current = probe;
-    let mut budget = MINIMIZE_BUDGET;
-    'outer: loop {
-        let mut candidates = Vec::new();
-        simpler(&current, &mut Vec::new(), &mut candidates, 0);
-        for candidate in candidates {
-            if budget == 0 {
-                break 'outer;
-            }
-            budget -= 1;
-            let simpler = candidate_at(&current, &candidate);
-            if (old.is_valid(&simpler), new.is_valid(&simpler)) == accepted {
-                current = simpler;
-                continue 'outer;
-            }
-        }
-        break;
-    }
-    current
-}
-
-/// A simplification of a value: at a path, a key removed or a value replaced.
-enum Simpler {
-    Remove(Vec<PathStep>, String),
-    Replace(Vec<PathStep>, Value),
-}
-
-#[derive(Clone)]
-enum PathStep {
-    Key(String),
-    Index(usize),
-}
-
-fn simpler(value: &Value, path: &mut Vec<PathStep>, out: &mut Vec<Simpler>, depth: usize) {
-    if depth > 8 {
-        return;
-    }
-    match value {
-        Value::Object(map) => {
-            for key in map.keys() {
-                out.push(Simpler::Remove(path.clone(), key.clone()));
-            }
-            for (key, child) in map {
-                path.push(PathStep::Key(key.clone()));
-                simpler(child, path, out, depth + 1);
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            if items.len() > 1 {
-                out.push(Simpler::Replace(
-                    path.clone(),
-                    Value::Array(items.iter().take(1).cloned().collect()),
-                ));
-            }
-            for (index, child) in items.iter().enumerate().take(1) {
-                path.push(PathStep::Index(index));
-                simpler(child, path, out, depth + 1);
-                path.pop();
-            }
-        }
-        Value::String(text) if !text.is_empty() => out.push(Simpler::Replace(path.clone(), json!(""))),
-        Value::Number(number) if number.as_i64() != Some(0) => out.push(Simpler::Replace(path.clone(), json!(0))),
-        _ => {}
-    }
-}
-
-fn candidate_at(value: &Value, simpler: &Simpler) -> Value {
-    let mut out = value.clone();
-    let (path, edit) = match simpler {
-        Simpler::Remove(path, key) => (path, Err(key)),
-        Simpler::Replace(path, replacement) => (path, Ok(replacement)),
-    };
-    let mut at = &mut out;
-    for step in path {
-        let next = match (step, at) {
-            (PathStep::Key(key), Value::Object(map)) => map.get_mut(key),
-            (PathStep::Index(index), Value::Array(items)) => items.get_mut(*index),
-            _ => None,
-        };
-        match next {
-            Some(next) => at = next,
-            None => return out,
-        }
-    }
-    match edit {
-        Err(key) => {
-            if let Value::Object(map) = at {
-                map.remove(key);
-            }
-        }
-        Ok(replacement) => *at = replacement.clone(),
-    }
-    out
-}
-
-/// What the outcome of a subject means for a client: the changes to report at `place`.
-pub(crate) fn changes(outcome: &Outcome, subject: &Subject, place: &Place) -> Vec<Change> {
-    let role = subject.role;
-    let noun = match subject.form {
-        Form::Body => "bodies",
-        Form::Parameter { .. } => "values",
-    };
-    let mut out = Vec::new();
-    if let Some(evidence) = &outcome.narrower {
-        let (impact, summary) = match role {
-            Role::Request => (Impact::Breaking, format!("accepts fewer {noun}")),
-            Role::Response => (Impact::Additive, format!("allows fewer {noun} (narrowed)")),
-            Role::Both => (
-                Impact::Breaking,
-                format!("accepts fewer {noun}, in a schema of requests and responses"),
-            ),
-        };
-        out.push(Change::new(impact, place_at(place, evidence), summary).with_evidence(Some(evidence.clone())));
-    }
-    if let Some(evidence) = &outcome.wider {
-        let (impact, summary) = match role {
-            Role::Request => (Impact::Additive, format!("accepts more {noun}")),
-            Role::Response => (Impact::Breaking, format!("allows {noun} the old version ruled out")),
-            Role::Both => (
-                Impact::Breaking,
-                format!("accepts more {noun}, in a schema of requests and responses"),
-            ),
-        };
-        out.push(Change::new(impact, place_at(place, evidence), summary).with_evidence(Some(evidence.clone())));
-    }
-    let (old, new) = &outcome.facts;
-    for (path, known) in &new.known {
-        let added: Vec<&String> = known
-            .iter()
-            .filter(|value| old.known.get(path).is_some_and(|old| !old.contains(*value)))
-            .collect();
-        if !added.is_empty() {
-            let values: Vec<String> = added.iter().map(|value| format!("`{value}`")).collect();
-            out.push(Change::new(
-                Impact::Additive,
-                place.clone(),
-                format!(
-                    "the open enum at `{}` lists a new known value {} (any string was and is accepted)",
-                    display_path(path),
-                    values.join(", ")
-                ),
-            ));
-        }
-    }
-    for (path, known) in &old.known {
-        let removed: Vec<String> = known
-            .iter()
-            .filter(|value| new.known.get(path).is_some_and(|new| !new.contains(*value)))
-            .map(|value| format!("`{value}`"))
-            .collect();
-        if !removed.is_empty() {
-            out.push(Change::new(
-                Impact::None,
-                place.clone(),
-                format!(
-                    "the open enum at `{}` no longer lists {} as known (it is still accepted)",
-                    display_path(path),
-                    removed.join(", ")
-                ),
-            ));
-        }
-    }
-    if outcome.narrower.is_none() && outcome.wider.is_none() {
-        let added: Vec<String> = new
-            .listed
-            .difference(&old.listed)
-            .map(|path| format!("`{path}`"))
-            .collect();
-        let removed: Vec<String> = old
-            .listed
-            .difference(&new.listed)
-            .map(|path| format!("`{path}`"))
-            .collect();
-        if !added.is_empty() {
-            out.push(Change::new(
-                Impact::Additive,
-                place.clone(),
-                format!("newly lists {} (the values accepted did not change)", added.join(", ")),
-            ));
-        }
-        if !removed.is_empty() {
-            out.push(Change::new(
-                Impact::None,
-                place.clone(),
-                format!(
-                    "no longer lists {} (the values accepted did not change)",
-                    removed.join(", ")
-                ),
-            ));
-        }
-        if added.is_empty() && removed.is_empty() {
-            match outcome.written {
-                Written::Differently => out.push(Change::new(
-                    Impact::None,
-                    place.clone(),
-                    format!(
-                        "written in another form that accepts the same {noun} ({} probes judged alike)",
-                        outcome.probes
-                    ),
-                )),
-                Written::Equivalently => out.push(Change::new(
-                    Impact::None,
-                    place.clone(),
-                    format!("written in another form that accepts the same {noun} (the same once normalized)"),
-                )),
-                Written::Alike => {}
-            }
-        }
-    }
-    out
-}
-
-fn display_path(path: &str) -> &str {
-    if path.is_empty() { "(the value)" } else { path }
-}
-
-/// The place of a change of a schema file or component: the keyword that decides, when it is
-/// in the schema itself.
-fn place_at(place: &Place, evidence: &Evidence) -> Place {
-    match place {
-        Place::Schema { schema, .. } => {
-            let (file, pointer) = evidence.refused.keyword_location.split_once('#').unwrap_or(("", ""));
-            let own = file.strip_suffix(super::load::SCHEMA_SUFFIX) == Some(schema.as_str())
-                || pointer.starts_with(&format!("/components/schemas/{}/", schema::escape(schema)));
-            let pointer = if own {
-                pointer
-                    .strip_prefix(&format!("/components/schemas/{}", schema::escape(schema)))
-                    .unwrap_or(pointer)
-                    .to_owned()
-            } else {
-                String::new()
-            };
-            Place::Schema {
-                schema: schema.clone(),
-                pointer,
-            }
-        }
-        other => other.clone(),
     }
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::schema::{SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_SINGLES, join};
-use super::{DiffError, Version, VersionKind};
+use super::version::{DiffError, METHODS, SCHEMA_SUFFIX, Version, VersionKind};
 
 /// The largest file read, in bytes.
 const MAX_FILE_BYTES: u64 = 32 << 20;
@@ -17,10 +17,35 @@ const MAX_FILES: usize = 4_096;
 const MAX_EXAMPLES: usize = 2_000;
 /// The longest example value kept as a probe, in bytes of JSON.
 const MAX_EXAMPLE_BYTES: usize = 64 << 10;
-/// What a folder's schema files end with.
-pub(crate) const SCHEMA_SUFFIX: &str = ".schema.json";
-/// The operations of a path item.
-pub(crate) const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+impl Version {
+    /// Reads the version at `path`: an OpenAPI document (a JSON file whose `openapi` is 3.0.x
+    /// or 3.1.x), or a folder of `*.schema.json` files (not searched recursively).
+    ///
+    /// Fails on a file that cannot be read, is not JSON, or is not a contract document, and on
+    /// a `$ref` that does not resolve; the error names the file, the JSON Pointer and why.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, DiffError> {
+        load(path.as_ref())
+    }
+
+    /// The OpenAPI document `text`, named `label` in changes and errors.
+    pub fn from_openapi_str(label: &str, text: &str) -> Result<Self, DiffError> {
+        from_openapi_text(label, text)
+    }
+
+    /// The schema files `files` (file name and text), as a folder named `label`.
+    pub fn from_schema_files<I, N, T>(label: &str, files: I) -> Result<Self, DiffError>
+    where
+        I: IntoIterator<Item = (N, T)>,
+        N: Into<String>,
+        T: AsRef<str>,
+    {
+        let files: Vec<(String, String)> = files
+            .into_iter()
+            .map(|(name, text)| (name.into(), text.as_ref().to_owned()))
+            .collect();
+        from_schema_texts(label, files)
+    }
+}
 
 pub(crate) fn load(path: &Path) -> Result<Version, DiffError> {
     let label = path.display().to_string();
@@ -173,7 +198,7 @@ pub(crate) fn from_openapi_text(label: &str, text: &str) -> Result<Version, Diff
         examples: examples.values,
     };
     check_references(&version)?;
-    super::openapi::check(&version)?;
+    super::operations::check(&version)?;
     Ok(version)
 }
 

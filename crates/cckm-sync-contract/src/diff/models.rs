@@ -4,34 +4,27 @@
 
 use std::collections::BTreeSet;
 
-use cckm_sync::endpoints::{DEFAULT_SORT, ENDPOINTS, Operation, TOKEN_PATH};
+use cckm_sync::endpoints::{Call, DEFAULT_SORT, ENDPOINTS, Operation, TOKEN_PATH};
 use cckm_sync::{
-    AwsScope, AzureScope, CloudFamily, DsmScope, ExternalCmScope, FamilyScope, GoogleScope, Limit, ListSyncJobs,
-    NullFields, OciScope, OverallStatus, QueryError, SalesforceScope, SapScope, Sort, StartJob, TokenRequest,
+    CloudFamily, FamilyScope, FamilyVisitor, Limit, ListSyncJobs, NullFields, OverallStatus, QueryError, ScopeItems,
+    Sort, StartJob, StartOptions as _, TokenRequest,
 };
 use serde_json::Value;
 
 use crate::body::BodyKind;
+use crate::exchange::CatalogCall;
 
 /// A job id as the server writes it.
 const JOB_ID: &str = "0ea5d52e-387c-44fa-b079-21c8b768f77b";
 /// Every spelling of `overall_status` the catalog knows.
 const STATUSES: [&str; 6] = ["in_progress", "in progress", "completed", "failed", "aborted", "error"];
 
-/// A call of the catalog, as an operation of a document is matched to it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CatalogCall {
-    /// An operation of the endpoints of a family.
-    Job(CloudFamily, Operation),
-    /// The token call.
-    Token,
-}
-
-/// A path template with its parameters' names left out: `/jobs/{}`.
-fn shape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
+/// A path with its parameters' names left out, so that a renamed path parameter is the same
+/// path.
+pub(super) fn shape(path: &str) -> String {
+    let mut out = String::new();
     let mut inside = false;
-    for c in path.trim_end_matches('/').chars() {
+    for c in path.chars() {
         match c {
             '{' => {
                 inside = true;
@@ -49,17 +42,21 @@ fn shape(path: &str) -> String {
 }
 
 /// The call of the catalog that `METHOD path` (a path of the document, relative to the API's
-/// prefix) is.
-pub(crate) fn call(method: &str, path: &str) -> Option<CatalogCall> {
-    let path = shape(path);
-    if method.eq_ignore_ascii_case("post") && path == shape(TOKEN_PATH) {
+/// prefix) is, whatever its path parameters are named.
+pub(crate) fn call(method: &str, path: &str) -> Option<CatalogCall<'static>> {
+    let path = shape(path.trim_end_matches('/'));
+    if Call::Token.method().as_str().eq_ignore_ascii_case(method) && path == shape(TOKEN_PATH.trim_end_matches('/')) {
         return Some(CatalogCall::Token);
     }
     ENDPOINTS.iter().find_map(|endpoint| {
         Operation::ALL.into_iter().find_map(|operation| {
             (operation.method().as_str().eq_ignore_ascii_case(method)
-                && shape(&endpoint.path_template(operation)) == path)
-                .then_some(CatalogCall::Job(endpoint.family, operation))
+                && shape(endpoint.path_template(operation).trim_end_matches('/')) == path)
+                .then_some(CatalogCall::Job {
+                    endpoint,
+                    operation,
+                    id: None,
+                })
         })
     })
 }
@@ -71,7 +68,7 @@ pub(crate) fn request_schema_names() -> BTreeSet<String> {
         .into_iter()
         .map(BodyKind::StartRequest)
         .chain([BodyKind::TokenRequest])
-        .filter_map(BodyKind::schema_name)
+        .map(BodyKind::schema_name)
         .collect()
 }
 
@@ -79,14 +76,11 @@ pub(crate) fn request_schema_names() -> BTreeSet<String> {
 /// for a family's start request (and its branches), token requests for the token request.
 pub(crate) fn for_schema_name(name: &str) -> Vec<Value> {
     for family in CloudFamily::ALL {
-        if BodyKind::StartRequest(family)
-            .schema_name()
-            .is_some_and(|start| name.starts_with(&start))
-        {
+        if name.starts_with(&BodyKind::StartRequest(family).schema_name()) {
             return start_bodies(family);
         }
     }
-    if BodyKind::TokenRequest.schema_name().as_deref() == Some(name) {
+    if BodyKind::TokenRequest.schema_name() == name {
         return token_bodies();
     }
     Vec::new()
@@ -94,36 +88,57 @@ pub(crate) fn for_schema_name(name: &str) -> Vec<Value> {
 
 /// Start bodies of `family`, as the model crate writes them.
 pub(crate) fn start_bodies(family: CloudFamily) -> Vec<Value> {
-    let mut bodies = match family {
-        CloudFamily::Aws => {
-            let mut bodies = starts::<AwsScope>();
-            let with_regions = [
-                StartJob::<AwsScope>::items(["item-1"]).and_then(|job| job.regions(["us-east-1", "eu-west-1"])),
-                StartJob::<AwsScope>::all().regions(["us-east-1"]),
-            ];
-            bodies.extend(with_regions.into_iter().filter_map(|job| to_value(job.ok()?)));
-            bodies
-        }
-        CloudFamily::Azure => {
-            let mut bodies = starts::<AzureScope>();
-            for backup in [true, false] {
-                bodies.extend(to_value(StartJob::<AzureScope>::all().take_cloud_key_backup(backup)));
-                if let Ok(job) = StartJob::<AzureScope>::items(["item-1"]) {
-                    bodies.extend(to_value(job.take_cloud_key_backup(backup)));
-                }
-            }
-            bodies
-        }
-        CloudFamily::Google => starts::<GoogleScope>(),
-        CloudFamily::Oci => starts::<OciScope>(),
-        CloudFamily::Sap => starts::<SapScope>(),
-        CloudFamily::Salesforce => starts::<SalesforceScope>(),
-        CloudFamily::Dsm => starts::<DsmScope>(),
-        CloudFamily::ExternalCm => starts::<ExternalCmScope>(),
-        _ => Vec::new(),
-    };
+    let mut bodies = family.visit(StartBodies);
     bodies.dedup();
     bodies
+}
+
+/// The start bodies of a family: those every family has, then each option set.
+struct StartBodies;
+
+impl FamilyVisitor for StartBodies {
+    type Output = Vec<Value>;
+
+    fn visit<S: FamilyScope>(self) -> Vec<Value> {
+        let mut bodies = starts::<S>();
+        for option in S::FAMILY_ID.spec().start_options {
+            bodies.extend(with_option::<S>(option));
+        }
+        bodies
+    }
+}
+
+/// Start bodies with the option `option` set: a list of regions (AWS), or either value of a
+/// flag (Azure).
+fn with_option<S: FamilyScope>(option: &str) -> Vec<Value> {
+    let mut jobs = Vec::new();
+    if StartJob::<S>::all().options.items_mut(option).is_some() {
+        let items = StartJob::<S>::items(["item-1"]);
+        for (job, values) in [
+            (items.ok(), &["us-east-1", "eu-west-1"][..]),
+            (Some(StartJob::<S>::all()), &["us-east-1"][..]),
+        ] {
+            if let (Some(mut job), Ok(values)) = (job, ScopeItems::new(values.iter().copied())) {
+                if let Some(slot) = job.options.items_mut(option) {
+                    *slot = Some(values);
+                }
+                jobs.push(job);
+            }
+        }
+    }
+    for value in [true, false] {
+        for job in [Some(StartJob::<S>::all()), StartJob::<S>::items(["item-1"]).ok()]
+            .into_iter()
+            .flatten()
+        {
+            let mut job = job;
+            if let Some(slot) = job.options.flag_mut(option) {
+                *slot = Some(value);
+                jobs.push(job);
+            }
+        }
+    }
+    jobs.into_iter().filter_map(to_value).collect()
 }
 
 fn to_value<S: FamilyScope>(job: StartJob<S>) -> Option<Value> {
@@ -168,17 +183,7 @@ fn starts<S: FamilyScope>() -> Vec<Value> {
 /// The values the list queries of `family` send for the parameter `name`, as the model crate
 /// writes them: a text, or a list of texts for a repeated parameter.
 pub(crate) fn list_values(family: CloudFamily, name: &str) -> Vec<Value> {
-    let queries: Vec<Vec<(&'static str, String)>> = match family {
-        CloudFamily::Aws => queries::<AwsScope>(|query, items| query.kms(items)),
-        CloudFamily::Azure => queries::<AzureScope>(|query, items| query.key_vaults(items)),
-        CloudFamily::Google => queries::<GoogleScope>(|query, items| query.key_rings(items)),
-        CloudFamily::Oci => queries::<OciScope>(|query, items| query.vaults(items)),
-        CloudFamily::Sap => queries::<SapScope>(|query, items| query.groups(items)),
-        CloudFamily::Salesforce => queries::<SalesforceScope>(|query, items| query.organizations(items)),
-        CloudFamily::Dsm => queries::<DsmScope>(|query, _| Ok(query)),
-        CloudFamily::ExternalCm => queries::<ExternalCmScope>(|query, _| Ok(query)),
-        _ => Vec::new(),
-    };
+    let queries = family.visit(Queries);
     let repeats = family
         .spec()
         .list_parameters()
@@ -202,10 +207,18 @@ pub(crate) fn list_values(family: CloudFamily, name: &str) -> Vec<Value> {
     values
 }
 
-type Filter<S> = fn(ListSyncJobs<S>, Vec<&'static str>) -> Result<ListSyncJobs<S>, QueryError>;
-
 /// The pairs of list queries of every kind the model crate builds for a family.
-fn queries<S: FamilyScope>(filter: Filter<S>) -> Vec<Vec<(&'static str, String)>> {
+struct Queries;
+
+impl FamilyVisitor for Queries {
+    type Output = Vec<Vec<(&'static str, String)>>;
+
+    fn visit<S: FamilyScope>(self) -> Self::Output {
+        queries::<S>()
+    }
+}
+
+fn queries<S: FamilyScope>() -> Vec<Vec<(&'static str, String)>> {
     let spec = S::FAMILY_ID.spec();
     let mut built: Vec<Result<ListSyncJobs<S>, QueryError>> = Vec::new();
     let id = JOB_ID.parse().ok();
@@ -232,8 +245,9 @@ fn queries<S: FamilyScope>(filter: Filter<S>) -> Vec<Vec<(&'static str, String)>
     for sort in sorts {
         built.push(Sort::parse(&sort).and_then(|sort| ListSyncJobs::<S>::new().sort(sort)));
     }
-    built.push(filter(ListSyncJobs::<S>::new(), vec!["item-1"]));
-    built.push(filter(ListSyncJobs::<S>::new(), vec!["item-1", "item-2"]));
+    // A family whose lists take no scope filter refuses these, and sends no such query.
+    built.push(ListSyncJobs::<S>::new().scope_filter(["item-1"]));
+    built.push(ListSyncJobs::<S>::new().scope_filter(["item-1", "item-2"]));
     built
         .into_iter()
         .filter_map(Result::ok)
@@ -275,13 +289,19 @@ mod tests {
 
     #[test]
     fn operations_of_the_document_are_matched_to_the_catalog() {
+        let family_and_operation = |call: Option<CatalogCall<'_>>| match call {
+            Some(CatalogCall::Job {
+                endpoint, operation, ..
+            }) => Some((endpoint.family, operation)),
+            _ => None,
+        };
         assert_eq!(
-            call("GET", "/cckm/aws/synchronization-jobs"),
-            Some(CatalogCall::Job(CloudFamily::Aws, Operation::List))
+            family_and_operation(call("GET", "/cckm/aws/synchronization-jobs")),
+            Some((CloudFamily::Aws, Operation::List))
         );
         assert_eq!(
-            call("post", "/cckm/dsm/refresh/{jobId}/cancel"),
-            Some(CatalogCall::Job(CloudFamily::Dsm, Operation::Cancel))
+            family_and_operation(call("post", "/cckm/dsm/refresh/{jobId}/cancel")),
+            Some((CloudFamily::Dsm, Operation::Cancel))
         );
         assert_eq!(call("POST", "/auth/tokens"), Some(CatalogCall::Token));
         assert_eq!(call("DELETE", "/cckm/aws/synchronization-jobs"), None);

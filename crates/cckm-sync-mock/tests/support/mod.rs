@@ -4,25 +4,15 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use cckm_sync::endpoints::{self, Endpoint, Operation};
 use cckm_sync::{ApiError, CloudFamily, SyncJob, SyncJobPage, TokenResponse};
+use cckm_sync_contract::Contract;
 use cckm_sync_mock::{MockServer, MockServerBuilder};
-use jsonschema::{Draft, Registry, Validator};
 use reqwest::Method;
 use serde_json::{Value, json};
-
-/// The URI a schema file is registered under: its `$id`, against which its references to the
-/// other files by file name resolve (never fetched).
-fn schema_uri(schema: &Value) -> String {
-    schema["$id"]
-        .as_str()
-        .expect("a generated schema file has an `$id`")
-        .to_owned()
-}
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -32,47 +22,19 @@ pub fn fixtures() -> PathBuf {
     workspace_root().join("crates/cckm-sync/tests/fixtures")
 }
 
-/// A validator for each schema file of `schemas/`, by name.
-fn validators() -> &'static BTreeMap<String, Validator> {
-    static VALIDATORS: OnceLock<BTreeMap<String, Validator>> = OnceLock::new();
-    VALIDATORS.get_or_init(|| {
-        let dir = workspace_root().join("schemas");
-        let mut files = BTreeMap::new();
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if let Some(stem) = name.strip_suffix(".schema.json") {
-                let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-                files.insert(stem.to_owned(), schema);
-            }
-        }
-        let registry = Registry::new()
-            .draft(Draft::Draft202012)
-            .extend(files.values().map(|schema| (schema_uri(schema), schema.clone())))
-            .and_then(|builder| builder.prepare())
-            .unwrap();
-        files
-            .iter()
-            .map(|(name, schema)| {
-                let reference = json!({"$ref": schema_uri(schema)});
-                let validator = jsonschema::options()
-                    .with_draft(Draft::Draft202012)
-                    .should_validate_formats(true)
-                    .offline()
-                    .with_registry(&registry)
-                    .build(&reference)
-                    .unwrap();
-                (name.clone(), validator)
-            })
-            .collect()
-    })
+/// The committed contract files, read once: validators of `schemas/`, by name.
+fn contract() -> &'static Contract {
+    static CONTRACT: OnceLock<Contract> = OnceLock::new();
+    CONTRACT.get_or_init(|| Contract::from_dir(&workspace_root()).unwrap())
 }
 
 /// Panics unless `instance` is valid against `schemas/<name>.schema.json`.
 pub fn assert_valid(name: &str, instance: &Value) {
-    let validator = validators()
-        .get(name)
+    let contract = contract();
+    let schema = contract
+        .schema_file(name)
         .unwrap_or_else(|| panic!("no schema file {name}.schema.json"));
+    let validator = contract.validator(&schema).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(instance)
         .map(|error| format!("{}: {error}", error.instance_path().as_str()))
@@ -179,7 +141,7 @@ impl Api {
     }
 
     pub async fn with(builder: MockServerBuilder) -> Self {
-        let server = builder.start().await.unwrap();
+        let server = builder.start().unwrap();
         let http = http_client(server.certificate_pem().map(str::as_bytes));
         let mut api = Self {
             server,

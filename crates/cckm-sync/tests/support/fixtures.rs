@@ -3,11 +3,7 @@
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 
-use cckm_sync::{
-    AwsSyncJob, AwsSyncJobPage, AzureSyncJob, AzureSyncJobPage, CloudFamily, DsmSyncJob, DsmSyncJobPage,
-    ExternalCmSyncJob, ExternalCmSyncJobPage, GoogleSyncJob, GoogleSyncJobPage, OciSyncJob, OciSyncJobPage,
-    SalesforceSyncJob, SalesforceSyncJobPage, SapSyncJob, SapSyncJobPage,
-};
+use cckm_sync::{CloudFamily, FamilyScope, FamilyVisitor, Page, SyncJob};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -80,30 +76,28 @@ pub fn round_trip<T: DeserializeOwned + Serialize + PartialEq + Debug>(fixture: 
 
 /// Round-trips a page fixture with the page type of `family`.
 pub fn round_trip_family_page(fixture: &Fixture, family: CloudFamily) {
-    match family {
-        CloudFamily::Aws => drop(round_trip::<AwsSyncJobPage>(fixture)),
-        CloudFamily::Azure => drop(round_trip::<AzureSyncJobPage>(fixture)),
-        CloudFamily::Google => drop(round_trip::<GoogleSyncJobPage>(fixture)),
-        CloudFamily::Oci => drop(round_trip::<OciSyncJobPage>(fixture)),
-        CloudFamily::Sap => drop(round_trip::<SapSyncJobPage>(fixture)),
-        CloudFamily::Salesforce => drop(round_trip::<SalesforceSyncJobPage>(fixture)),
-        CloudFamily::Dsm => drop(round_trip::<DsmSyncJobPage>(fixture)),
-        CloudFamily::ExternalCm => drop(round_trip::<ExternalCmSyncJobPage>(fixture)),
-        other => panic!("no page type for {other:?}"),
-    }
+    family.visit(RoundTrip { fixture, page: true });
 }
 
 /// Round-trips a job fixture with the job type of `family`.
 pub fn round_trip_family_job(fixture: &Fixture, family: CloudFamily) {
-    match family {
-        CloudFamily::Aws => drop(round_trip::<AwsSyncJob>(fixture)),
-        CloudFamily::Azure => drop(round_trip::<AzureSyncJob>(fixture)),
-        CloudFamily::Google => drop(round_trip::<GoogleSyncJob>(fixture)),
-        CloudFamily::Oci => drop(round_trip::<OciSyncJob>(fixture)),
-        CloudFamily::Sap => drop(round_trip::<SapSyncJob>(fixture)),
-        CloudFamily::Salesforce => drop(round_trip::<SalesforceSyncJob>(fixture)),
-        CloudFamily::Dsm => drop(round_trip::<DsmSyncJob>(fixture)),
-        CloudFamily::ExternalCm => drop(round_trip::<ExternalCmSyncJob>(fixture)),
-        other => panic!("no job type for {other:?}"),
+    family.visit(RoundTrip { fixture, page: false });
+}
+
+/// A fixture round-tripped with the page (or job) type of the family it is run for.
+struct RoundTrip<'a> {
+    fixture: &'a Fixture,
+    page: bool,
+}
+
+impl FamilyVisitor for RoundTrip<'_> {
+    type Output = ();
+
+    fn visit<S: FamilyScope>(self) {
+        if self.page {
+            drop(round_trip::<Page<SyncJob<S>>>(self.fixture));
+        } else {
+            drop(round_trip::<SyncJob<S>>(self.fixture));
+        }
     }
 }

@@ -4,3 +4,4 @@
 
 pub mod fixtures;
 pub mod large_page;
+pub mod query;

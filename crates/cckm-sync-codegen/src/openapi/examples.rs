@@ -1,0 +1,139 @@
+//! The examples of the document: the vendor's example responses, and the start-request
+//! fixtures a client should send, read from the fixtures folder.
+
+use std::collections::BTreeMap;
+
+use cckm_sync::endpoints::{self, Endpoint, Operation};
+use cckm_sync::{CloudFamily, FamilyScope, FamilyVisitor, StartJob};
+use serde_json::Value;
+use utoipa::openapi::example::ExampleBuilder;
+
+/// The vendor's example responses, and the operation each one answers.
+pub(super) const SEED_EXAMPLES: [(&str, &str, Operation); 5] = [
+    ("pages/seed-azure-keys-in-progress.json", "azure-keys", Operation::List),
+    (
+        "pages/seed-aws-keys-aborted-and-completed.json",
+        "aws-keys",
+        Operation::List,
+    ),
+    ("jobs/seed-google-completed.json", "google", Operation::Get),
+    (
+        "pages/seed-salesforce-keys-item-errors.json",
+        "salesforce-keys",
+        Operation::List,
+    ),
+    ("pages/seed-dsm-refresh-completed.json", "dsm", Operation::List),
+];
+
+/// Whether a start body is one a client should send: the family's start request reads it,
+/// holds nothing this contract does not know, writes it back unchanged, and spells no field
+/// without a value (`null`, or `"synchronize_all": false`).
+pub(super) struct Canonical<'a>(&'a Value);
+
+impl FamilyVisitor for Canonical<'_> {
+    type Output = bool;
+
+    fn visit<S: FamilyScope>(self) -> bool {
+        let value = self.0;
+        let spelled_without_value = value.as_object().is_none_or(|fields| {
+            fields.values().any(Value::is_null) || fields.get(endpoints::SYNCHRONIZE_ALL) == Some(&Value::Bool(false))
+        });
+        match serde_json::from_value::<StartJob<S>>(value.clone()) {
+            Ok(body) => {
+                !spelled_without_value
+                    && cckm_sync::unknowns(&body).is_empty()
+                    && serde_json::to_value(&body).ok().as_ref() == Some(value)
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// The fixtures the document shows as examples.
+pub(super) struct Fixtures {
+    files: BTreeMap<String, Value>,
+}
+
+impl Fixtures {
+    pub(super) fn read(dir: &std::path::Path) -> Result<Self, String> {
+        let mut files = BTreeMap::new();
+        for folder in ["pages", "jobs", "start", "errors"] {
+            let entries = std::fs::read_dir(dir.join(folder))
+                .map_err(|error| format!("{}/{folder}: {error}", crate::fixtures::DIR))?;
+            for entry in entries {
+                let path = entry.map_err(|error| error.to_string())?.path();
+                if path.extension().is_some_and(|extension| extension == "json") {
+                    let name = format!("{folder}/{}", path.file_name().unwrap_or_default().to_string_lossy());
+                    let text = std::fs::read_to_string(&path).map_err(|error| format!("{name}: {error}"))?;
+                    let value = serde_json::from_str(&text).map_err(|error| format!("{name}: {error}"))?;
+                    files.insert(name, value);
+                }
+            }
+        }
+        Ok(Self { files })
+    }
+
+    pub(super) fn get(&self, name: &str) -> Result<&Value, String> {
+        self.files
+            .get(name)
+            .ok_or_else(|| format!("no fixture {}/{name}", crate::fixtures::DIR))
+    }
+
+    pub(super) fn example(&self, name: &str, summary: &str) -> Result<utoipa::openapi::example::Example, String> {
+        Ok(ExampleBuilder::new()
+            .summary(summary)
+            .value(Some(self.get(name)?.clone()))
+            .build())
+    }
+
+    /// The vendor's example response of `operation` on `endpoint`, if it has one.
+    pub(super) fn seed_examples(
+        &self,
+        endpoint: &Endpoint,
+        operation: Operation,
+    ) -> Result<Vec<(String, utoipa::openapi::example::Example)>, String> {
+        SEED_EXAMPLES
+            .iter()
+            .filter(|(_, name, seed_operation)| *name == endpoint.name && *seed_operation == operation)
+            .map(|(file, ..)| {
+                Ok((
+                    "vendor".to_owned(),
+                    self.example(file, "Example response of the vendor's documentation")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Start-request bodies of `family`: every fixture `start/<family>-*.json` that holds
+    /// nothing this contract does not know, that a round trip writes back unchanged, and that
+    /// spells no field without a value (`null`, or `"synchronize_all": false`): the bodies a
+    /// client should send.
+    pub(super) fn start_examples(
+        &self,
+        family: CloudFamily,
+    ) -> Result<Vec<(String, utoipa::openapi::example::Example)>, String> {
+        let mut examples = Vec::new();
+        for (name, value) in &self.files {
+            let Some(stem) = name.strip_prefix("start/").and_then(|rest| rest.strip_suffix(".json")) else {
+                continue;
+            };
+            if crate::fixtures::start_family(stem) != Some(family) {
+                continue;
+            }
+            if family.visit(Canonical(value)) {
+                let case = stem
+                    .strip_prefix(family.spec().name)
+                    .unwrap_or(stem)
+                    .trim_start_matches('-');
+                let example = ExampleBuilder::new()
+                    .summary(case.replace('-', " "))
+                    .value(Some(value.clone()));
+                examples.push((case.to_owned(), example.build()));
+            }
+        }
+        if examples.is_empty() {
+            return Err(format!("no start-request fixture start/{}-*.json", family.spec().name));
+        }
+        Ok(examples)
+    }
+}
