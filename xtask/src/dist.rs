@@ -13,7 +13,7 @@
 //! `cargo xtask dist` builds the program with the release profile, stripped; `--dev` packages
 //! the dev-profile build instead, which `cargo xtask test` has built already.
 //!
-//! The step of `cargo xtask test` ([`test`]) builds the packages with `--dev` into
+//! The step of `cargo xtask test` ([`test()`]) builds the packages with `--dev` into
 //! `target/xtask/dist-test/`, installs each into a fresh environment where no file of the
 //! repository is importable (a new virtual environment; a new npm project), and runs there:
 //! `packages/python/tests/` with pytest (the fixture, the models against every fixture, the
@@ -93,7 +93,7 @@ enum Profile {
 pub(crate) struct Options {
     profile: Profile,
     out: PathBuf,
-    /// `--test`: [`test`] instead.
+    /// `--test`: [`test()`] instead.
     test: bool,
 }
 
@@ -128,7 +128,7 @@ fn args_given_besides_test(options: &Options) -> bool {
     options.profile != Profile::Release || options.out != root().join(DIST_DIR)
 }
 
-/// What [`run`] built.
+/// What [`build`] built.
 struct Built {
     wheel: PathBuf,
     tarball: PathBuf,
