@@ -164,9 +164,9 @@ pub(crate) fn run(options: &Options) -> Result<(), String> {
     let mut failures = Vec::new();
     for &target in &options.targets {
         match run_target(&root, &dir, &bin_dir, target, options) {
-            Ok(stats) => eprintln!("{target}: {stats}"),
+            Ok(stats) => eprintln!("fuzz {target}: {stats}"),
             Err(failure) => {
-                eprintln!("{target}: FAILED: {failure}");
+                eprintln!("fuzz {target}: FAILED: {failure}");
                 failures.push(target.name());
             }
         }
@@ -281,7 +281,7 @@ fn run_target(root: &Path, dir: &Path, bin_dir: &Path, target: Target, options: 
         .arg(relative(root, &corpus))
         .arg(relative(root, &seeds));
     eprintln!(
-        "{name}: fuzzing {} ({}); libFuzzer's output: {}",
+        "fuzz {name}: fuzzing {} ({}); libFuzzer's output: {}",
         target.what(),
         bound(options),
         relative(root, &log_path)
