@@ -137,6 +137,16 @@ pub(crate) fn write_drift(out: &mut impl Write, report: &Report) -> io::Result<(
     for count in drift {
         writeln!(out, "      {count}")?;
     }
+    let dropped = report.drift_dropped();
+    let not_kept = dropped.occurrences + dropped.beyond_case_bound;
+    if not_kept > 0 {
+        writeln!(
+            out,
+            "      and {not_kept} more drift items, counted and not kept (a report keeps {} kinds, a body {} items)",
+            cckm_sync_contract::MAX_DRIFT_KINDS,
+            cckm_sync_contract::MAX_DRIFT_PER_CASE
+        )?;
+    }
     Ok(())
 }
 
