@@ -20,6 +20,7 @@ use cckm_sync_mock::MockServer;
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 mod diff;
+mod files;
 mod jobs;
 mod output;
 mod proxy;

@@ -453,3 +453,96 @@ fn a_har_file_of_other_tools_is_checked_entry_by_entry() {
     assert_eq!(html["failures"][1]["pointer"], "");
     assert!(html["failures"][1]["reason"].as_str().unwrap().starts_with("not JSON"));
 }
+
+/// Runs `cckm-sync ARGS` with `stdin`, killed after a minute should it block (a safety net:
+/// nothing here waits on time).
+fn run_guarded(args: &[&str], stdin: &[u8]) -> Output {
+    let output = assert_cmd::Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
+        .args(args)
+        .write_stdin(stdin.to_vec())
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(output.status.code().is_some(), "killed: it blocked: {args:?}");
+    output
+}
+
+#[test]
+fn only_regular_files_and_stdin_are_read_each_within_its_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe.json");
+    assert!(Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    let large = dir.path().join("large.json");
+    let body = format!(
+        r#"{{"code": 16, "codeDesc": "NCERRResourceNotFound", "message": "{}"}}"#,
+        "m".repeat(2_000)
+    );
+    std::fs::write(&large, &body).unwrap();
+    let pipe = pipe.display().to_string();
+    let large = large.display().to_string();
+    let cases: [(Vec<&str>, &[u8], String); 4] = [
+        (
+            vec!["validate", &pipe],
+            b"",
+            format!("error: cannot read {pipe}: not a regular file (a device, a named pipe or a socket)"),
+        ),
+        (
+            vec!["validate", "/dev/zero"],
+            b"",
+            "error: cannot read /dev/zero: not a regular file".to_owned(),
+        ),
+        (
+            vec!["validate", "--max-input-size", "1kB", &large],
+            b"",
+            format!(
+                "error: cannot read {large}: it holds {} bytes, more than --max-input-size 1000",
+                body.len()
+            ),
+        ),
+        (
+            vec!["validate", "--status", "404", "--max-input-size", "1kB", "-"],
+            body.as_bytes(),
+            "error: cannot read <stdin>: more than 1000 bytes, the most --max-input-size allows".to_owned(),
+        ),
+    ];
+    for (args, stdin, expected) in cases {
+        let output = run_guarded(&args, stdin);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.starts_with(&expected), "{args:?}: {stderr}");
+    }
+    // Within the bound, the same body passes.
+    let output = run_guarded(&["validate", "--status", "404", "-"], body.as_bytes());
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = run_guarded(&["validate", "--max-input-size", "nine", "-"], b"");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not a size"));
+}
+
+#[test]
+fn a_har_file_cut_short_is_checked_up_to_the_cut_and_the_cut_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let har = dir.path().join("cut.har");
+    let entry = r#"{"request": {"method": "GET", "url": "http://h/api/v1/cckm/dsm/refresh/0ea5d52e-387c-44fa-b079-21c8b768f77b"},
+        "response": {"status": 404, "content": {"mimeType": "application/json",
+          "text": "{\"code\": 16, \"codeDesc\": \"NCERRResourceNotFound\", \"message\": \"Resource not found\"}"}}}"#;
+    std::fs::write(
+        &har,
+        format!("{{\"log\": {{\"entries\": [{entry},\n{{\"request\": {{\"meth"),
+    )
+    .unwrap();
+    let (code, report) = validate_json(&[], std::slice::from_ref(&har));
+    assert_eq!(code, 2, "{report:#}");
+    assert_eq!(report["totals"]["cases"], 2, "{report:#}");
+    assert_eq!(report["totals"]["passed"], 2, "{report:#}");
+    let error = report["errors"][0].as_str().unwrap();
+    assert!(
+        error.starts_with(&format!("{}: not a HAR file: EOF while parsing", har.display())) && error.contains("line 4"),
+        "{error}"
+    );
+}
