@@ -160,6 +160,9 @@ pub enum FoundBy {
     Parser,
     /// The parser and the schema, both.
     ParserAndSchema,
+    /// The schema, beyond the parser's first fault: the parser, which stops at its first
+    /// fault, rejected the body too.
+    Schema,
     /// The rules of the call: its status, content type, path.
     Http,
 }
@@ -432,12 +435,32 @@ impl Case {
                 } else {
                     FoundBy::Parser
                 };
+                let parser_pointer = error.path().to_owned();
                 self.failures.push(Violation {
-                    location: Location::body(error.path()),
+                    location: Location::body(parser_pointer.clone()),
                     reason: shorten(&parse_reason(&error), MAX_REASON),
                     found_by,
                 });
                 if let Some(Err(errors)) = judged {
+                    // The parser stops at its first fault; the schema names every one (up to
+                    // its bound): each other place is a failure of its own, its reasons joined.
+                    let mut places: Vec<(&str, Vec<&str>)> = Vec::new();
+                    for schema_error in errors
+                        .iter()
+                        .filter(|schema_error| schema_error.pointer != parser_pointer)
+                    {
+                        match places.iter_mut().find(|(pointer, _)| *pointer == schema_error.pointer) {
+                            Some((_, reasons)) => reasons.push(&schema_error.message),
+                            None => places.push((&schema_error.pointer, vec![&schema_error.message])),
+                        }
+                    }
+                    for (pointer, reasons) in places {
+                        self.failures.push(Violation {
+                            location: Location::body(pointer),
+                            reason: shorten(&reasons.join("; "), MAX_REASON),
+                            found_by: FoundBy::Schema,
+                        });
+                    }
                     self.schema_errors = errors;
                 }
             }
