@@ -227,7 +227,7 @@ async fn mock(args: MockArgs) -> Result<(), String> {
             seeded.loaded,
             seeded.files,
             if seeded.files == 1 { "" } else { "s" },
-            seeded.skipped.len()
+            seeded.skipped.len() + usize::from(seeded.full.is_some())
         );
         for skipped in seeded.skipped.iter().chain(&seeded.full) {
             eprintln!("warning: {skipped}");

@@ -346,3 +346,44 @@ fn a_seed_path_that_does_not_exist_fails_the_start_and_a_pipe_is_skipped() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_recording_beyond_the_mocks_capacity_loads_what_fits_and_says_the_rest_is_not_loaded() {
+    const PAGES: usize = 101;
+    const PER_PAGE: usize = 100;
+    let entries: Vec<Value> = (0..PAGES)
+        .map(|page| {
+            let jobs: Vec<Value> = (0..PER_PAGE)
+                .map(|index| {
+                    json!({"id": uuid::Uuid::from_u128((page * PER_PAGE + index + 1) as u128), "uri": "u",
+                        "account": "a", "application": "p", "devAccount": "d",
+                        "createdAt": "2021-03-03T09:22:15.05611Z", "updatedAt": "2021-03-03T09:22:15.636481Z",
+                        "overall_status": "completed", "cloud": "dsm",
+                        "domains": ["6070915c-0ab4-4e7e-bf4d-31dd31214874"], "abort": false})
+                })
+                .collect();
+            let body = json!({"skip": page * PER_PAGE, "limit": PER_PAGE, "total": PAGES * PER_PAGE, "resources": jobs});
+            json!({"request": {"method": "GET", "url": format!("http://127.0.0.1:8443/api/v1/cckm/dsm/refresh?skip={}", page * PER_PAGE)},
+                "response": {"status": 200, "content": {"mimeType": "application/json", "text": body.to_string()}}})
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let har = dir.path().join("large.har");
+    std::fs::write(&har, json!({"log": {"entries": entries}}).to_string()).unwrap();
+    let mock = Running::start(&["mock", "--listen", "127.0.0.1:0", "--seed", har.to_str().unwrap()]);
+    assert_eq!(
+        mock.line("seed: "),
+        format!(
+            "seed: {} jobs loaded from 1 file (1 skipped)",
+            MockServer::DEFAULT_MAX_JOBS
+        )
+    );
+    let stderr = mock.stop();
+    assert!(
+        stderr.starts_with(&format!(
+            "warning: the mock holds its maximum of {} jobs: the rest of the seed is not loaded\n",
+            MockServer::DEFAULT_MAX_JOBS
+        )),
+        "{stderr}"
+    );
+}
