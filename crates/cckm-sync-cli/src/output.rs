@@ -39,9 +39,18 @@ fn label(style: Style, text: &str) -> String {
     format!("{style}{text:<5}{style:#}")
 }
 
-/// The case's origin: the file, the call (and its part) or both.
+/// The case's origin: the file, the call (and its part) or both; its URL quoted up to
+/// [`MAX_QUOTE`](cckm_sync_contract::MAX_QUOTE) characters, as a client may send any length.
 fn origin(case: &Case) -> String {
-    let mut text = case.source.to_string();
+    let mut source = case.source.clone();
+    if let Some(entry) = &mut source.entry
+        && entry.url.chars().count() > cckm_sync_contract::MAX_QUOTE
+    {
+        let mut url: String = entry.url.chars().take(cckm_sync_contract::MAX_QUOTE - 1).collect();
+        url.push('…');
+        entry.url = url;
+    }
+    let mut text = source.to_string();
     match (&case.source.entry, &case.call) {
         (Some(_), Some(call)) => {
             text.push_str(&format!(" ({call})"));

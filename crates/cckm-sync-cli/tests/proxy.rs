@@ -616,8 +616,26 @@ async fn a_flood_of_new_drift_is_kept_logged_and_quoted_within_bounds() {
             .unwrap();
         assert!(answer.status().as_u16() < 500, "{}", answer.status());
     }
+    // A call that fails, its URL 20,000 characters long: its line quotes the URL short.
+    let value = "v".repeat(20_000);
+    let answer = client
+        .get(format!(
+            "{url}{}?limit=abc&p000-000-{long}={value}",
+            aws().collection_path()
+        ))
+        .bearer_auth(&jwt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 400);
     let (status, stderr) = proxy.stop();
-    assert!(status.success(), "drift is a warning: {stderr}");
+    assert!(!status.success(), "a call failed: {stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|line| line.starts_with("FAIL  call ") && line.contains("query parameter limit")),
+        "{stderr}"
+    );
 
     let announced = stderr
         .lines()
