@@ -24,6 +24,7 @@ mod clients;
 mod codegen;
 mod dist;
 mod fuzz;
+mod probe_drift;
 mod release;
 mod run;
 mod schemathesis;
@@ -120,6 +121,14 @@ const COMMANDS: &[Command] = &[
         arguments: "",
         help: "measure the latency `cckm-sync proxy` adds to calls to `cckm-sync mock`",
         run: |args| none(args).and_then(|()| bench_proxy::run().map_err(CommandError::from)),
+    },
+    Command {
+        name: "probe-drift",
+        arguments: "",
+        help: "replay at full size what a stranger can make `cckm-sync proxy` keep and `validate` read (new \
+               query parameter names, new fields, a 600 MiB HAR file, a device and a named pipe), each figure \
+               beside its bound",
+        run: |args| none(args).and_then(|()| probe_drift::run().map_err(CommandError::from)),
     },
     Command {
         name: "fuzz",

@@ -20,9 +20,11 @@ use cckm_sync_mock::MockServer;
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 mod diff;
+mod files;
 mod jobs;
 mod output;
 mod proxy;
+mod seed;
 mod validate;
 
 /// The contract of the CipherTrust Manager CCKM synchronization and refresh jobs, put to work.
@@ -103,10 +105,17 @@ struct MockArgs {
     #[arg(long, value_name = "DURATION", default_value = "300s", value_parser = parse_lifetime)]
     token_lifetime: Duration,
 
-    /// Load the recorded responses (pages or single jobs, any family) of the `.json` files
-    /// under DIR at start.
-    #[arg(long, value_name = "DIR")]
-    seed: Option<PathBuf>,
+    /// Load the jobs of recorded traffic at start: HAR files (the proxy's, a browser's: the
+    /// pages and jobs their responses hold) and `.json` response bodies, given as files or
+    /// folders searched for both; repeat for more. What is skipped, and why, is said on
+    /// standard error; the mock starts anyway.
+    #[arg(long, value_name = "PATH")]
+    seed: Vec<PathBuf>,
+
+    /// The most bytes read of each seed file (`500MB`, `2GiB`); HAR files are read entry by
+    /// entry.
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = files::parse_size)]
+    max_input_size: u64,
 
     /// Serve HTTPS with a self-signed certificate for localhost and 127.0.0.1, made at start
     /// and written to a file whose path is printed (give it to `curl --cacert`).
@@ -167,17 +176,15 @@ fn main() -> ExitCode {
 
 async fn mock(args: MockArgs) -> Result<(), String> {
     let threads = std::thread::available_parallelism().map_or(2, usize::from);
-    let mut builder = MockServer::builder()
+    let builder = MockServer::builder()
         .listen(args.listen)
         .credentials(&args.username, &args.password)
         .job_duration(args.job_duration)
         .token_lifetime(args.token_lifetime)
         .tls(args.tls)
         .worker_threads(threads);
-    if let Some(dir) = &args.seed {
-        builder = builder.seed(dir);
-    }
     let server = builder.start().map_err(|error| error.to_string())?;
+    let seeded = seed::load(&server, &args.seed, args.max_input_size)?;
 
     // Kept until the server stops: the file is removed with its folder at exit.
     let mut certificate_dir = None;
@@ -214,14 +221,15 @@ async fn mock(args: MockArgs) -> Result<(), String> {
         humantime::format_duration(server.job_duration()),
         humantime::format_duration(args.token_lifetime)
     );
-    if let (Some(dir), Some(report)) = (&args.seed, server.seed_report()) {
+    if !args.seed.is_empty() {
         println!(
-            "  seed: {} jobs loaded from {} ({} skipped)",
-            report.loaded(),
-            dir.display(),
-            report.skipped.len()
+            "  seed: {} jobs loaded from {} file{} ({} skipped)",
+            seeded.loaded,
+            seeded.files,
+            if seeded.files == 1 { "" } else { "s" },
+            seeded.skipped.len() + usize::from(seeded.full.is_some())
         );
-        for skipped in &report.skipped {
+        for skipped in seeded.skipped.iter().chain(&seeded.full) {
             eprintln!("warning: {skipped}");
         }
     }

@@ -39,9 +39,18 @@ fn label(style: Style, text: &str) -> String {
     format!("{style}{text:<5}{style:#}")
 }
 
-/// The case's origin: the file, the call (and its part) or both.
+/// The case's origin: the file, the call (and its part) or both; its URL quoted up to
+/// [`MAX_QUOTE`](cckm_sync_contract::MAX_QUOTE) characters, as a client may send any length.
 fn origin(case: &Case) -> String {
-    let mut text = case.source.to_string();
+    let mut source = case.source.clone();
+    if let Some(entry) = &mut source.entry
+        && entry.url.chars().count() > cckm_sync_contract::MAX_QUOTE
+    {
+        let mut url: String = entry.url.chars().take(cckm_sync_contract::MAX_QUOTE - 1).collect();
+        url.push('…');
+        entry.url = url;
+    }
+    let mut text = source.to_string();
     match (&case.source.entry, &case.call) {
         (Some(_), Some(call)) => {
             text.push_str(&format!(" ({call})"));
@@ -136,6 +145,16 @@ pub(crate) fn write_drift(out: &mut impl Write, report: &Report) -> io::Result<(
     )?;
     for count in drift {
         writeln!(out, "      {count}")?;
+    }
+    let dropped = report.drift_dropped();
+    let not_kept = dropped.occurrences + dropped.beyond_case_bound;
+    if not_kept > 0 {
+        writeln!(
+            out,
+            "      and {not_kept} more drift items, counted and not kept (a report keeps {} kinds, a body {} items)",
+            cckm_sync_contract::MAX_DRIFT_KINDS,
+            cckm_sync_contract::MAX_DRIFT_PER_CASE
+        )?;
     }
     Ok(())
 }

@@ -217,27 +217,6 @@ async fn seed_loads_the_fixtures_and_warns_of_each_job_it_skips() {
     );
 }
 
-#[test]
-fn a_seed_that_is_not_a_page_or_a_job_fails_the_start_naming_the_file() {
-    let seed = tempfile::tempdir().unwrap();
-    std::fs::write(
-        seed.path().join("broken.json"),
-        r#"{"skip": 0, "limit": 10, "total": 1, "resources": [{"id": 1}]}"#,
-    )
-    .unwrap();
-    let output = cckm_sync()
-        .args(["mock", "--listen", "127.0.0.1:0", "--seed"])
-        .arg(seed.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("broken.json") && stderr.contains("/resources/0/id"),
-        "{stderr}"
-    );
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn tls_writes_the_certificate_to_the_file_it_names_and_removes_it_at_exit() {
     let mock = Mock::start(&["--tls"]);

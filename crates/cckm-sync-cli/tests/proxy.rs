@@ -589,3 +589,93 @@ async fn an_https_upstream_is_trusted_with_its_ca_or_insecure_and_refused_otherw
         assert!(!token.jwt.is_empty(), "{args:?}");
     }
 }
+
+/// A stranger's flood of new query parameter names, long ones: what the proxy keeps and logs
+/// stays within the report's bounds, and the rest is counted.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flood_of_new_drift_is_kept_logged_and_quoted_within_bounds() {
+    use cckm_sync_contract::{MAX_DRIFT_KINDS, MAX_NEW_DRIFT_ANNOUNCED, MAX_QUOTE};
+    const REQUESTS: usize = 30;
+    const NAMES: usize = 40;
+    let mock = MockServer::start();
+    let session = Session::new();
+    let proxy = Proxy::start(&mock.api_url(), &strs(&session.args()));
+    let client = client();
+    let url = &proxy.url;
+    let jwt = login(&client, url, "admin", "admin").await;
+    let long = "x".repeat(MAX_QUOTE + 50);
+    for request in 0..REQUESTS {
+        let query: Vec<String> = (0..NAMES)
+            .map(|name| format!("p{request:03}-{name:03}-{long}=1"))
+            .collect();
+        let answer = client
+            .get(format!("{url}{}?{}", aws().collection_path(), query.join("&")))
+            .bearer_auth(&jwt)
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().as_u16() < 500, "{}", answer.status());
+    }
+    // A call that fails, its URL 20,000 characters long: its line quotes the URL short.
+    let value = "v".repeat(20_000);
+    let answer = client
+        .get(format!(
+            "{url}{}?limit=abc&p000-000-{long}={value}",
+            aws().collection_path()
+        ))
+        .bearer_auth(&jwt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 400);
+    let (status, stderr) = proxy.stop();
+    assert!(!status.success(), "a call failed: {stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|line| line.starts_with("FAIL  call ") && line.contains("query parameter limit")),
+        "{stderr}"
+    );
+
+    let announced = stderr
+        .lines()
+        .filter(|line| line.starts_with("DRIFT new: list query parameter"))
+        .count();
+    assert_eq!(announced, MAX_NEW_DRIFT_ANNOUNCED, "{stderr}");
+    assert_eq!(
+        stderr
+            .matches("further ones are counted in the summary and the report")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("further kinds are counted as dropped").count(),
+        1,
+        "{stderr}"
+    );
+    let dropped = REQUESTS * NAMES - MAX_DRIFT_KINDS;
+    assert!(
+        stderr.contains(&format!("and {dropped} more drift items, counted and not kept")),
+        "{stderr}"
+    );
+    let longest = stderr.lines().map(|line| line.chars().count()).max().unwrap();
+    assert!(longest < 4 * MAX_QUOTE, "a line of {longest} characters: {stderr}");
+
+    let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
+    let drift = report["drift"].as_array().unwrap();
+    assert_eq!(drift.len(), MAX_DRIFT_KINDS);
+    assert_eq!(report["drift_dropped"]["occurrences"], dropped);
+    assert_eq!(report["drift_dropped"]["beyond_case_bound"], 0);
+    assert_eq!(
+        report["drift_dropped"]["unannounced"],
+        MAX_DRIFT_KINDS - MAX_NEW_DRIFT_ANNOUNCED
+    );
+    for kind in drift {
+        let name = kind["path"].as_str().unwrap();
+        assert_eq!(name.chars().count(), MAX_QUOTE, "{name}");
+        assert!(name.ends_with('…'), "{name}");
+        let first = kind["first_seen"]["entry"]["url"].as_str().unwrap();
+        assert!(first.chars().count() <= MAX_QUOTE, "{first}");
+    }
+}

@@ -453,3 +453,199 @@ fn a_har_file_of_other_tools_is_checked_entry_by_entry() {
     assert_eq!(html["failures"][1]["pointer"], "");
     assert!(html["failures"][1]["reason"].as_str().unwrap().starts_with("not JSON"));
 }
+
+/// Runs `cckm-sync ARGS` with `stdin`, killed after a minute should it block (a safety net:
+/// nothing here waits on time).
+fn run_guarded(args: &[&str], stdin: &[u8]) -> Output {
+    let output = assert_cmd::Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
+        .args(args)
+        .write_stdin(stdin.to_vec())
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(output.status.code().is_some(), "killed: it blocked: {args:?}");
+    output
+}
+
+#[test]
+fn only_regular_files_and_stdin_are_read_each_within_its_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe.json");
+    assert!(Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    let large = dir.path().join("large.json");
+    let body = format!(
+        r#"{{"code": 16, "codeDesc": "NCERRResourceNotFound", "message": "{}"}}"#,
+        "m".repeat(2_000)
+    );
+    std::fs::write(&large, &body).unwrap();
+    let pipe = pipe.display().to_string();
+    let large = large.display().to_string();
+    let cases: [(Vec<&str>, &[u8], String); 4] = [
+        (
+            vec!["validate", &pipe],
+            b"",
+            format!("error: cannot read {pipe}: not a regular file (a device, a named pipe or a socket)"),
+        ),
+        (
+            vec!["validate", "/dev/zero"],
+            b"",
+            "error: cannot read /dev/zero: not a regular file".to_owned(),
+        ),
+        (
+            vec!["validate", "--max-input-size", "1kB", &large],
+            b"",
+            format!(
+                "error: cannot read {large}: it holds {} bytes, more than --max-input-size 1000",
+                body.len()
+            ),
+        ),
+        (
+            vec!["validate", "--status", "404", "--max-input-size", "1kB", "-"],
+            body.as_bytes(),
+            "error: cannot read <stdin>: more than 1000 bytes, the most --max-input-size allows".to_owned(),
+        ),
+    ];
+    for (args, stdin, expected) in cases {
+        let output = run_guarded(&args, stdin);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.starts_with(&expected), "{args:?}: {stderr}");
+    }
+    // Within the bound, the same body passes.
+    let output = run_guarded(&["validate", "--status", "404", "-"], body.as_bytes());
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = run_guarded(&["validate", "--max-input-size", "nine", "-"], b"");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not a size"));
+}
+
+#[test]
+fn a_har_file_cut_short_is_checked_up_to_the_cut_and_the_cut_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let har = dir.path().join("cut.har");
+    let entry = r#"{"request": {"method": "GET", "url": "http://h/api/v1/cckm/dsm/refresh/0ea5d52e-387c-44fa-b079-21c8b768f77b"},
+        "response": {"status": 404, "content": {"mimeType": "application/json",
+          "text": "{\"code\": 16, \"codeDesc\": \"NCERRResourceNotFound\", \"message\": \"Resource not found\"}"}}}"#;
+    std::fs::write(
+        &har,
+        format!("{{\"log\": {{\"entries\": [{entry},\n{{\"request\": {{\"meth"),
+    )
+    .unwrap();
+    let (code, report) = validate_json(&[], std::slice::from_ref(&har));
+    assert_eq!(code, 2, "{report:#}");
+    assert_eq!(report["totals"]["cases"], 2, "{report:#}");
+    assert_eq!(report["totals"]["passed"], 2, "{report:#}");
+    let error = report["errors"][0].as_str().unwrap();
+    assert!(
+        error.starts_with(&format!("{}: not a HAR file: EOF while parsing", har.display())) && error.contains("line 4"),
+        "{error}"
+    );
+}
+
+#[test]
+fn every_fault_of_a_body_is_a_line_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut page: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("pages/seed-dsm-refresh-completed.json")).unwrap(),
+    )
+    .unwrap();
+    page["skip"] = (-1).into();
+    page["limit"] = "ten".into();
+    page["resources"][0]["id"] = "not-a-uuid".into();
+    page["resources"][0]["createdAt"] = "yesterday".into();
+    page["resources"][0]["abort"] = "no".into();
+    let file = dir.path().join("five-faults.json");
+    std::fs::write(&file, serde_json::to_vec(&page).unwrap()).unwrap();
+
+    let output = run(&["validate", "--color", "never", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut places: Vec<&str> = stdout
+        .lines()
+        .filter_map(|line| {
+            line.strip_prefix(&format!(
+                "FAIL  {} (page of Data Security Manager jobs): ",
+                file.display()
+            ))
+        })
+        .map(|rest| rest.split(':').next().unwrap())
+        .collect();
+    places.sort_unstable();
+    assert_eq!(
+        places,
+        [
+            "/limit",
+            "/resources/0/abort",
+            "/resources/0/createdAt",
+            "/resources/0/id",
+            "/skip"
+        ],
+        "{stdout}"
+    );
+    let (_, report) = validate_json(&[], &[file]);
+    let failures = report["cases"][0]["failures"].as_array().unwrap();
+    assert_eq!(failures[0]["found_by"], "parser_and_schema");
+    assert!(
+        failures[1..].iter().all(|failure| failure["found_by"] == "schema"),
+        "{failures:#?}"
+    );
+}
+
+/// A HAR file of the same calls as another recording would hold them: another port, other
+/// job ids.
+fn recording(port: u16, id: &str) -> String {
+    // A DSM job as the vendor's example has it, with a field a newer server adds.
+    let job = r#"{"id": "d4cbd38e-845e-4f75-9e71-15280084986e", "uri": "u", "account": "a", "application": "p",
+        "devAccount": "d", "createdAt": "2021-03-03T09:22:15.05611Z", "updatedAt": "2021-03-03T09:22:15.636481Z",
+        "overall_status": "completed", "cloud": "dsm", "domains": ["6070915c-0ab4-4e7e-bf4d-31dd31214874"],
+        "abort": false, "priority": 1}"#
+        .replace("d4cbd38e-845e-4f75-9e71-15280084986e", id);
+    let entry = |url: String| {
+        serde_json::json!({"request": {"method": "GET", "url": url},
+            "response": {"status": 200, "content": {"mimeType": "application/json", "text": job}}})
+    };
+    serde_json::json!({"log": {"entries": [
+        entry(format!("http://127.0.0.1:{port}/api/v1/cckm/dsm/refresh/{id}")),
+    ]}})
+    .to_string()
+}
+
+#[test]
+fn junit_names_follow_a_case_from_one_recording_to_the_next_and_drift_names_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut names = Vec::new();
+    for (port, id) in [
+        (8443, "0ea5d52e-387c-44fa-b079-21c8b768f77b"),
+        (39017, "fd41945b-7145-488a-beaa-f196514f4b08"),
+    ] {
+        let file = dir.path().join("traffic.har");
+        std::fs::write(&file, recording(port, id)).unwrap();
+        let output = run(&["validate", "--format", "junit", file.to_str().unwrap()]);
+        let suites = junit_parser::from_reader(std::io::BufReader::new(&output.stdout[..])).unwrap();
+        let cases: Vec<String> = suites.suites[0].cases.iter().map(|case| case.name.clone()).collect();
+        names.push(cases);
+
+        let output = run(&["validate", "--color", "never", file.to_str().unwrap()]);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains(&format!(
+                "job field priority: 1 job in 1 file, first in {} entry 0 GET http://127.0.0.1:{port}/api/v1/cckm/dsm/refresh/{id}",
+                file.display()
+            )),
+            "{stdout}"
+        );
+    }
+    assert_eq!(
+        names[0],
+        [
+            "cckm-sync.dsm.get::entry 0 GET /api/v1/cckm/dsm/refresh/{id} request",
+            "cckm-sync.dsm.get::entry 0 GET /api/v1/cckm/dsm/refresh/{id} response"
+        ]
+    );
+    assert_eq!(names[0], names[1]);
+}

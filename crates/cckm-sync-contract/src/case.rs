@@ -11,6 +11,11 @@ use crate::schemas::{Contract, SchemaError, SchemaRef, shorten};
 
 /// The longest reason of a failure, in characters.
 const MAX_REASON: usize = 400;
+/// The most drift items a case keeps; the rest are counted in [`Case::drift_omitted`].
+pub const MAX_DRIFT_PER_CASE: usize = 100;
+/// The most characters of a name, a value or a URL that drift quotes: a longer one is cut,
+/// with `…` at its end.
+pub const MAX_QUOTE: usize = 200;
 
 /// Where a body came from: a file, an entry of a HAR file, or a call through the proxy.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -155,6 +160,9 @@ pub enum FoundBy {
     Parser,
     /// The parser and the schema, both.
     ParserAndSchema,
+    /// The schema, beyond the parser's first fault: the parser, which stops at its first
+    /// fault, rejected the body too.
+    Schema,
     /// The rules of the call: its status, content type, path.
     Http,
 }
@@ -262,28 +270,31 @@ impl fmt::Display for Drift {
 }
 
 impl Drift {
+    /// Names and values are quoted up to [`MAX_QUOTE`] characters: what a stranger sends is
+    /// kept at a bounded size.
     pub(crate) fn of_unknown(kind: BodyKind, unknown: &Unknown) -> Self {
         let (subject, path) = kind.subject(&unknown.path);
         Self {
             location: DriftLocation::Body {
-                pointer: unknown.path.clone(),
+                pointer: shorten(&unknown.path, MAX_QUOTE),
             },
             subject,
-            path,
+            path: shorten(&path, MAX_QUOTE),
             kind: match &unknown.kind {
-                UnknownKind::Value(value) => DriftKind::Value(value.clone()),
+                UnknownKind::Value(value) => DriftKind::Value(shorten(value, MAX_QUOTE)),
                 _ => DriftKind::Field,
             },
         }
     }
 
     pub(crate) fn of_parameter(parameter: &str) -> Self {
+        let parameter = shorten(parameter, MAX_QUOTE);
         Self {
             location: DriftLocation::Query {
-                parameter: parameter.to_owned(),
+                parameter: parameter.clone(),
             },
             subject: Subject::ListQuery,
-            path: parameter.to_owned(),
+            path: parameter,
             kind: DriftKind::Parameter,
         }
     }
@@ -325,8 +336,11 @@ pub struct Case {
     /// Every error the schema found, when it rejected the body.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub schema_errors: Vec<SchemaError>,
-    /// What it held that the contract does not know.
+    /// What it held that the contract does not know: the first [`MAX_DRIFT_PER_CASE`] items.
     pub drift: Vec<Drift>,
+    /// Drift items beyond the first [`MAX_DRIFT_PER_CASE`], counted and not kept.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub drift_omitted: usize,
     /// Why nothing was checked, if so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
@@ -421,12 +435,32 @@ impl Case {
                 } else {
                     FoundBy::Parser
                 };
+                let parser_pointer = error.path().to_owned();
                 self.failures.push(Violation {
-                    location: Location::body(error.path()),
+                    location: Location::body(parser_pointer.clone()),
                     reason: shorten(&parse_reason(&error), MAX_REASON),
                     found_by,
                 });
                 if let Some(Err(errors)) = judged {
+                    // The parser stops at its first fault; the schema names every one (up to
+                    // its bound): each other place is a failure of its own, its reasons joined.
+                    let mut places: Vec<(&str, Vec<&str>)> = Vec::new();
+                    for schema_error in errors
+                        .iter()
+                        .filter(|schema_error| schema_error.pointer != parser_pointer)
+                    {
+                        match places.iter_mut().find(|(pointer, _)| *pointer == schema_error.pointer) {
+                            Some((_, reasons)) => reasons.push(&schema_error.message),
+                            None => places.push((&schema_error.pointer, vec![&schema_error.message])),
+                        }
+                    }
+                    for (pointer, reasons) in places {
+                        self.failures.push(Violation {
+                            location: Location::body(pointer),
+                            reason: shorten(&reasons.join("; "), MAX_REASON),
+                            found_by: FoundBy::Schema,
+                        });
+                    }
                     self.schema_errors = errors;
                 }
             }
@@ -435,13 +469,26 @@ impl Case {
 
     /// Adds drift found outside a body (an unknown query parameter).
     pub(crate) fn add_drift(&mut self, drift: Drift) {
-        self.drift.push(drift);
+        if self.drift.len() < MAX_DRIFT_PER_CASE {
+            self.drift.push(drift);
+        } else {
+            self.drift_omitted += 1;
+        }
     }
 
     fn add_unknowns(&mut self, kind: BodyKind, unknowns: &[Unknown]) {
-        self.drift
-            .extend(unknowns.iter().map(|unknown| Drift::of_unknown(kind, unknown)));
+        for unknown in unknowns {
+            if self.drift.len() < MAX_DRIFT_PER_CASE {
+                self.drift.push(Drift::of_unknown(kind, unknown));
+            } else {
+                self.drift_omitted += 1;
+            }
+        }
     }
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 fn not_judged(why: &NotSchemaJson) -> String {
@@ -508,6 +555,30 @@ mod tests {
             case.contract_bugs[0].to_string(),
             "the schema accepts it, the parser rejects (document): missing field `resources`"
         );
+    }
+
+    #[test]
+    fn a_case_keeps_its_first_drift_items_quoted_short_and_counts_the_rest() {
+        let contract = Contract::embedded().unwrap();
+        let long = "n".repeat(MAX_QUOTE * 3);
+        let fields: Vec<String> = (0..MAX_DRIFT_PER_CASE + 7)
+            .map(|index| format!(r#""{index:03}{long}": 1"#))
+            .collect();
+        let body = format!(r#"{{"code": 16, {}}}"#, fields.join(", "));
+        let mut case = Case::default();
+        case.judge(contract, BodyKind::Error, body.as_bytes());
+        assert!(case.failures.is_empty(), "{:?}", case.failures);
+        assert_eq!(case.drift.len(), MAX_DRIFT_PER_CASE);
+        assert_eq!(case.drift_omitted, 7);
+        for drift in &case.drift {
+            assert_eq!(drift.path.chars().count(), MAX_QUOTE, "{}", drift.path);
+            let DriftLocation::Body { pointer } = &drift.location else {
+                panic!("{drift:?}")
+            };
+            assert_eq!(pointer.chars().count(), MAX_QUOTE);
+        }
+        let json = serde_json::to_value(&case).unwrap();
+        assert_eq!(json["drift_omitted"], 7);
     }
 
     #[test]

@@ -3,9 +3,11 @@
 //! entry's `request` may be missing, unknown fields are ignored); written with every field
 //! the format requires.
 
-use std::io::{self, Write};
+use std::fmt;
+use std::io::{self, Read, Write};
 
 use base64::Engine as _;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::exchange::{Exchange, ExchangeResponse};
@@ -230,6 +232,152 @@ impl Har {
     }
 }
 
+/// Reads the entries of a HAR file from `reader` one at a time, giving each to `each` with its
+/// index in `/log/entries`, and returns how many there were: the file is never held whole,
+/// only the entry at hand. Keys other than `log.entries` are skipped, in any order.
+///
+/// On a fault (not JSON, no `log.entries`, an entry that is not one, a file cut short), the
+/// entries before it have been given, and the error names the line and column.
+///
+/// ```
+/// use cckm_sync_contract::har::read_entries;
+///
+/// let file = br#"{"log": {"creator": {"name": "x"}, "entries": [
+///     {"request": {"method": "GET", "url": "https://h/api/v1/cckm/dsm/refresh"}},
+///     {"request": {"method": "POST", "url": "https://h/api/v1/cckm/dsm/refresh"}}], "version": "1.2"}}"#;
+/// let mut methods = Vec::new();
+/// let count = read_entries(&file[..], |index, entry| methods.push((index, entry.request.method)))?;
+/// assert_eq!(count, 2);
+/// assert_eq!(methods, [(0, "GET".to_owned()), (1, "POST".to_owned())]);
+///
+/// let cut = read_entries(&file[..120], |_, _| {}).unwrap_err();
+/// assert!(cut.to_string().starts_with("not a HAR file: EOF while parsing"), "{cut}");
+/// # Ok::<(), cckm_sync_contract::har::HarError>(())
+/// ```
+pub fn read_entries<R: Read>(reader: R, mut each: impl FnMut(usize, Entry)) -> Result<usize, HarError> {
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let mut count = 0;
+    let fault = |error: serde_json::Error| HarError(format!("not a HAR file: {error}"));
+    let found = RootSeed {
+        each: &mut each,
+        count: &mut count,
+    }
+    .deserialize(&mut deserializer)
+    .map_err(fault)?;
+    deserializer.end().map_err(fault)?;
+    if found {
+        Ok(count)
+    } else {
+        Err(HarError("not a HAR file: it has no `log.entries`".to_owned()))
+    }
+}
+
+/// The file's top object: `log` is read, the rest skipped. Gives whether `log.entries` was
+/// found.
+struct RootSeed<'a, F> {
+    each: &'a mut F,
+    count: &'a mut usize,
+}
+
+impl<'de, F: FnMut(usize, Entry)> DeserializeSeed<'de> for RootSeed<'_, F> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(usize, Entry)> Visitor<'de> for RootSeed<'_, F> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object with `log`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut found = false;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "log" && !found {
+                found = map.next_value_seed(LogSeed {
+                    each: &mut *self.each,
+                    count: &mut *self.count,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The `log` object: `entries` is read, the rest skipped.
+struct LogSeed<'a, F> {
+    each: &'a mut F,
+    count: &'a mut usize,
+}
+
+impl<'de, F: FnMut(usize, Entry)> DeserializeSeed<'de> for LogSeed<'_, F> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(usize, Entry)> Visitor<'de> for LogSeed<'_, F> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the `log` object, with `entries`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut found = false;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "entries" && !found {
+                map.next_value_seed(EntriesSeed {
+                    each: &mut *self.each,
+                    count: &mut *self.count,
+                })?;
+                found = true;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The `entries` array, given entry by entry.
+struct EntriesSeed<'a, F> {
+    each: &'a mut F,
+    count: &'a mut usize,
+}
+
+impl<'de, F: FnMut(usize, Entry)> DeserializeSeed<'de> for EntriesSeed<'_, F> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(usize, Entry)> Visitor<'de> for EntriesSeed<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the array `log.entries`")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(entry) = seq.next_element::<Entry>()? {
+            (self.each)(*self.count, entry);
+            *self.count += 1;
+        }
+        Ok(())
+    }
+}
+
 /// The bodies of an entry, decoded, for [`Entry::exchange`].
 #[derive(Clone, Debug, Default)]
 pub struct Bodies {
@@ -420,6 +568,24 @@ mod tests {
         assert_eq!(answer.body, Some(&b"{}"[..]));
         assert_eq!(answer.content_type, Some("application/json"));
         assert_eq!(exchange.request_body, None);
+    }
+
+    #[test]
+    fn entries_stream_whatever_the_order_of_keys_and_faults_name_their_place() {
+        let mut urls = Vec::new();
+        let count = read_entries(
+            &br#"{"extra": [1, {"log": 2}], "log": {"entries": [{"request": {"method": "GET", "url": "/a"}}],
+                 "pages": []}}"#[..],
+            |_, entry| urls.push(entry.request.url),
+        )
+        .unwrap();
+        assert_eq!((count, urls), (1, vec!["/a".to_owned()]));
+        let none = read_entries(&br#"{"log": {"version": "1.2"}}"#[..], |_, _| {}).unwrap_err();
+        assert_eq!(none.to_string(), "not a HAR file: it has no `log.entries`");
+        let bad = read_entries(&b"{\"log\": {\"entries\": [\n{\"request\": 3}]}}"[..], |_, _| {}).unwrap_err();
+        assert!(bad.to_string().contains("line 2 column"), "{bad}");
+        let trailing = read_entries(&br#"{"log": {"entries": []}} x"#[..], |_, _| {}).unwrap_err();
+        assert!(trailing.to_string().contains("trailing characters"), "{trailing}");
     }
 
     #[test]

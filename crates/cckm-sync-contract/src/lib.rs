@@ -60,12 +60,15 @@ mod schemas;
 
 pub use body::{BodyKind, Subject};
 pub use case::{
-    CallRef, Case, ContractBug, Drift, DriftKind, DriftLocation, EntryRef, FoundBy, Location, Part, Source, Verdict,
-    Violation,
+    CallRef, Case, ContractBug, Drift, DriftKind, DriftLocation, EntryRef, FoundBy, Location, MAX_DRIFT_PER_CASE,
+    MAX_QUOTE, Part, Source, Verdict, Violation,
 };
 pub use exchange::{CatalogCall, Exchange, ExchangeResponse, NotInCatalog, check_exchange, route};
 pub use json::{NotSchemaJson, schema_json, schema_json_bytes};
-pub use report::{DriftCount, OtherCall, REPORT_VERSION, Report, Totals};
+pub use report::{
+    DriftCount, DriftDropped, DriftNews, MAX_CASE_URL, MAX_DRIFT_KINDS, MAX_NEW_DRIFT_ANNOUNCED, OtherCall,
+    REPORT_VERSION, Report, Totals,
+};
 pub use schemas::{
     Contract, ContractError, OPENAPI_BASE, SCHEMAS_BASE, SchemaError, SchemaRef, schema_uri, validation_options,
 };

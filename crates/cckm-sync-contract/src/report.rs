@@ -8,12 +8,22 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::body::Subject;
-use crate::case::{Case, DriftKind, Source, Verdict};
+use crate::case::{Case, DriftKind, MAX_QUOTE, Source, Verdict};
+use crate::schemas::shorten;
 
 /// The version of the report's JSON form; raised when a field changes meaning or goes away.
 pub const REPORT_VERSION: u32 = 1;
 /// How many distinct calls outside the catalog are listed at most (all are counted).
 const MAX_OTHER_CALLS: usize = 1_000;
+/// How many kinds of drift a report keeps; further kinds are counted in
+/// [`DriftDropped`], not kept.
+pub const MAX_DRIFT_KINDS: usize = 1_000;
+/// How many new kinds of one category of drift (such as "job field" or "list query
+/// parameter") [`Report::add`] announces, for a log; further ones are counted and kept, not
+/// announced.
+pub const MAX_NEW_DRIFT_ANNOUNCED: usize = 20;
+/// The most characters of a URL a kept case quotes (its source).
+pub const MAX_CASE_URL: usize = 2_000;
 
 /// Counts of a report.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -81,9 +91,57 @@ impl fmt::Display for DriftCount {
             self.subject.noun(self.occurrences)
         )?;
         if self.files > 0 {
-            write!(f, " in {} file{}", self.files, if self.files == 1 { "" } else { "s" })
+            write!(f, " in {} file{}", self.files, if self.files == 1 { "" } else { "s" })?;
         } else {
-            write!(f, " in {} call{}", self.bodies, if self.bodies == 1 { "" } else { "s" })
+            write!(f, " in {} call{}", self.bodies, if self.bodies == 1 { "" } else { "s" })?;
+        }
+        write!(f, ", first in {}", self.first_seen)
+    }
+}
+
+/// What a report did not keep of the drift it saw, beyond its bounds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DriftDropped {
+    /// Drift items of kinds not kept, seen once [`MAX_DRIFT_KINDS`] kinds were kept (a kind
+    /// not kept is not remembered: each of its items counts).
+    pub occurrences: usize,
+    /// Drift items beyond the first [`MAX_DRIFT_PER_CASE`](crate::MAX_DRIFT_PER_CASE) of
+    /// their case: counted, not judged by kind (each case's [`Case::drift_omitted`]).
+    pub beyond_case_bound: usize,
+    /// New kinds kept but not announced, beyond [`MAX_NEW_DRIFT_ANNOUNCED`] of their category.
+    pub unannounced: usize,
+}
+
+/// What adding a case to a report has to say, for a log that names each novelty once: a
+/// line each, bounded ([`MAX_NEW_DRIFT_ANNOUNCED`] new kinds per category, one notice per
+/// category and one when the report is full).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DriftNews {
+    /// A kind of drift seen for the first time.
+    New(DriftCount),
+    /// A category has announced its most new kinds: further ones are counted, not announced.
+    Quieted {
+        /// The category, such as `list query parameter`.
+        category: String,
+    },
+    /// The report keeps its most kinds: further kinds are counted, not kept.
+    Full,
+}
+
+impl fmt::Display for DriftNews {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::New(count) => write!(f, "new: {} (first in {})", count.what(), count.first_seen),
+            Self::Quieted { category } => write!(
+                f,
+                "{MAX_NEW_DRIFT_ANNOUNCED} new kinds of {category} announced: further ones are counted in the \
+                 summary and the report, not announced"
+            ),
+            Self::Full => write!(
+                f,
+                "{MAX_DRIFT_KINDS} kinds of drift kept: further kinds are counted as dropped, not kept"
+            ),
         }
     }
 }
@@ -108,12 +166,37 @@ struct DriftKey {
     kind: DriftKind,
 }
 
+impl DriftKey {
+    /// What the key's category is called: its subject and what is unknown.
+    fn category(&self) -> String {
+        let subject = self.subject.noun(1);
+        match self.kind {
+            DriftKind::Field => format!("{subject} field"),
+            DriftKind::Value(_) => format!("{subject} value"),
+            DriftKind::Parameter => format!("{subject} parameter"),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Tally {
     occurrences: usize,
     bodies: usize,
-    files: BTreeSet<String>,
+    /// Files counted; cases arrive file after file, so a file is new when it is not the last.
+    files: usize,
+    last_file: Option<String>,
     first_seen: Source,
+}
+
+/// A source quoted at a bounded size.
+fn quoted(source: &Source, max_url: usize) -> Source {
+    let mut source = source.clone();
+    if let Some(entry) = &mut source.entry
+        && entry.url.chars().count() > max_url
+    {
+        entry.url = shorten(&entry.url, max_url);
+    }
+    source
 }
 
 /// Everything a run found. Add cases with [`add`](Self::add); read it with the accessors or
@@ -128,7 +211,10 @@ struct Tally {
 /// case.judge(&contract, BodyKind::Error, br#"{"code": 16, "codeDesc": "NCERRResourceNotFound", "hint": "x"}"#);
 /// report.add(case);
 /// assert!(report.ok());
-/// assert_eq!(report.drift()[0].to_string(), "error body field hint: 1 error body in 1 file");
+/// assert_eq!(
+///     report.drift()[0].to_string(),
+///     "error body field hint: 1 error body in 1 file, first in job.json"
+/// );
 /// # Ok::<(), cckm_sync_contract::ContractError>(())
 /// ```
 #[derive(Debug)]
@@ -139,6 +225,9 @@ pub struct Report {
     omitted: usize,
     totals: Totals,
     drift: BTreeMap<DriftKey, Tally>,
+    drift_dropped: DriftDropped,
+    /// New kinds announced, by category.
+    announced: BTreeMap<String, usize>,
     other_calls: BTreeMap<(String, String), OtherCall>,
     errors: Vec<String>,
 }
@@ -153,6 +242,8 @@ impl Report {
             omitted: 0,
             totals: Totals::default(),
             drift: BTreeMap::new(),
+            drift_dropped: DriftDropped::default(),
+            announced: BTreeMap::new(),
             other_calls: BTreeMap::new(),
             errors: Vec::new(),
         }
@@ -169,9 +260,16 @@ impl Report {
         self.strict
     }
 
-    /// Adds a case; returns the drift counts it is the first to show (for a log that names
-    /// each novelty once).
-    pub fn add(&mut self, case: Case) -> Vec<DriftCount> {
+    /// Adds a case; returns what it shows first (for a log that names each novelty once):
+    /// each new kind of drift, at most [`MAX_NEW_DRIFT_ANNOUNCED`] per category, then one
+    /// notice per category, and one when the report keeps its most kinds.
+    ///
+    /// What a report keeps is bounded, whatever its inputs hold: [`MAX_DRIFT_KINDS`] kinds of
+    /// drift (further kinds are counted in [`drift_dropped`](Self::drift_dropped)), names and
+    /// values of [`MAX_QUOTE`](crate::MAX_QUOTE) characters, URLs of [`MAX_CASE_URL`] (of
+    /// `MAX_QUOTE` where a kind was first seen), the cases [`keep_at_most`](Self::keep_at_most)
+    /// says.
+    pub fn add(&mut self, mut case: Case) -> Vec<DriftNews> {
         let totals = &mut self.totals;
         totals.cases += 1;
         match case.verdict(self.strict) {
@@ -183,7 +281,8 @@ impl Report {
         if !case.drift.is_empty() {
             totals.with_drift += 1;
         }
-        let mut new = Vec::new();
+        self.drift_dropped.beyond_case_bound += case.drift_omitted;
+        let mut news = Vec::new();
         let mut seen_in_case = BTreeSet::new();
         for drift in &case.drift {
             let key = DriftKey {
@@ -192,44 +291,72 @@ impl Report {
                 kind: drift.kind.clone(),
             };
             let fresh = !self.drift.contains_key(&key);
+            if fresh && self.drift.len() >= MAX_DRIFT_KINDS {
+                if self.drift_dropped.occurrences == 0 {
+                    news.push(DriftNews::Full);
+                }
+                self.drift_dropped.occurrences += 1;
+                continue;
+            }
             let tally = self.drift.entry(key.clone()).or_insert_with(|| Tally {
                 occurrences: 0,
                 bodies: 0,
-                files: BTreeSet::new(),
-                first_seen: case.source.clone(),
+                files: 0,
+                last_file: None,
+                first_seen: quoted(&case.source, MAX_QUOTE),
             });
             tally.occurrences += 1;
             if seen_in_case.insert(key.clone()) {
                 tally.bodies += 1;
             }
-            if let Some(file) = &case.source.file {
-                tally.files.insert(file.clone());
+            if let Some(file) = &case.source.file
+                && tally.last_file.as_ref() != Some(file)
+            {
+                tally.files += 1;
+                tally.last_file = Some(file.clone());
             }
             if fresh {
-                new.push(key);
+                let category = key.category();
+                let announced = self.announced.entry(category.clone()).or_insert(0);
+                *announced += 1;
+                if *announced <= MAX_NEW_DRIFT_ANNOUNCED {
+                    if let Some(count) = self.count_of(&key) {
+                        news.push(DriftNews::New(count));
+                    }
+                } else {
+                    if *announced == MAX_NEW_DRIFT_ANNOUNCED + 1 {
+                        news.push(DriftNews::Quieted { category });
+                    }
+                    self.drift_dropped.unannounced += 1;
+                }
             }
         }
-        let new = new.iter().filter_map(|key| self.count_of(key)).collect();
         if self.cases.len() < self.max_cases {
+            if let Some(entry) = &case.source.entry
+                && entry.url.chars().count() > MAX_CASE_URL
+            {
+                case.source = quoted(&case.source, MAX_CASE_URL);
+            }
             self.cases.push(case);
         } else {
             self.omitted += 1;
         }
-        new
+        news
     }
 
     /// Counts a call outside the catalog.
     pub fn add_other_call(&mut self, method: &str, path: &str, reason: impl fmt::Display) {
         self.totals.other_calls += 1;
-        let key = (method.to_owned(), path.to_owned());
+        let (method, path) = (shorten(method, MAX_QUOTE), shorten(path, MAX_QUOTE));
+        let key = (method.clone(), path.clone());
         if let Some(call) = self.other_calls.get_mut(&key) {
             call.count += 1;
         } else if self.other_calls.len() < MAX_OTHER_CALLS {
             self.other_calls.insert(
                 key,
                 OtherCall {
-                    method: method.to_owned(),
-                    path: path.to_owned(),
+                    method,
+                    path,
                     reason: reason.to_string(),
                     count: 1,
                 },
@@ -276,9 +403,14 @@ impl Report {
             kind: key.kind.clone(),
             occurrences: tally.occurrences,
             bodies: tally.bodies,
-            files: tally.files.len(),
+            files: tally.files,
             first_seen: tally.first_seen.clone(),
         })
+    }
+
+    /// The drift not kept, or not announced, beyond the report's bounds.
+    pub fn drift_dropped(&self) -> DriftDropped {
+        self.drift_dropped
     }
 
     /// Drift counted across every case, by subject, place and kind.
@@ -303,6 +435,7 @@ impl Report {
             ok: bool,
             totals: Totals,
             drift: Vec<DriftCount>,
+            drift_dropped: DriftDropped,
             other_calls: Vec<&'a OtherCall>,
             errors: &'a [String],
             cases: Vec<CaseView<'a>>,
@@ -315,6 +448,7 @@ impl Report {
             ok: self.ok(),
             totals: self.totals,
             drift: self.drift(),
+            drift_dropped: self.drift_dropped,
             other_calls: self.other_calls().collect(),
             errors: &self.errors,
             cases: self

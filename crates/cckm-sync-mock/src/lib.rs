@@ -115,7 +115,7 @@ pub use clock::{ClockError, ClockState};
 pub use fault::{Call, Fault, FaultError, FaultKind, MAX_PENDING_FAULTS, MAX_STALL};
 pub use inventory::Inventory;
 pub use record::{MAX_RECORDED_BODY, ReceivedRequest};
-pub use seed::{LoadError, LoadReport, Skipped};
+pub use seed::{LoadError, LoadReport, Skipped, endpoint_of_file};
 pub use server::MockServer;
 pub use start::StartError;
 

@@ -125,8 +125,17 @@ impl From<Full> for LoadError {
 }
 
 /// The endpoint a file's name starts with (`<endpoint name>` then `-` or `.`), the longest
-/// if several do.
-pub(crate) fn endpoint_of_file(path: &Path) -> Option<&'static Endpoint> {
+/// if several do: the endpoint a recorded file's jobs are served from, when it is of their
+/// family (as `--seed` and [`MockServer::load_dir`](crate::MockServer::load_dir) read it).
+///
+/// ```
+/// use std::path::Path;
+///
+/// let endpoint = cckm_sync_mock::endpoint_of_file(Path::new("recorded/aws-custom-key-stores-in-progress.json"));
+/// assert_eq!(endpoint.map(|endpoint| endpoint.name), Some("aws-custom-key-stores"));
+/// assert_eq!(cckm_sync_mock::endpoint_of_file(Path::new("awsome.json")), None);
+/// ```
+pub fn endpoint_of_file(path: &Path) -> Option<&'static Endpoint> {
     let name = path.file_name()?.to_str()?;
     ENDPOINTS
         .iter()

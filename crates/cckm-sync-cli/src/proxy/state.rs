@@ -48,12 +48,8 @@ impl State {
                 fresh.extend(report.add(case));
             }
         }
-        for count in fresh {
-            lines.push(output::drift_line(&format!(
-                "new: {} (first in {})",
-                count.what(),
-                count.first_seen
-            )));
+        for news in fresh {
+            lines.push(output::drift_line(&news.to_string()));
         }
         self.log(&lines);
     }

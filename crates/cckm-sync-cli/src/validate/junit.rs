@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::time::Duration;
 
+use cckm_sync_contract::har::split_url;
 use cckm_sync_contract::{Case, Report, Verdict};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
@@ -111,15 +112,59 @@ fn write_suite<W: Write>(
     Ok(())
 }
 
-/// A test case's name: the HAR entry and part, or the file.
+/// A test case's name: the HAR entry, its call and part, or the file. Stable from one
+/// recording to the next of the same calls, so that a CI's history follows a case: the URL's
+/// path and query without the host (a port picked at random changes), job ids as `{id}`.
 fn case_name(case: &Case) -> String {
     match &case.source.entry {
         Some(entry) => {
             let part = case.part.map(|part| format!(" {part}")).unwrap_or_default();
-            format!("entry {} {} {}{part}", entry.index, entry.method, entry.url)
+            let (path, query) = split_url(&entry.url);
+            let target = match query {
+                Some(query) => format!("{path}?{query}"),
+                None => path.to_owned(),
+            };
+            format!("entry {} {} {}{part}", entry.index, entry.method, without_ids(&target))
         }
         None => case.source.file.clone().unwrap_or_default(),
     }
+}
+
+/// `text` with every UUID (8-4-4-4-12 hexadecimal digits) written `{id}`.
+fn without_ids(text: &str) -> String {
+    const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
+    const LENGTH: usize = 36;
+    let is_uuid = |candidate: &[u8]| {
+        let mut at = 0;
+        GROUPS.iter().enumerate().all(|(index, &length)| {
+            let group = candidate.get(at..at + length);
+            at += length;
+            let hex = group.is_some_and(|group| group.iter().all(u8::is_ascii_hexdigit));
+            let dash = index == GROUPS.len() - 1 || {
+                at += 1;
+                candidate.get(at - 1) == Some(&b'-')
+            };
+            hex && dash
+        })
+    };
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut start = 0;
+    let mut at = 0;
+    while at + LENGTH <= bytes.len() {
+        let before_ok = at == 0 || !bytes.get(at - 1).is_some_and(u8::is_ascii_hexdigit);
+        let after_ok = !bytes.get(at + LENGTH).is_some_and(u8::is_ascii_hexdigit);
+        if before_ok && after_ok && bytes.get(at..at + LENGTH).is_some_and(is_uuid) {
+            out.push_str(text.get(start..at).unwrap_or_default());
+            out.push_str("{id}");
+            at += LENGTH;
+            start = at;
+        } else {
+            at += 1;
+        }
+    }
+    out.push_str(text.get(start..).unwrap_or_default());
+    out
 }
 
 /// A test case's class: the call (`aws-keys.list`), else what the body is.
@@ -259,4 +304,23 @@ fn write_unreadable<W: Write>(writer: &mut Writer<W>, errors: &[String]) -> io::
 
 fn seconds(duration: Duration) -> String {
     format!("{:.3}", duration.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_ids_are_written_as_id_and_nothing_else_is() {
+        assert_eq!(
+            without_ids("/api/v1/cckm/dsm/refresh/0ea5d52e-387c-44fa-b079-21c8b768f77b/cancel"),
+            "/api/v1/cckm/dsm/refresh/{id}/cancel"
+        );
+        assert_eq!(
+            without_ids("/x?id=0EA5D52E-387C-44FA-B079-21C8B768F77B&id=0ea5d52e-387c-44fa-b079-21c8b768f77b"),
+            "/x?id={id}&id={id}"
+        );
+        let near_misses = "/x/0ea5d52e-387c-44fa-b079-21c8b768f77bb/0ea5d52e_387c-44fa-b079-21c8b768f77b/é";
+        assert_eq!(without_ids(near_misses), near_misses);
+    }
 }

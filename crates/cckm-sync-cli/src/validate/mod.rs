@@ -64,7 +64,8 @@ Examples:
   curl -s … | cckm-sync validate --endpoint aws-keys --operation list -")]
 pub(crate) struct ValidateArgs {
     /// Response bodies (`.json`), HAR files (`.har`, or a `.json` holding a HAR log), or
-    /// folders searched for both; `-` reads one from standard input.
+    /// folders searched for both; `-` reads one from standard input. Only regular files are
+    /// read (not devices, named pipes or sockets).
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<PathBuf>,
 
@@ -100,6 +101,11 @@ pub(crate) struct ValidateArgs {
     /// When to colour the human output.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
+
+    /// The most bytes read of each input (`500MB`, `2GiB`); a larger one cannot be read.
+    /// HAR files are read entry by entry, never whole.
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = crate::files::parse_size)]
+    max_input_size: u64,
 }
 
 fn endpoint_names() -> clap::builder::PossibleValuesParser {
@@ -134,7 +140,7 @@ pub(crate) fn run(args: ValidateArgs) -> ExitCode {
         request: args.request,
         status: args.status,
     };
-    let files = match inputs::collect(&args.paths) {
+    let files = match crate::files::collect(&args.paths) {
         Ok(files) => files,
         Err(error) => {
             eprintln!("error: {error}");
@@ -142,7 +148,7 @@ pub(crate) fn run(args: ValidateArgs) -> ExitCode {
         }
     };
     let mut report = Report::new(args.strict);
-    let timings = inputs::check_all(contract, &files, &hints, &mut report);
+    let timings = inputs::check_all(contract, &files, &hints, args.max_input_size, &mut report);
     let elapsed = started.elapsed();
 
     let written = match args.format {

@@ -1,0 +1,234 @@
+//! `cckm-sync mock --seed`: the jobs of recorded traffic loaded into the mock at start. HAR
+//! files (the proxy's, a browser's) give the jobs their responses hold (pages and single
+//! jobs of every job endpoint); `.json` files are response bodies on their own. What is
+//! skipped, a file or an entry, is said with the reason, and the mock starts anyway.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use cckm_sync::endpoints::Operation;
+use cckm_sync_contract::har::{self, Entry};
+use cckm_sync_contract::{CatalogCall, route};
+use cckm_sync_mock::{LoadError, LoadReport, MockServer};
+
+use crate::files::{self, Input};
+
+/// The most skipped entries of one HAR file named one by one; the rest are counted.
+const MAX_ENTRIES_NAMED: usize = 20;
+
+/// What loading the seed did.
+#[derive(Debug, Default)]
+pub(crate) struct Seeded {
+    /// Jobs served from now on (a job recorded several times counts once: its latest record
+    /// is served).
+    pub(crate) loaded: usize,
+    /// Files read.
+    pub(crate) files: usize,
+    /// What was skipped, a line each, with the reason.
+    pub(crate) skipped: Vec<String>,
+    /// Whether the mock's store filled up, so that the rest was not loaded.
+    pub(crate) full: Option<String>,
+}
+
+impl Seeded {
+    fn add(&mut self, source: &dyn fmt::Display, report: &LoadReport) {
+        self.loaded += report.added;
+        for job in &report.skipped {
+            self.skipped
+                .push(format!("{source}: job {} skipped: {}", job.id, job.reason));
+        }
+    }
+}
+
+/// Loads every file the paths name (files, or folders searched for `.json` and `.har` files)
+/// into `server`. Fails only on a path that does not exist.
+pub(crate) fn load(server: &MockServer, paths: &[PathBuf], max_size: u64) -> Result<Seeded, String> {
+    let mut seeded = Seeded::default();
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.as_os_str() != "-" && !path.exists() {
+            return Err(format!(
+                "cannot read the seed {}: no such file or folder",
+                path.display()
+            ));
+        }
+        match files::collect(std::slice::from_ref(path)) {
+            Ok(found) => inputs.extend(found),
+            Err(error) => seeded.skipped.push(error),
+        }
+    }
+    for input in &inputs {
+        if seeded.full.is_some() {
+            break;
+        }
+        seeded.files += 1;
+        if let Err(reason) = load_input(server, input, max_size, &mut seeded) {
+            seeded.skipped.push(reason);
+        }
+    }
+    Ok(seeded)
+}
+
+fn load_input(server: &MockServer, input: &Input, max_size: u64, seeded: &mut Seeded) -> Result<(), String> {
+    let mut reader = files::open(input, max_size).map_err(|error| format!("{error}: skipped"))?;
+    let har = input.is_har_by_name()
+        || files::starts_like_har(&mut reader)
+            .map_err(|error| format!("cannot read {}: {error}: skipped", input.name))?;
+    if har {
+        let mut named = 0;
+        let mut unnamed = 0;
+        // Entries that hold no job (the token call, other calls, error answers), by reason.
+        let mut no_job: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let result = har::read_entries(reader, |index, entry| {
+            if seeded.full.is_some() {
+                return;
+            }
+            match load_entry(server, &input.name, index, &entry, seeded) {
+                Ok(()) => {}
+                Err(Skip::NoJob(reason)) => no_job.entry(reason).or_default().push(index),
+                Err(Skip::Failed(reason)) if named < MAX_ENTRIES_NAMED => {
+                    named += 1;
+                    seeded.skipped.push(format!(
+                        "{} entry {index} {} {}: skipped: {reason}",
+                        input.name,
+                        entry.request.method,
+                        shorten(&entry.request.url)
+                    ));
+                }
+                Err(Skip::Failed(_)) => unnamed += 1,
+            }
+        });
+        if unnamed > 0 {
+            seeded.skipped.push(format!(
+                "{}: {unnamed} more entries skipped (the first {MAX_ENTRIES_NAMED} are named)",
+                input.name
+            ));
+        }
+        for (reason, entries) in no_job {
+            seeded.skipped.push(format!(
+                "{}: {} entr{} skipped: {reason} ({})",
+                input.name,
+                entries.len(),
+                if entries.len() == 1 { "y" } else { "ies" },
+                indices(&entries)
+            ));
+        }
+        result
+            .map(|_| ())
+            .map_err(|error| format!("{}: {error}: the entries after the fault are skipped", input.name))
+    } else {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut reader, &mut bytes)
+            .map_err(|error| format!("cannot read {}: {error}: skipped", input.name))?;
+        let hint = input.path.as_deref().and_then(cckm_sync_mock::endpoint_of_file);
+        match server.load_jobs(&bytes, hint.map(|endpoint| endpoint.name)) {
+            Ok(report) => {
+                seeded.add(&input.name, &report);
+                Ok(())
+            }
+            Err(LoadError::Full { max }) => {
+                seeded.full = Some(full(max));
+                Ok(())
+            }
+            Err(error) => Err(format!("{}: skipped: {}", input.name, reason_of(&error))),
+        }
+    }
+}
+
+fn full(max: usize) -> String {
+    format!("the mock holds its maximum of {max} jobs: the rest of the seed is not loaded")
+}
+
+/// A load error without the source the mock gives it (`body`): the caller names the source.
+fn reason_of(error: &LoadError) -> String {
+    match error {
+        LoadError::Parse { message, .. } => format!("not a page or a job of the API: {message}"),
+        other => other.to_string(),
+    }
+}
+
+/// Why an entry gave no job.
+enum Skip {
+    /// It is not an answer that holds jobs: said once per reason and file.
+    NoJob(String),
+    /// It should have held jobs and could not be loaded: said for each entry.
+    Failed(String),
+}
+
+/// `entries 0, 7, 9 and 3 more`.
+fn indices(entries: &[usize]) -> String {
+    const NAMED: usize = 10;
+    let named: Vec<String> = entries.iter().take(NAMED).map(ToString::to_string).collect();
+    let word = if entries.len() == 1 { "entry" } else { "entries" };
+    let more = entries.len().saturating_sub(NAMED);
+    if more > 0 {
+        format!("{word} {} and {more} more", named.join(", "))
+    } else {
+        format!("{word} {}", named.join(", "))
+    }
+}
+
+/// A URL quoted in a warning, up to 200 characters.
+fn shorten(url: &str) -> String {
+    const MAX: usize = 200;
+    if url.chars().count() <= MAX {
+        return url.to_owned();
+    }
+    let mut cut: String = url.chars().take(MAX - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// Loads the jobs of one HAR entry: the answer (2xx, with a body) of a list, get, start or
+/// cancel of a job endpoint.
+fn load_entry(server: &MockServer, file: &str, index: usize, entry: &Entry, seeded: &mut Seeded) -> Result<(), Skip> {
+    let (path, _) = har::split_url(&entry.request.url);
+    let call = route(&entry.request.method, path).map_err(|_| Skip::NoJob("not a call of the job API".to_owned()))?;
+    let (endpoint, operation) = match call {
+        CatalogCall::Job {
+            endpoint, operation, ..
+        } => (endpoint, operation),
+        CatalogCall::Token => return Err(Skip::NoJob("the token call holds no job".to_owned())),
+        _ => return Err(Skip::NoJob("a call that holds no job".to_owned())),
+    };
+    let status = entry.response.status;
+    if status == 0 {
+        return Err(Skip::NoJob("no response was recorded".to_owned()));
+    }
+    if !(200..300).contains(&status) {
+        return Err(Skip::NoJob(format!("a {status} answer holds no job")));
+    }
+    let bodies = entry.bodies();
+    if let Some(problem) = bodies.problem {
+        return Err(Skip::Failed(problem));
+    }
+    let exchange = entry.exchange(&bodies);
+    let body = exchange
+        .response
+        .and_then(|response| response.body)
+        .filter(|body| !body.iter().all(u8::is_ascii_whitespace))
+        .ok_or_else(|| Skip::Failed("no response body was recorded".to_owned()))?;
+    let what = match operation {
+        Operation::List => "page",
+        Operation::Get | Operation::Start | Operation::Cancel => "job",
+    };
+    match server.load_jobs(body, Some(endpoint.name)) {
+        Ok(report) => {
+            seeded.add(&format_args!("{file} entry {index}"), &report);
+            Ok(())
+        }
+        Err(LoadError::Full { max }) => {
+            seeded.full = Some(full(max));
+            Ok(())
+        }
+        Err(error) => Err(Skip::Failed(format!(
+            "the {} answer is not a {what} of the API: {}",
+            endpoint.name,
+            match &error {
+                LoadError::Parse { message, .. } => message.clone(),
+                other => other.to_string(),
+            }
+        ))),
+    }
+}

@@ -1,0 +1,389 @@
+//! Record and replay: `cckm-sync proxy` records a HAR file of calls to a mock, and a new
+//! `cckm-sync mock --seed` serves the jobs it holds; browser exports, single files and folders
+//! load too, and what is skipped is said, with the reason, without failing the start.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use cckm_sync::endpoints;
+use cckm_sync_mock::MockServer;
+use serde_json::{Value, json};
+
+/// A running `cckm-sync` server (`mock` or `proxy`), its banner read.
+struct Running {
+    child: Child,
+    banner: Vec<String>,
+}
+
+impl Running {
+    fn start(args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (sender, lines) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                if sender.send(line.unwrap_or_default()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut banner: Vec<String> = Vec::new();
+        while !banner.last().is_some_and(|line| line.starts_with("Press Ctrl-C")) {
+            banner.push(lines.recv_timeout(Duration::from_secs(30)).expect("a banner line"));
+        }
+        Self { child, banner }
+    }
+
+    /// The server's root URL, from the first line (`… serving <url>`, up to a comma; the
+    /// mock names its API URL, under `/api/v1`).
+    fn url(&self) -> String {
+        let first = &self.banner[0];
+        let (_, rest) = first.split_once(" serving ").unwrap();
+        let url = rest.split(',').next().unwrap();
+        url.strip_suffix("/api/v1").unwrap_or(url).to_owned()
+    }
+
+    fn line(&self, prefix: &str) -> &str {
+        self.banner
+            .iter()
+            .map(|line| line.trim_start())
+            .find(|line| line.starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix}: {:?}", self.banner))
+    }
+
+    /// Ctrl-C, and what it printed on standard error (waiting at most 30 s for the exit).
+    fn stop(mut self) -> String {
+        assert!(
+            Command::new("kill")
+                .args(["-INT", &self.child.id().to_string()])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let mut stderr = self.child.stderr.take().unwrap();
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+            let _ = sender.send(text);
+        });
+        let text = receiver.recv_timeout(Duration::from_secs(30)).expect("it exited");
+        assert!(self.child.wait().unwrap().success(), "{text}");
+        text
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+async fn jwt(client: &reqwest::Client, root: &str) -> String {
+    let answer: Value = client
+        .post(format!("{root}/api/v1/auth/tokens"))
+        .json(&json!({"grant_type": "password", "username": "admin", "password": "admin"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["jwt"].as_str().unwrap().to_owned()
+}
+
+async fn get(client: &reqwest::Client, jwt: &str, url: String) -> (u16, Value) {
+    let answer = client.get(url).bearer_auth(jwt).send().await.unwrap();
+    (answer.status().as_u16(), answer.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_recording_of_the_proxy_is_served_by_a_new_mock() {
+    let upstream = MockServer::start();
+    upstream.pause_clock();
+    let dir = tempfile::tempdir().unwrap();
+    let har = dir.path().join("traffic.har");
+    let proxy = Running::start(&[
+        "proxy",
+        "--listen",
+        "127.0.0.1:0",
+        "--upstream",
+        &upstream.api_url(),
+        "--har",
+        har.to_str().unwrap(),
+    ]);
+    let api = proxy.url();
+    let client = client();
+    let jwt = jwt(&client, &api).await;
+    let aws = endpoints::find("aws-keys").unwrap();
+    let dsm = endpoints::find("dsm").unwrap();
+    // A job started, read while it runs, read again once it ended; another started and
+    // cancelled; a list; a get of a job that does not exist.
+    let started: Value = client
+        .post(format!("{api}{}", aws.collection_path()))
+        .bearer_auth(&jwt)
+        .json(&json!({"kms": ["kms"], "regions": ["us-east-1", "eu-west-1"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let aws_id: uuid::Uuid = started["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{started}"))
+        .parse()
+        .unwrap();
+    upstream.advance_clock(Duration::from_secs(60));
+    let (_, ended) = get(&client, &jwt, format!("{api}{}", aws.job_path(aws_id))).await;
+    assert_eq!(ended["overall_status"], "completed");
+    let dsm_job: Value = client
+        .post(format!("{api}{}", dsm.collection_path()))
+        .bearer_auth(&jwt)
+        .json(&json!({"synchronize_all": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let dsm_id: uuid::Uuid = dsm_job["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{dsm_job}"))
+        .parse()
+        .unwrap();
+    let cancelled = client
+        .post(format!("{api}{}", dsm.cancel_path(dsm_id)))
+        .bearer_auth(&jwt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), 200);
+    upstream.advance_clock(Duration::from_secs(60));
+    let (_, dsm_page) = get(&client, &jwt, format!("{api}{}", dsm.collection_path())).await;
+    let (missing, _) = get(&client, &jwt, format!("{api}{}", aws.job_path(uuid::Uuid::nil()))).await;
+    assert_eq!(missing, 404);
+    proxy.stop();
+
+    let replay = Running::start(&["mock", "--listen", "127.0.0.1:0", "--seed", har.to_str().unwrap()]);
+    assert_eq!(replay.line("seed: "), "seed: 2 jobs loaded from 1 file (2 skipped)");
+    let api = replay.url();
+    let jwt = self::jwt(&client, &api).await;
+    let (status, served) = get(&client, &jwt, format!("{api}{}", aws.job_path(aws_id))).await;
+    assert_eq!(status, 200);
+    assert_eq!(served, ended, "the job as last recorded");
+    let (_, page) = get(&client, &jwt, format!("{api}{}", dsm.collection_path())).await;
+    assert_eq!(page["resources"], dsm_page["resources"]);
+    assert_eq!(page["resources"][0]["abort"], true);
+    let har_name = har.display().to_string();
+    let stderr = replay.stop();
+    let warnings: Vec<&str> = stderr.lines().filter(|line| line.starts_with("warning: ")).collect();
+    assert_eq!(
+        warnings,
+        [
+            format!("warning: {har_name}: 1 entry skipped: a 404 answer holds no job (entry 6)"),
+            format!("warning: {har_name}: 1 entry skipped: the token call holds no job (entry 0)"),
+        ],
+        "{stderr}"
+    );
+}
+
+/// A HAR entry as a browser exports it: the body in base64, fields of its own.
+fn browser_entry(method: &str, url: &str, status: u16, body: Option<&str>) -> Value {
+    let content = match body {
+        Some(body) => json!({"size": body.len(), "mimeType": "application/json",
+            "text": base64::engine::general_purpose::STANDARD.encode(body), "encoding": "base64"}),
+        None => json!({"size": 1234, "mimeType": "application/json", "comment": "not recorded"}),
+    };
+    json!({"startedDateTime": "2026-12-07T10:00:00.000Z", "time": 12.5, "_initiator": {"type": "script"},
+        "request": {"method": method, "url": url, "httpVersion": "http/2.0", "headers": [], "queryString": [],
+            "cookies": [], "headersSize": -1, "bodySize": 0},
+        "response": {"status": status, "statusText": "", "httpVersion": "http/2.0", "headers": [], "cookies": [],
+            "content": content, "redirectURL": "", "headersSize": -1, "bodySize": -1, "_transferSize": 900},
+        "cache": {}, "timings": {"blocked": 1, "dns": -1, "send": 0, "wait": 10, "receive": 1.5}, "_resourceType": "fetch"})
+}
+
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../cckm-sync/tests/fixtures")
+            .join(path),
+    )
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_exports_folders_and_stray_files_load_what_they_hold_and_say_what_they_skip() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = "https://ctm.example.com/api/v1";
+    let entries = vec![
+        browser_entry(
+            "GET",
+            "https://ctm.example.com/static/app.js",
+            200,
+            Some("console.log(1)"),
+        ),
+        browser_entry(
+            "GET",
+            &format!("{host}/cckm/dsm/refresh?skip=0&limit=10"),
+            200,
+            Some(&fixture("pages/seed-dsm-refresh-completed.json")),
+        ),
+        browser_entry(
+            "GET",
+            &format!("{host}/cckm/azure/synchronization-jobs"),
+            200,
+            Some(&fixture("pages/seed-azure-keys-in-progress.json")),
+        ),
+        browser_entry("GET", &format!("{host}/cckm/oci/synchronization-jobs"), 200, None),
+        browser_entry(
+            "GET",
+            &format!("{host}/cckm/sap/synchronization-jobs"),
+            200,
+            Some(r#"{"skip": 0, "limit": 10, "total": 1, "resources": [{"id": 1}]}"#),
+        ),
+    ];
+    let export = json!({"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"},
+        "pages": [], "entries": entries}});
+    std::fs::write(
+        dir.path().join("browser.har"),
+        serde_json::to_vec_pretty(&export).unwrap(),
+    )
+    .unwrap();
+    // A folder beside it: a stray error body, a job, and a file that is no JSON at all.
+    let folder = dir.path().join("recorded");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("not-found.json"), fixture("errors/resource-not-found.json")).unwrap();
+    std::fs::write(folder.join("oci.json"), fixture("pages/oci-vaults-completed.json")).unwrap();
+    std::fs::write(folder.join("notes.json"), "to do: record more").unwrap();
+
+    let mock = Running::start(&[
+        "mock",
+        "--listen",
+        "127.0.0.1:0",
+        "--seed",
+        dir.path().join("browser.har").to_str().unwrap(),
+        "--seed",
+        folder.to_str().unwrap(),
+    ]);
+    let api = mock.url();
+    let client = client();
+    let jwt = jwt(&client, &api).await;
+    let (_, dsm) = get(&client, &jwt, format!("{api}/api/v1/cckm/dsm/refresh")).await;
+    assert_eq!(dsm["resources"][0]["id"], "d4cbd38e-845e-4f75-9e71-15280084986e");
+    let (_, azure) = get(&client, &jwt, format!("{api}/api/v1/cckm/azure/synchronization-jobs")).await;
+    assert_eq!(azure["total"], 1);
+    let (_, oci) = get(&client, &jwt, format!("{api}/api/v1/cckm/oci/synchronization-jobs")).await;
+    assert!(oci["total"].as_u64().unwrap() >= 1, "{oci}");
+    let seed_line = mock.line("seed: ").to_owned();
+    let stderr = mock.stop();
+    let har = dir.path().join("browser.har").display().to_string();
+    let folder = folder.display().to_string();
+    for expected in [
+        format!(
+            "warning: {har} entry 3 GET {host}/cckm/oci/synchronization-jobs: skipped: no response body was recorded"
+        ),
+        format!(
+            "warning: {har} entry 4 GET {host}/cckm/sap/synchronization-jobs: skipped: the sap answer is not a page of the API: "
+        ),
+        format!("warning: {har}: 1 entry skipped: not a call of the job API (entry 0)"),
+        format!("warning: {folder}/not-found.json: skipped: not a page or a job of the API: "),
+        format!("warning: {folder}/notes.json: skipped: not a page or a job of the API: "),
+    ] {
+        assert!(
+            stderr.lines().any(|line| line.starts_with(&expected)),
+            "{expected}\n{stderr}"
+        );
+    }
+    assert_eq!(
+        stderr.lines().filter(|line| line.starts_with("warning: ")).count(),
+        5,
+        "{stderr}"
+    );
+    assert!(
+        seed_line.starts_with("seed: ") && seed_line.ends_with("from 4 files (5 skipped)"),
+        "{seed_line}"
+    );
+}
+
+#[test]
+fn a_seed_path_that_does_not_exist_fails_the_start_and_a_pipe_is_skipped() {
+    let output = Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
+        .args(["mock", "--listen", "127.0.0.1:0", "--seed", "/no/such/traffic.har"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: cannot read the seed /no/such/traffic.har: no such file or folder\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("live.har");
+    assert!(Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    let mock = Running::start(&["mock", "--listen", "127.0.0.1:0", "--seed", pipe.to_str().unwrap()]);
+    assert_eq!(mock.line("seed: "), "seed: 0 jobs loaded from 1 file (1 skipped)");
+    let stderr = mock.stop();
+    assert!(
+        stderr.starts_with(&format!("warning: cannot read {}: not a regular file", pipe.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_recording_beyond_the_mocks_capacity_loads_what_fits_and_says_the_rest_is_not_loaded() {
+    const PAGES: usize = 101;
+    const PER_PAGE: usize = 100;
+    let entries: Vec<Value> = (0..PAGES)
+        .map(|page| {
+            let jobs: Vec<Value> = (0..PER_PAGE)
+                .map(|index| {
+                    json!({"id": uuid::Uuid::from_u128((page * PER_PAGE + index + 1) as u128), "uri": "u",
+                        "account": "a", "application": "p", "devAccount": "d",
+                        "createdAt": "2021-03-03T09:22:15.05611Z", "updatedAt": "2021-03-03T09:22:15.636481Z",
+                        "overall_status": "completed", "cloud": "dsm",
+                        "domains": ["6070915c-0ab4-4e7e-bf4d-31dd31214874"], "abort": false})
+                })
+                .collect();
+            let body = json!({"skip": page * PER_PAGE, "limit": PER_PAGE, "total": PAGES * PER_PAGE, "resources": jobs});
+            json!({"request": {"method": "GET", "url": format!("http://127.0.0.1:8443/api/v1/cckm/dsm/refresh?skip={}", page * PER_PAGE)},
+                "response": {"status": 200, "content": {"mimeType": "application/json", "text": body.to_string()}}})
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let har = dir.path().join("large.har");
+    std::fs::write(&har, json!({"log": {"entries": entries}}).to_string()).unwrap();
+    let mock = Running::start(&["mock", "--listen", "127.0.0.1:0", "--seed", har.to_str().unwrap()]);
+    assert_eq!(
+        mock.line("seed: "),
+        format!(
+            "seed: {} jobs loaded from 1 file (1 skipped)",
+            MockServer::DEFAULT_MAX_JOBS
+        )
+    );
+    let stderr = mock.stop();
+    assert!(
+        stderr.starts_with(&format!(
+            "warning: the mock holds its maximum of {} jobs: the rest of the seed is not loaded\n",
+            MockServer::DEFAULT_MAX_JOBS
+        )),
+        "{stderr}"
+    );
+}
