@@ -162,7 +162,11 @@ async fn a_job_that_fails_exits_1_with_the_failed_item() {
     let lines = run.lines();
     assert_eq!(
         lines[1],
-        format!("job {} ended failed after 0.3s: 0 of 1 items ok", lines[0]),
+        format!(
+            "job {} ended failed after 0.3s: 0 of 1 items ok; \
+             00DB000000040bIMAQ: Error listing keys from SFDC: Salesforce API is down",
+            lines[0]
+        ),
         "{run:#?}"
     );
     assert!(

@@ -1,5 +1,6 @@
 //! How jobs are shown: the list table, the view of one job, the state of each item, and the
-//! one-line summary of an ended job. Every line fits [`WIDTH`] columns.
+//! one-line summary of an ended job. Every line fits [`WIDTH`] columns but those that name an
+//! item and its text, which are never cut.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -101,6 +102,18 @@ pub(crate) fn fit(text: &str, width: usize) -> String {
     }
     let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
     cut.push('…');
+    cut
+}
+
+/// `text`, its start cut to `width` characters with `…` when longer: what tells the items of
+/// a job apart is the end of their names (`…/keyRings/eu-ring`), not their common start.
+pub(crate) fn fit_end(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        return text.to_owned();
+    }
+    let mut cut = String::from("…");
+    cut.extend(text.chars().skip(count - width.saturating_sub(1)));
     cut
 }
 
@@ -223,6 +236,9 @@ pub(crate) fn details<S: FamilyScope>(endpoint: &Endpoint, job: &SyncJob<S>) -> 
                 let _ = write!(summary, ", {} failed", counts.failed);
             }
             line("items", &summary);
+            // Items are never cut: two Google key rings differ only at the end of their
+            // names, and the text of a failed item is the reason an operator needs. Names are
+            // aligned while they are short; a long one pushes its text further.
             let key_width = status.keys().map(|key| key.chars().count()).max().unwrap_or(0).min(48);
             for (item, text) in status.iter() {
                 let mark = match ItemState::of(text) {
@@ -230,17 +246,26 @@ pub(crate) fn details<S: FamilyScope>(endpoint: &Endpoint, job: &SyncJob<S>) -> 
                     ItemState::Done => '+',
                     ItemState::Failed => '!',
                 };
-                let item = fit(item, key_width);
                 let _ = writeln!(
                     out,
                     "{}",
-                    fit(&format!("  {mark} {item:<key_width$}  {text}"), WIDTH).trim_end()
+                    format!("  {mark} {item:<key_width$}  {}", text.trim()).trim_end()
                 );
             }
         }
         _ => line("items", "none reported yet"),
     }
     out
+}
+
+/// `; ITEM: TEXT` of the first item that reported an error, whole; empty if none did.
+fn first_failure<S>(job: &SyncJob<S>) -> String {
+    job.detailed_status
+        .iter()
+        .flat_map(|status| status.iter())
+        .find(|(_, text)| ItemState::of(text) == ItemState::Failed)
+        .map(|(item, text)| format!("; {item}: {}", text.trim()))
+        .unwrap_or_default()
 }
 
 /// The one line said when a job has ended, whole.
@@ -256,13 +281,7 @@ pub(crate) fn summary<S>(job: &SyncJob<S>) -> String {
     let text = match outcome(job) {
         Outcome::Completed => format!("job {} completed{}{items}", job.id, took("in")),
         Outcome::CompletedWithErrors => {
-            let first = job
-                .detailed_status
-                .iter()
-                .flat_map(|status| status.iter())
-                .find(|(_, text)| ItemState::of(text) == ItemState::Failed)
-                .map(|(item, text)| format!("; {item}: {}", text.trim()))
-                .unwrap_or_default();
+            let first = first_failure(job);
             format!(
                 "job {} completed with errors{}: {} of {} items failed{first}",
                 job.id,
@@ -278,10 +297,11 @@ pub(crate) fn summary<S>(job: &SyncJob<S>) -> String {
             took("after")
         ),
         Outcome::Failed => format!(
-            "job {} ended {}{}{items}",
+            "job {} ended {}{}{items}{}",
             job.id,
             job.overall_status.as_str(),
-            took("after")
+            took("after"),
+            first_failure(job)
         ),
     };
     // Not cut to the width: the text of a failed item is what the reader needs.
@@ -339,6 +359,37 @@ mod tests {
         let view = details(endpoint, job);
         assert!(view.contains("items        0 of 1 ok, 1 failed"), "{view}");
         assert!(view.lines().all(|line| line.chars().count() <= WIDTH), "{view}");
+    }
+
+    #[test]
+    fn a_failed_job_names_its_failed_item_and_the_whole_reason_everywhere() {
+        let page: SalesforceSyncJobPage =
+            cckm_sync::from_str(&fixture("seed-salesforce-keys-item-errors.json")).unwrap();
+        let mut job = page.resources[0].clone();
+        let reason = "Error listing keys from AWS: AccessDenied: not authorized to perform kms:ListKeys on \
+                      resource arn:aws:kms:eu-west-1:123456789012:key/* because no identity-based policy allows it";
+        job.overall_status = JobStatus::Failed.into();
+        let item = job.detailed_status.as_ref().unwrap().keys().next().unwrap().to_owned();
+        job.detailed_status
+            .as_mut()
+            .unwrap()
+            .insert(item.clone(), reason.to_owned());
+        assert_eq!(outcome(&job), Outcome::Failed);
+        assert!(
+            summary(&job).ends_with(&format!("0 of 1 items ok; {item}: {reason}")),
+            "{}",
+            summary(&job)
+        );
+        let endpoint = cckm_sync::endpoints::find("salesforce-keys").unwrap();
+        let view = details(endpoint, &job);
+        assert!(view.contains(&format!("  ! {item}  {reason}\n")), "{view}");
+    }
+
+    #[test]
+    fn long_names_keep_their_end() {
+        let ring = "projects/p/locations/global/keyRings/demo-key-ring";
+        assert_eq!(fit_end(ring, 20), "…Rings/demo-key-ring");
+        assert_eq!(fit_end(ring, 200), ring);
     }
 
     #[test]
