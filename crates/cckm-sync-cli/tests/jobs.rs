@@ -462,3 +462,42 @@ async fn tls_is_refused_by_default_and_accepted_with_ca_cert_or_insecure() {
         .one_error_line(2, "holds no `BEGIN CERTIFICATE` section");
     jobs(&server, &["list", "dsm", "--ca-cert", "/nonexistent/ca.pem"]).one_error_line(2, "--ca-cert: cannot read");
 }
+
+#[tokio::test]
+async fn google_key_rings_are_told_apart_in_get_and_in_the_wide_table() {
+    let server = quick_mock().await;
+    let rings = [
+        "projects/gemalto-kyloeng/locations/global/keyRings/demo-key-ring",
+        "projects/gemalto-kyloeng/locations/europe-west1/keyRings/eu-ring",
+    ];
+    let start = jobs(&server, &["start", "google", "--item", rings[0], rings[1], "--wait"]);
+    assert_eq!(start.code, 0, "{start:#?}");
+    // The summary, the last line: `job ID completed …`.
+    let id = start.lines().last().unwrap().split(' ').nth(1).unwrap().to_owned();
+
+    let get = jobs(&server, &["get", "google", &id]);
+    assert_eq!(get.code, 0, "{get:#?}");
+    for ring in rings {
+        let item = format!("  + {ring}  key ring synchronized successfully");
+        assert!(get.lines().contains(&item.as_str()), "{item:?} in {get:#?}");
+    }
+    assert!(
+        get.lines()
+            .contains(&format!("key_rings    {}, {}", rings[0], rings[1]).as_str()),
+        "{get:#?}"
+    );
+
+    let wide = jobs(&server, &["list", "google", "-o", "wide"]);
+    assert_eq!(wide.code, 0, "{wide:#?}");
+    assert!(
+        wide.lines()[1].ends_with(&format!("  2/2  key_rings={},{}", rings[0], rings[1])),
+        "{wide:#?}"
+    );
+    // Not on a terminal, the table keeps to 100 columns.
+    let narrow = jobs(&server, &["list", "google"]);
+    assert!(
+        narrow.lines().iter().all(|line| line.chars().count() <= 100),
+        "{narrow:#?}"
+    );
+    assert!(narrow.lines()[1].ends_with('…'), "{narrow:#?}");
+}

@@ -121,8 +121,9 @@ struct ListArgs {
     #[arg(long)]
     all: bool,
 
-    /// How to print the jobs: a table, or a JSON array of the jobs as the server sent them
-    #[arg(long, value_name = "FORMAT", default_value = "table")]
+    /// How to print the jobs: a table, a table with whole scopes, or a JSON array of the jobs as
+    /// the server sent them
+    #[arg(short, long, value_name = "FORMAT", default_value = "table")]
     output: Output,
 }
 
@@ -136,8 +137,9 @@ struct GetArgs {
     #[arg(value_parser = parse_job_id)]
     id: Uuid,
 
-    /// How to print the job: fields and items, or the job as JSON as the server sent it
-    #[arg(long, value_name = "FORMAT", default_value = "table")]
+    /// How to print the job: fields and items (whole, for `table` and `wide`), or the job as
+    /// JSON as the server sent it
+    #[arg(short, long, value_name = "FORMAT", default_value = "table")]
     output: Output,
 }
 
@@ -199,10 +201,22 @@ struct WaitArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Output {
-    /// A table that fits 100 columns
+    /// A table that fits the terminal (100 columns when not on one), long scopes cut
     Table,
+    /// The table with whole scopes, however wide
+    Wide,
     /// JSON, as the server sent it
     Json,
+}
+
+/// The width of the table: the terminal's when standard output is one, else [`view::WIDTH`].
+fn table_width() -> usize {
+    let stdout = console::Term::stdout();
+    if stdout.is_term() {
+        usize::from(stdout.size().1)
+    } else {
+        view::WIDTH
+    }
 }
 
 /// The endpoint names of the catalog, each with its title in `--help`.
@@ -353,7 +367,7 @@ async fn execute<S: FamilyScope>(jobs: Jobs<S>, command: JobsCommand) -> Result<
         JobsCommand::Get(args) => {
             let job = jobs.get(args.id).await?;
             match args.output {
-                Output::Table => print(&view::details(jobs.endpoint(), &job))?,
+                Output::Table | Output::Wide => print(&view::details(jobs.endpoint(), &job))?,
                 Output::Json => print_json(&job)?,
             }
             Ok(true)
@@ -406,8 +420,9 @@ async fn list<S: FamilyScope>(jobs: &Jobs<S>, args: ListArgs) -> Result<bool, Co
         (page.resources, total)
     };
     match args.output {
-        Output::Table if found.is_empty() => eprintln!("no {} job found", jobs.endpoint().name),
-        Output::Table => print(&view::table(&found))?,
+        Output::Table | Output::Wide if found.is_empty() => eprintln!("no {} job found", jobs.endpoint().name),
+        Output::Table => print(&view::table(&found, Some(table_width())))?,
+        Output::Wide => print(&view::table(&found, None))?,
         Output::Json => print_json(&found)?,
     }
     if found.len() < total {

@@ -1,6 +1,6 @@
 //! How jobs are shown: the list table, the view of one job, the state of each item, and the
-//! one-line summary of an ended job. Every line fits [`WIDTH`] columns but those that name an
-//! item and its text, which are never cut.
+//! one-line summary of an ended job. The table fits the terminal (at least [`WIDTH`] columns),
+//! cutting the scope, unless `-o wide`; the view of one job and the summary are never cut.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -170,14 +170,19 @@ const STATUS_WIDTH: usize = 11;
 const CREATED_WIDTH: usize = 16;
 const ITEMS_WIDTH: usize = 7;
 
-/// The list table: a header and a line per job, each at most [`WIDTH`] columns.
-pub(crate) fn table<S: FamilyScope>(jobs: &[SyncJob<S>]) -> String {
-    let scope_width = WIDTH - ID_WIDTH - STATUS_WIDTH - CREATED_WIDTH - ITEMS_WIDTH - 4 * 2;
+/// The list table: a header and a line per job, each at most `width` columns (at least
+/// [`WIDTH`]), the scope cut to what is left; `None` (`-o wide`): nothing is cut.
+pub(crate) fn table<S: FamilyScope>(jobs: &[SyncJob<S>], width: Option<usize>) -> String {
+    let scope_width =
+        width.map(|width| width.max(WIDTH) - ID_WIDTH - STATUS_WIDTH - CREATED_WIDTH - ITEMS_WIDTH - 4 * 2);
     let mut out = String::new();
     let row = |out: &mut String, id: &str, status: &str, created: &str, items: &str, scope: &str| {
+        let scope = match scope_width {
+            Some(scope_width) => fit(scope, scope_width),
+            None => scope.to_owned(),
+        };
         let line = format!(
-            "{id:<ID_WIDTH$}  {status:<STATUS_WIDTH$}  {created:<CREATED_WIDTH$}  {items:>ITEMS_WIDTH$}  {}",
-            fit(scope, scope_width)
+            "{id:<ID_WIDTH$}  {status:<STATUS_WIDTH$}  {created:<CREATED_WIDTH$}  {items:>ITEMS_WIDTH$}  {scope}"
         );
         let _ = writeln!(out, "{}", line.trim_end());
     };
@@ -192,21 +197,22 @@ pub(crate) fn table<S: FamilyScope>(jobs: &[SyncJob<S>]) -> String {
         row(
             &mut out,
             &job.id.to_string(),
-            &fit(&status_text(job), STATUS_WIDTH),
+            &status_text(job),
             &minute(job.created_at),
-            &fit(&items, ITEMS_WIDTH),
+            &items,
             &scope_text(job),
         );
     }
     out
 }
 
-/// One job, field by field, then its items.
+/// One job, field by field, then its items; nothing is cut (the scope's names, the items'
+/// texts), a long line is the terminal's to wrap.
 pub(crate) fn details<S: FamilyScope>(endpoint: &Endpoint, job: &SyncJob<S>) -> String {
     const LABEL: usize = 12;
     let mut out = String::new();
     let mut line = |label: &str, value: &str| {
-        let _ = writeln!(out, "{}", fit(&format!("{label:<LABEL$} {value}"), WIDTH));
+        let _ = writeln!(out, "{label:<LABEL$} {value}");
     };
     line("id", &job.id.to_string());
     line("endpoint", &format!("{} ({})", endpoint.name, endpoint.title));
@@ -334,7 +340,7 @@ mod tests {
     #[test]
     fn the_table_of_the_vendors_aws_example_fits_a_hundred_columns() {
         let page: AwsSyncJobPage = cckm_sync::from_str(&fixture("seed-aws-keys-aborted-and-completed.json")).unwrap();
-        let table = table(&page.resources);
+        let table = table(&page.resources, Some(WIDTH));
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.len(), 1 + page.resources.len());
         assert!(lines.iter().all(|line| line.chars().count() <= WIDTH), "{table}");
