@@ -501,3 +501,74 @@ async fn google_key_rings_are_told_apart_in_get_and_in_the_wide_table() {
     );
     assert!(narrow.lines()[1].ends_with('…'), "{narrow:#?}");
 }
+
+#[tokio::test]
+async fn status_takes_the_words_the_table_shows_in_any_case() {
+    let server = MockServer::builder()
+        .job_duration(Duration::from_secs(3600))
+        .start()
+        .unwrap();
+    server.pause_clock();
+    let cancelled = jobs(&server, &["start", "aws-keys", "--item", "kms"]).lines()[0].to_owned();
+    jobs(&server, &["cancel", "aws-keys", &cancelled]);
+    server.advance_clock(Duration::from_secs(3600));
+    let completed = jobs(&server, &["start", "aws-keys", "--item", "kms"]).lines()[0].to_owned();
+    server.advance_clock(Duration::from_secs(3600));
+    let cancelling = jobs(&server, &["start", "aws-keys", "--item", "kms"]).lines()[0].to_owned();
+    jobs(&server, &["cancel", "aws-keys", &cancelling]);
+    let running = jobs(&server, &["start", "azure-keys", "--all-items"]).lines()[0].to_owned();
+
+    let ids = |run: &Run| -> Vec<String> {
+        assert_eq!(run.code, 0, "{run:#?}");
+        run.lines()[1..].iter().map(|line| line[..36].to_owned()).collect()
+    };
+    assert_eq!(
+        ids(&jobs(&server, &["list", "aws-keys", "--status", "cancelled"])),
+        [cancelled.as_str()]
+    );
+    assert_eq!(
+        ids(&jobs(&server, &["list", "aws-keys", "--status", "cancelling"])),
+        [cancelling.as_str()]
+    );
+    assert_eq!(
+        ids(&jobs(&server, &["list", "aws-keys", "--status", "COMPLETED"])),
+        [completed]
+    );
+    assert_eq!(
+        ids(&jobs(&server, &["list", "aws-keys", "--status", "running"])),
+        [cancelling]
+    );
+    // Azure spells a running job `in progress`.
+    assert_eq!(
+        ids(&jobs(&server, &["list", "azure-keys", "--status", "Running"])),
+        [running]
+    );
+    let query = server.received_requests().last().unwrap().query.clone().unwrap();
+    assert_eq!(query, "overall_status=in%20progress");
+
+    // Nothing found: said, with the words --status knows.
+    let none = jobs(&server, &["list", "aws-keys", "--status", "queued"]);
+    assert_eq!(none.code, 0, "{none:#?}");
+    assert_eq!(
+        none.stderr,
+        "no aws-keys job found with status \"queued\" (statuses: running, completed, failed, aborted, cancelling, cancelled)\n"
+    );
+}
+
+#[tokio::test]
+async fn limit_lists_at_most_n_jobs() {
+    let server = mock_with_jobs(25).await;
+    let run = jobs(&server, &["list", "aws-keys", "--limit", "3"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(run.lines().len(), 4, "{run:#?}");
+    assert_eq!(run.stderr, "3 of 25 jobs shown: --all lists every job\n");
+    let query = server.received_requests().last().unwrap().query.clone().unwrap();
+    assert_eq!(query, "limit=3");
+    let zero = jobs(&server, &["list", "aws-keys", "--limit", "0"]);
+    assert_eq!(zero.code, 2, "{zero:#?}");
+    assert!(
+        zero.stderr
+            .starts_with("error: invalid value '0' for '--limit <N>': a limit is a number of jobs, at least 1"),
+        "{zero:#?}"
+    );
+}

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use cckm_sync::endpoints::{ENDPOINTS, Endpoint};
-use cckm_sync::{FamilyScope, FamilyVisitor, ListSyncJobs, Sort, StartJob, SyncJob};
+use cckm_sync::{FamilyScope, FamilyVisitor, Limit, ListSyncJobs, Sort, StartJob, SyncJob};
 use cckm_sync_client::{Client, Error, Jobs, WaitOptions};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Subcommand, ValueEnum};
@@ -101,10 +101,16 @@ struct ListArgs {
     #[arg(long, value_name = "ID", value_parser = parse_job_id)]
     id: Option<Uuid>,
 
-    /// Only the jobs with this overall_status, spelled as the server stores it (in_progress,
-    /// or `in progress` for Azure and external CM jobs; completed, failed, aborted)
-    #[arg(long, value_name = "S")]
+    /// Only the jobs with this status, as the table shows it or as the server spells it, in
+    /// any case: running (or in_progress, `in progress`), completed, failed, aborted, and
+    /// cancelling or cancelled (jobs whose cancel was asked, whatever their status; found by
+    /// reading every job). Another word is sent to the server as it is
+    #[arg(long, value_name = "STATUS")]
     status: Option<String>,
+
+    /// At most N jobs (from the newest, unless --sort says otherwise)
+    #[arg(long, value_name = "N", conflicts_with = "all", value_parser = parse_limit)]
+    limit: Option<std::num::NonZeroU32>,
 
     /// Only the jobs of these scope items (the endpoint's list filter: kms for AWS, key_vaults
     /// for Azure, key_rings for Google, vaults for OCI, groups for SAP, organizations for
@@ -234,6 +240,11 @@ fn parse_job_id(text: &str) -> Result<Uuid, String> {
     cckm_sync::endpoints::parse_job_id(text).ok_or_else(|| {
         "a job id is a UUID in its hyphenated form, such as 0ea5d52e-387c-44fa-b079-21c8b768f77b".to_owned()
     })
+}
+
+fn parse_limit(text: &str) -> Result<std::num::NonZeroU32, String> {
+    text.parse()
+        .map_err(|_| "a limit is a number of jobs, at least 1 (--all lists every job)".to_owned())
 }
 
 fn parse_sort(text: &str) -> Result<Sort, String> {
@@ -393,13 +404,51 @@ async fn execute<S: FamilyScope>(jobs: Jobs<S>, command: JobsCommand) -> Result<
     }
 }
 
+/// What `jobs list --status` selects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum StatusFilter {
+    /// Jobs of this `overall_status`, which the server selects.
+    Server(String),
+    /// Jobs whose cancel was asked and that have not ended: read from the running ones.
+    Cancelling,
+    /// Jobs whose cancel was asked and that have ended (`aborted`, or `completed` when the
+    /// cancel came during the last item): read from every job.
+    Cancelled,
+}
+
+/// The words the table shows and the server's spellings, in any case.
+fn status_filter<S: FamilyScope>(text: &str) -> StatusFilter {
+    let word = text.trim().to_lowercase();
+    match word.as_str() {
+        "running" | "in_progress" | "in progress" | "in-progress" => {
+            StatusFilter::Server(S::FAMILY_ID.spec().progress.running.to_owned())
+        }
+        "cancelling" | "canceling" => StatusFilter::Cancelling,
+        "cancelled" | "canceled" => StatusFilter::Cancelled,
+        "completed" | "failed" | "aborted" => StatusFilter::Server(word),
+        // A status of a newer server: as the user wrote it.
+        _ => StatusFilter::Server(text.to_owned()),
+    }
+}
+
+/// How many jobs the server's first page holds without a `limit` (the vendor's default).
+const SERVER_PAGE: usize = 10;
+
+/// The statuses `--status` knows, for the hint of a list that found nothing.
+const KNOWN_STATUSES: &str = "running, completed, failed, aborted, cancelling, cancelled";
+
 async fn list<S: FamilyScope>(jobs: &Jobs<S>, args: ListArgs) -> Result<bool, CommandError> {
     let mut query = ListSyncJobs::<S>::new();
     if let Some(id) = args.id {
         query = query.id(id);
     }
-    if let Some(status) = args.status {
-        query = query.overall_status(status.as_str());
+    let filter = args.status.as_deref().map(status_filter::<S>);
+    match &filter {
+        Some(StatusFilter::Server(status)) => query = query.overall_status(status.as_str()),
+        Some(StatusFilter::Cancelling) => {
+            query = query.overall_status(S::FAMILY_ID.spec().progress.running);
+        }
+        Some(StatusFilter::Cancelled) | None => {}
     }
     if !args.filter.is_empty() {
         query = family::filter(query, args.filter).map_err(CommandError::Usage)?;
@@ -410,17 +459,45 @@ async fn list<S: FamilyScope>(jobs: &Jobs<S>, args: ListArgs) -> Result<bool, Co
             .sort(sort)
             .map_err(|error| CommandError::Usage(format!("--{error}")))?;
     }
-    let (found, total) = if args.all {
+    let limit = args
+        .limit
+        .map(|limit| usize::try_from(limit.get()).unwrap_or(usize::MAX));
+    let cancel_asked = matches!(filter, Some(StatusFilter::Cancelling | StatusFilter::Cancelled));
+    let (found, total) = if cancel_asked {
+        // The server cannot select on `abort`: every job is read, and those kept counted.
+        let mut found: Vec<SyncJob<S>> = jobs
+            .list_all(&query)
+            .collect_all()
+            .await?
+            .into_iter()
+            .filter(|job| job.was_cancelled() && (job.is_finished() == (filter == Some(StatusFilter::Cancelled))))
+            .collect();
+        let total = found.len();
+        if !args.all {
+            // As many as the server's first page would hold.
+            found.truncate(limit.unwrap_or(SERVER_PAGE));
+        }
+        (found, total)
+    } else if args.all {
         let found = jobs.list_all(&query).collect_all().await?;
         let total = found.len();
         (found, total)
     } else {
+        if let Some(limit) = args.limit {
+            query = query.limit(Limit::Count(limit));
+        }
         let page = jobs.list(&query).await?;
         let total = usize::try_from(page.total).unwrap_or(usize::MAX);
         (page.resources, total)
     };
     match args.output {
-        Output::Table | Output::Wide if found.is_empty() => eprintln!("no {} job found", jobs.endpoint().name),
+        Output::Table | Output::Wide if found.is_empty() => {
+            let name = jobs.endpoint().name;
+            match &args.status {
+                Some(status) => eprintln!("no {name} job found with status {status:?} (statuses: {KNOWN_STATUSES})"),
+                None => eprintln!("no {name} job found"),
+            }
+        }
         Output::Table => print(&view::table(&found, Some(table_width())))?,
         Output::Wide => print(&view::table(&found, None))?,
         Output::Json => print_json(&found)?,
