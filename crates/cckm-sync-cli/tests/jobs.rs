@@ -133,12 +133,13 @@ async fn start_wait_shows_each_item_and_ends_with_the_summary() {
     let server = quick_mock().await;
     let run = jobs(&server, &["start", "google", "--all-items", "--wait"]);
     assert_eq!(run.code, 0, "{run:#?}");
+    // Standard output holds one thing: the summary, which names the job; the id starts the
+    // progress on standard error.
     let lines = run.lines();
-    assert_eq!(lines.len(), 2, "{run:#?}");
-    assert!(
-        lines[1].starts_with(&format!("job {} completed in ", lines[0])),
-        "{run:#?}"
-    );
+    assert_eq!(lines.len(), 1, "{run:#?}");
+    let id = run.stderr.lines().next().unwrap().strip_prefix("started job ").unwrap();
+    let id = id.strip_suffix(" of google").unwrap();
+    assert!(lines[0].starts_with(&format!("job {id} completed in ")), "{run:#?}");
     for ring in [
         "projects/gemalto-kyloeng/locations/global/keyRings/demo-key-ring",
         "projects/gemalto-kyloeng/locations/europe-west1/keyRings/eu-ring",
@@ -160,13 +161,14 @@ async fn a_job_that_fails_exits_1_with_the_failed_item() {
     );
     assert_eq!(run.code, 1, "{run:#?}");
     let lines = run.lines();
+    let id = lines[0].split(' ').nth(1).unwrap();
     assert_eq!(
-        lines[1],
-        format!(
-            "job {} ended failed after 0.3s: 0 of 1 items ok; \
-             00DB000000040bIMAQ: Error listing keys from SFDC: Salesforce API is down",
-            lines[0]
-        ),
+        lines,
+        [format!(
+            "job {id} ended failed after 0.3s: 0 of 1 items ok; \
+             00DB000000040bIMAQ: Error listing keys from SFDC: Salesforce API is down"
+        )
+        .as_str()],
         "{run:#?}"
     );
     assert!(
@@ -214,21 +216,143 @@ async fn cancel_wait_exits_0_once_the_job_has_wound_down() {
 }
 
 #[tokio::test]
-async fn a_wait_that_runs_out_exits_1_naming_the_jobs_state() {
+async fn a_wait_that_runs_out_exits_124_naming_the_jobs_state() {
     let server = MockServer::builder()
         .job_duration(Duration::from_secs(3600))
         .start()
         .unwrap();
     let id = jobs(&server, &["start", "oci", "--all-items"]).lines()[0].to_owned();
     let run = jobs(&server, &["wait", "oci", &id, "--timeout", "1s"]);
-    assert_eq!(run.code, 1, "{run:#?}");
+    assert_eq!(run.code, 124, "{run:#?}");
     assert!(run.stdout.is_empty(), "{run:#?}");
     let last = run.stderr.lines().last().unwrap();
     assert!(
         last.starts_with(&format!("error: job {id} of oci is still in_progress after 1.")),
         "{run:#?}"
     );
-    assert!(last.ends_with("(0 of 1 items done)"), "{run:#?}");
+    assert!(
+        last.ends_with(&format!(
+            "(0 of 1 items done); the job goes on: `cckm-sync jobs wait oci {id}` watches it again"
+        )),
+        "{run:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_wait_is_an_upper_bound_when_reads_stall_and_start_and_cancel_take_a_timeout() {
+    let server = MockServer::builder()
+        .job_duration(Duration::from_secs(3600))
+        .start()
+        .unwrap();
+    let id = jobs(&server, &["start", "aws-keys", "--item", "kms"]).lines()[0].to_owned();
+    // Every read stalls 15 s; the wait allows 1 s.
+    server
+        .inject(Fault::stall(Duration::from_secs(15)).on(Call::Get).times(20))
+        .unwrap();
+    let run = jobs(&server, &["wait", "aws-keys", &id, "--timeout", "1s"]);
+    assert_eq!(run.code, 124, "{run:#?}");
+    assert!(run.stdout.is_empty(), "{run:#?}");
+    assert!(
+        run.stderr.lines().last().unwrap().starts_with(&format!(
+            "error: job {id} of aws-keys: no read of it ended within the wait of 1."
+        )),
+        "{run:#?}"
+    );
+    server.clear_faults();
+
+    // --timeout applies to start --wait and cancel --wait, and needs --wait.
+    let other = jobs(&server, &["start", "oci", "--all-items", "--wait", "--timeout", "1s"]);
+    assert_eq!(other.code, 124, "{other:#?}");
+    let cancel = jobs(&server, &["cancel", "aws-keys", &id, "--wait", "--timeout", "1s"]);
+    assert_eq!(cancel.code, 124, "{cancel:#?}");
+    let alone = jobs(&server, &["start", "dsm", "--all-items", "--timeout", "1s"]);
+    assert_eq!(alone.code, 2, "{alone:#?}");
+    assert!(
+        alone
+            .stderr
+            .contains("the following required arguments were not provided:\n  --wait"),
+        "{alone:#?}"
+    );
+
+    // A request that takes longer than --request-timeout times out too.
+    server
+        .inject(Fault::stall(Duration::from_secs(15)).on(Call::List))
+        .unwrap();
+    let slow = jobs(&server, &["list", "aws-keys", "--request-timeout", "500ms"]);
+    let line = slow.one_error_line(124, "cannot list jobs: GET ");
+    assert!(line.ends_with(": timed out"), "{line}");
+}
+
+#[tokio::test]
+async fn output_json_gives_the_job_of_start_wait_and_cancel() {
+    let server = quick_mock().await;
+    let start = jobs(&server, &["start", "dsm", "--all-items", "-o", "json"]);
+    assert_eq!(start.code, 0, "{start:#?}");
+    let started: cckm_sync::DsmSyncJob = cckm_sync::from_str(&start.stdout).unwrap();
+    let wait = jobs(&server, &["wait", "dsm", &started.id.to_string(), "-o", "json"]);
+    assert_eq!(wait.code, 0, "{wait:#?}");
+    let ended: cckm_sync::DsmSyncJob = cckm_sync::from_str(&wait.stdout).unwrap();
+    assert_eq!((ended.id, ended.is_finished()), (started.id, true));
+
+    let waited = jobs(&server, &["start", "dsm", "--all-items", "--wait", "-o", "json"]);
+    assert_eq!(waited.code, 0, "{waited:#?}");
+    let ended: cckm_sync::DsmSyncJob = cckm_sync::from_str(&waited.stdout).unwrap();
+    assert!(ended.is_finished(), "{waited:#?}");
+
+    let id = jobs(&server, &["start", "dsm", "--all-items"]).lines()[0].to_owned();
+    let cancel = jobs(&server, &["cancel", "dsm", &id, "--wait", "-o", "json"]);
+    assert_eq!(cancel.code, 0, "{cancel:#?}");
+    let cancelled: cckm_sync::DsmSyncJob = cckm_sync::from_str(&cancel.stdout).unwrap();
+    assert!(cancelled.was_cancelled() && cancelled.is_finished(), "{cancel:#?}");
+}
+
+#[tokio::test]
+async fn ctrl_c_during_a_wait_says_the_job_goes_on_and_how_to_watch_it_again() {
+    use std::io::BufRead as _;
+    let server = MockServer::builder()
+        .job_duration(Duration::from_secs(3600))
+        .start()
+        .unwrap();
+    let id = jobs(&server, &["start", "sap", "--all-items"]).lines()[0].to_owned();
+    let (username, password) = server.credentials();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
+        .args(["jobs", "wait", "sap", &id])
+        .env("CM_URL", server.base_url())
+        .env("CM_USERNAME", username)
+        .env("CM_PASSWORD", password)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first progress line says the job was read: the wait is under way.
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    assert_eq!(first, format!("job {id} of sap: in_progress, 0 of 2 items done\n"));
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let output = child.wait_with_output().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!(output.status.code(), Some(130), "{rest}");
+    assert_eq!(
+        rest,
+        format!(
+            "interrupted: job {id} of sap goes on; `cckm-sync jobs wait sap {id}` watches it again, \
+             `cckm-sync jobs cancel sap {id}` cancels it\n"
+        )
+    );
+    assert!(output.stdout.is_empty());
+    // The job was not cancelled.
+    assert!(
+        server
+            .received_requests()
+            .iter()
+            .all(|request| !request.path.ends_with("/cancel"))
+    );
 }
 
 /// A mock holding `count` ended AWS key jobs, made from the vendor's example.
@@ -395,6 +519,18 @@ async fn usage_errors_exit_2_with_one_line() {
         &[("CM_USERNAME", "a"), ("CM_PASSWORD", "b")],
     )
     .one_error_line(2, "the scheme must be https (or http), not ftp");
+    // The usage line puts the endpoint first, and what it says works.
+    let help = jobs(&server, &["start", "--help"]);
+    assert!(
+        help.stdout
+            .contains("Usage: cckm-sync jobs start <ENDPOINT> <--item <VALUE>...|--all-items> [OPTIONS]"),
+        "{help:#?}"
+    );
+    assert!(help.stdout.contains("124  timed out"), "{help:#?}");
+    for command in ["list", "get", "cancel", "wait"] {
+        let help = jobs(&server, &[command, "--help"]);
+        assert!(help.stdout.contains("124  timed out"), "{command}: {help:#?}");
+    }
     let both = jobs(&server, &["list", "dsm", "--insecure", "--ca-cert", "ca.pem"]);
     assert_eq!(both.code, 2, "{both:#?}");
     // Nothing reached the server.
@@ -455,6 +591,26 @@ async fn tls_is_refused_by_default_and_accepted_with_ca_cert_or_insecure() {
     );
     let insecure = jobs(&server, &["list", "dsm", "--insecure"]);
     assert_eq!(insecure.code, 0, "{insecure:#?}");
+    // Beside CM_URL, the environment may name the CA or ask for no check.
+    let (username, password) = server.credentials();
+    let url = server.base_url();
+    let connection = [
+        ("CM_URL", url.as_str()),
+        ("CM_USERNAME", username),
+        ("CM_PASSWORD", password),
+    ];
+    let from_env = run_with(
+        &["list", "dsm"],
+        &[&connection[..], &[("CM_CA_CERT", ca.to_str().unwrap())]].concat(),
+    );
+    assert_eq!(from_env.code, 0, "{from_env:#?}");
+    let from_env = run_with(&["list", "dsm"], &[&connection[..], &[("CM_INSECURE", "1")]].concat());
+    assert_eq!(from_env.code, 0, "{from_env:#?}");
+    let off = run_with(
+        &["list", "dsm"],
+        &[&connection[..], &[("CM_INSECURE", "false")]].concat(),
+    );
+    off.one_error_line(1, "TLS handshake failed");
 
     let not_pem = dir.path().join("not.pem");
     std::fs::write(&not_pem, "hello").unwrap();

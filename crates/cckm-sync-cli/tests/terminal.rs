@@ -128,7 +128,8 @@ async fn a_forty_item_job_whose_last_item_fails_shows_every_item_and_the_whole_f
     let screen = in_terminal(&args, &env, &stdout);
 
     let printed = std::fs::read_to_string(&stdout).unwrap();
-    let id = printed.lines().next().unwrap_or_default().to_owned();
+    // Standard output holds the summary alone: `job ID ended …`.
+    let id = printed.split(' ').nth(1).unwrap_or_default().to_owned();
     assert!(screen.contains("exit status 1"), "{screen}");
     // The job as the server ended it: its 40 items, the last one failed.
     let job = Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
@@ -164,7 +165,7 @@ async fn a_forty_item_job_whose_last_item_fails_shows_every_item_and_the_whole_f
     );
     // The summary on standard output names the failed item and the whole reason.
     assert_eq!(
-        printed.lines().nth(1).unwrap_or_default(),
+        printed.trim_end(),
         format!("job {id} ended failed after 4.0s: 39 of 40 items ok; {last}: {failure}"),
         "{printed}"
     );

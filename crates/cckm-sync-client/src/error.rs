@@ -149,9 +149,9 @@ pub struct WaitTimeout {
     pub id: Uuid,
     /// How long the wait lasted.
     pub waited: Duration,
-    /// The job as last read, still running. Of the endpoint's family: see
-    /// [`SyncJob::into_family`].
-    pub last: SyncJob,
+    /// The job as last read, still running; `None` if no read ended before the wait did (a
+    /// server that stalls). Of the endpoint's family: see [`SyncJob::into_family`].
+    pub last: Option<SyncJob>,
 }
 
 /// Why a call of the client failed.
@@ -266,7 +266,7 @@ impl Error {
     /// The job as last read, for a [`WaitTimeout`](Self::WaitTimeout).
     pub fn last_job(&self) -> Option<&SyncJob> {
         match self {
-            Self::WaitTimeout(timeout) => Some(&timeout.last),
+            Self::WaitTimeout(timeout) => timeout.last.as_ref(),
             _ => None,
         }
     }
@@ -318,16 +318,21 @@ impl fmt::Display for Error {
                 "cannot {}: {request}: the answer is larger than {limit} bytes",
                 request.action
             ),
-            Self::WaitTimeout(timeout) => {
-                write!(
+            Self::WaitTimeout(timeout) => match &timeout.last {
+                Some(last) => write!(
                     f,
                     "job {} of {} is still {} after {:.1?}",
                     timeout.id,
                     timeout.endpoint,
-                    timeout.last.overall_status.as_str(),
+                    last.overall_status.as_str(),
                     timeout.waited
-                )
-            }
+                ),
+                None => write!(
+                    f,
+                    "job {} of {}: no read of it ended within the wait of {:.1?}",
+                    timeout.id, timeout.endpoint, timeout.waited
+                ),
+            },
         }
     }
 }

@@ -181,6 +181,7 @@ where
             next_delay: options.initial_interval,
             first: true,
             done: false,
+            last: None,
         };
         JobWatch {
             inner: Box::pin(futures_util::stream::unfold(state, Watching::next)),
@@ -429,7 +430,9 @@ impl WaitOptions {
         self
     }
 
-    /// The longest wait; the job is read once more when it is over.
+    /// The longest wait: an upper bound of the whole wait, reads included. A read still in
+    /// flight when it is over (a server that stalls, a retry waiting out its backoff) is cut,
+    /// and the wait ends with [`Error::WaitTimeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -473,6 +476,8 @@ struct Watching<S> {
     next_delay: Duration,
     first: bool,
     done: bool,
+    /// The job as last read, for the error of a wait that runs out.
+    last: Option<SyncJob<S>>,
 }
 
 impl<S> Watching<S>
@@ -483,7 +488,6 @@ where
         if self.done {
             return None;
         }
-        let mut final_read = false;
         if !self.first {
             let left = self
                 .deadline
@@ -491,30 +495,38 @@ where
             let delay = left.map_or(self.next_delay, |left| self.next_delay.min(left));
             tokio::time::sleep(delay).await;
             self.next_delay = (self.next_delay * 2).min(self.options.max_interval);
-            // The wait is over: this read is the last.
-            final_read = self.deadline.is_some_and(|deadline| Instant::now() >= deadline);
         }
         self.first = false;
-        let job = match self.jobs.get(self.id).await {
-            Ok(job) => job,
-            Err(error) => {
+        // The deadline bounds the read too: a read in flight when it passes is dropped, which
+        // closes its connection.
+        let jobs = self.jobs.clone();
+        let read = jobs.get(self.id);
+        let read = match self.deadline {
+            Some(deadline) if Instant::now() >= deadline => None,
+            Some(deadline) => tokio::time::timeout_at(deadline, read).await.ok(),
+            None => Some(read.await),
+        };
+        let job = match read {
+            Some(Ok(job)) => job,
+            Some(Err(error)) => {
                 self.done = true;
                 return Some((Err(error), self));
+            }
+            None => {
+                self.done = true;
+                let timeout = WaitTimeout {
+                    endpoint: self.jobs.endpoint.name,
+                    id: self.id,
+                    waited: self.started.elapsed(),
+                    last: self.last.take().map(SyncJob::into_any),
+                };
+                return Some((Err(Error::WaitTimeout(Box::new(timeout))), self));
             }
         };
         if job.is_finished() {
             self.done = true;
-            return Some((Ok(job), self));
-        }
-        if final_read {
-            self.done = true;
-            let timeout = WaitTimeout {
-                endpoint: self.jobs.endpoint.name,
-                id: self.id,
-                waited: self.started.elapsed(),
-                last: job.into_any(),
-            };
-            return Some((Err(Error::WaitTimeout(Box::new(timeout))), self));
+        } else {
+            self.last = Some(job.clone());
         }
         Some((Ok(job), self))
     }

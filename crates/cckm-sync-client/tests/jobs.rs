@@ -189,16 +189,49 @@ async fn a_wait_that_runs_out_returns_the_last_job_read() {
     };
     assert_eq!((timeout.id, timeout.endpoint), (job.id, "google"));
     assert!(timeout.waited >= Duration::from_millis(100), "{timeout:?}");
-    assert_eq!(timeout.last.overall_status, JobStatus::InProgress);
-    assert_eq!(timeout.last.family(), Some(CloudFamily::Google));
+    let last = timeout.last.as_ref().unwrap();
+    assert_eq!(last.overall_status, JobStatus::InProgress);
+    assert_eq!(last.family(), Some(CloudFamily::Google));
     assert!(
         error
             .to_string()
             .starts_with(&format!("job {} of google is still in_progress after ", job.id)),
         "{error}"
     );
-    // Read at once, then until the time was up, and once more at its end.
-    assert!(support::requests(&server, "GET", &job.id.to_string()).len() >= 3);
+    // Read at once, then until the time was up.
+    assert!(support::requests(&server, "GET", &job.id.to_string()).len() >= 2);
+}
+
+#[tokio::test]
+async fn a_wait_is_an_upper_bound_even_when_a_read_stalls() {
+    let (server, client) = mock(MockServer::builder().job_duration(JOB_DURATION)).await;
+    server.pause_clock();
+    let aws = client.aws_keys();
+    let job = aws.start(&AwsStartJob::items(["kms"]).unwrap()).await.unwrap();
+    // Every read stalls 15 s, as a server that hangs; the wait allows 300 ms.
+    server
+        .inject(
+            cckm_sync_mock::Fault::stall(Duration::from_secs(15))
+                .on(cckm_sync_mock::Call::Get)
+                .times(10),
+        )
+        .unwrap();
+    let options = WaitOptions::default().timeout(Duration::from_millis(300));
+    let error = aws.wait(job.id, &options).await.unwrap_err();
+    let Error::WaitTimeout(timeout) = &error else {
+        panic!("{error:?}")
+    };
+    // The first read was cut at the deadline: no job was read at all.
+    assert!(timeout.last.is_none(), "{timeout:?}");
+    assert!(error.is_timeout());
+    assert_eq!(error.last_job().map(|job| job.id), None);
+    assert!(
+        error.to_string().starts_with(&format!(
+            "job {} of aws-keys: no read of it ended within the wait of ",
+            job.id
+        )),
+        "{error}"
+    );
 }
 
 #[tokio::test]

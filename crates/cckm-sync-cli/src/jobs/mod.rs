@@ -25,7 +25,7 @@ use view::Outcome;
 
 /// Connection options, and the command.
 #[derive(Debug, Args)]
-#[command(after_long_help = EXIT_STATUS)]
+#[command(after_help = EXIT_STATUS)]
 pub(crate) struct JobsArgs {
     #[command(flatten)]
     connection: Connection,
@@ -36,10 +36,18 @@ pub(crate) struct JobsArgs {
 
 const EXIT_STATUS: &str = "\
 Exit status:
-  0  the command succeeded (for a wait: the job completed and no item reported an error)
-  1  the server could not be reached or said no, or the job failed, was cancelled or an item
-     reported an error
-  2  usage error: an unknown endpoint, a malformed id, a bad flag";
+  0    the command succeeded (for a wait: the job completed and no item reported an error)
+  1    the server could not be reached or said no, or the job failed, was cancelled or an
+       item reported an error
+  2    usage error: an unknown endpoint, a malformed id, a bad flag
+  124  timed out: the wait's --timeout, or a request's --request-timeout, ran out (the job
+       goes on)
+  130  interrupted (Ctrl-C) while waiting: the job goes on";
+
+/// The exit status of a command that timed out, as `timeout(1)` has it.
+const TIMED_OUT: u8 = 124;
+/// The exit status of a wait that Ctrl-C ended, as shells report a SIGINT.
+const INTERRUPTED: u8 = 130;
 
 /// Where the CipherTrust Manager is, and how to log in.
 #[derive(Debug, Args)]
@@ -68,13 +76,30 @@ struct Connection {
 
     /// Accept any TLS certificate, even a self-signed one or one for another name. Anyone on
     /// the way can then read the calls, password included: prefer --ca-cert
-    #[arg(long, global = true, conflicts_with = "ca_cert")]
+    #[arg(
+        long,
+        global = true,
+        env = "CM_INSECURE",
+        conflicts_with = "ca_cert",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
     insecure: bool,
 
     /// Trust the CA certificate(s) of this PEM file, such as the server's self-signed
     /// certificate, besides the system's
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, env = "CM_CA_CERT", value_name = "FILE")]
     ca_cert: Option<PathBuf>,
+
+    /// The longest a request may take, from connecting to the end of the answer (a read
+    /// that is retried may take several)
+    #[arg(
+        long,
+        global = true,
+        value_name = "DURATION",
+        default_value = "30s",
+        value_parser = crate::parse_duration
+    )]
+    request_timeout: Duration,
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,6 +117,7 @@ enum JobsCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS)]
 struct ListArgs {
     /// The endpoint, by its name in the catalog
     #[arg(value_parser = endpoint_parser())]
@@ -134,6 +160,7 @@ struct ListArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS)]
 struct GetArgs {
     /// The endpoint, by its name in the catalog
     #[arg(value_parser = endpoint_parser())]
@@ -150,7 +177,12 @@ struct GetArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("target").required(true).args(["item", "all_items"]))]
+#[command(
+    group = clap::ArgGroup::new("target").required(true).args(["item", "all_items"]),
+    after_help = EXIT_STATUS,
+    // The endpoint first: `--item` takes several values, and a name after them is one more.
+    override_usage = "cckm-sync jobs start <ENDPOINT> <--item <VALUE>...|--all-items> [OPTIONS]"
+)]
 struct StartArgs {
     /// The endpoint, by its name in the catalog
     #[arg(value_parser = endpoint_parser())]
@@ -170,12 +202,23 @@ struct StartArgs {
     #[arg(long, value_name = "R", num_args = 1.., action = clap::ArgAction::Append)]
     region: Vec<String>,
 
-    /// Wait for the job to end, showing the progress of each item
+    /// Wait for the job to end, showing the progress of each item (standard output then holds
+    /// the summary alone, or the ended job with --output json)
     #[arg(long)]
     wait: bool,
+
+    /// With --wait, the longest wait, such as 90s, 10m or 2h
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::parse_duration, requires = "wait")]
+    timeout: Duration,
+
+    /// How to print the result: the job's id (the summary with --wait), or the job as JSON as
+    /// the server sent it (the ended job with --wait)
+    #[arg(short, long, value_name = "FORMAT", default_value = "table")]
+    output: Output,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS)]
 struct CancelArgs {
     /// The endpoint, by its name in the catalog
     #[arg(value_parser = endpoint_parser())]
@@ -188,9 +231,19 @@ struct CancelArgs {
     /// Wait for the job to wind down and end
     #[arg(long)]
     wait: bool,
+
+    /// With --wait, the longest wait, such as 90s, 10m or 2h
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::parse_duration, requires = "wait")]
+    timeout: Duration,
+
+    /// How to print the result: a line, or the job as JSON as the server sent it (the ended
+    /// job with --wait)
+    #[arg(short, long, value_name = "FORMAT", default_value = "table")]
+    output: Output,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS)]
 struct WaitArgs {
     /// The endpoint, by its name in the catalog
     #[arg(value_parser = endpoint_parser())]
@@ -203,6 +256,10 @@ struct WaitArgs {
     /// The longest wait, such as 90s, 10m or 2h
     #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::parse_duration)]
     timeout: Duration,
+
+    /// How to print the result: a summary line, or the ended job as JSON as the server sent it
+    #[arg(short, long, value_name = "FORMAT", default_value = "table")]
+    output: Output,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -251,10 +308,13 @@ fn parse_sort(text: &str) -> Result<Sort, String> {
     Sort::parse(text).map_err(|error| error.to_string())
 }
 
-/// Why a command did not succeed: a usage error (exit code 2) or a failure (1).
+/// Why a command did not succeed: a usage error (exit code 2), a failure (1), a time limit
+/// (124), or Ctrl-C during a wait (130).
 enum CommandError {
     Usage(String),
     Failed(String),
+    TimedOut(String),
+    Interrupted(String),
 }
 
 impl From<Error> for CommandError {
@@ -273,7 +333,11 @@ impl From<Error> for CommandError {
             }
             _ => {}
         }
-        Self::Failed(message)
+        if error.is_timeout() {
+            Self::TimedOut(message)
+        } else {
+            Self::Failed(message)
+        }
     }
 }
 
@@ -293,6 +357,14 @@ pub(crate) async fn run(args: JobsArgs) -> ExitCode {
         Err(CommandError::Usage(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
+        }
+        Err(CommandError::TimedOut(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(TIMED_OUT)
+        }
+        Err(CommandError::Interrupted(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(INTERRUPTED)
         }
     }
 }
@@ -317,6 +389,7 @@ fn connect(connection: &Connection) -> Result<Client, CommandError> {
     let mut builder = Client::builder(url)
         .credentials(username, password)
         .user_agent(concat!("cckm-sync/", env!("CARGO_PKG_VERSION")))
+        .timeout(connection.request_timeout)
         .danger_accept_invalid_certs(connection.insecure);
     if let Some(path) = &connection.ca_cert {
         let pem = std::fs::read(path)
@@ -387,20 +460,33 @@ async fn execute<S: FamilyScope>(jobs: Jobs<S>, command: JobsCommand) -> Result<
         JobsCommand::Cancel(args) => {
             let job = jobs.cancel(args.id).await?;
             if !args.wait {
-                print(&format!("job {} of {} is cancelling\n", job.id, jobs.endpoint().name))?;
+                match args.output {
+                    Output::Json => print_json(&job)?,
+                    Output::Table | Output::Wide => {
+                        print(&format!("job {} of {} is cancelling\n", job.id, jobs.endpoint().name))?;
+                    }
+                }
                 return Ok(true);
             }
             // The cancel was accepted: the command succeeded once the job has wound down,
             // whatever status it ends with.
-            let ended = wait(&jobs, job.id, &wait_options()).await?;
-            print(&format!("{}\n", view::summary(&ended)))?;
+            let ended = wait(&jobs, job.id, &wait_options().timeout(args.timeout)).await?;
+            print_ended(&ended, args.output)?;
             Ok(true)
         }
         JobsCommand::Wait(args) => {
             let ended = wait(&jobs, args.id, &wait_options().timeout(args.timeout)).await?;
-            print(&format!("{}\n", view::summary(&ended)))?;
+            print_ended(&ended, args.output)?;
             Ok(view::outcome(&ended) == Outcome::Completed)
         }
+    }
+}
+
+/// An ended job: its summary line, or the job as JSON.
+fn print_ended<S: FamilyScope>(job: &SyncJob<S>, output: Output) -> Result<(), CommandError> {
+    match output {
+        Output::Json => print_json(job),
+        Output::Table | Output::Wide => print(&format!("{}\n", view::summary(job))),
     }
 }
 
@@ -518,28 +604,49 @@ async fn start<S: FamilyScope>(jobs: &Jobs<S>, args: StartArgs) -> Result<bool, 
         request = family::regions(request, args.region).map_err(CommandError::Usage)?;
     }
     let job = jobs.start(&request).await?;
-    // The id alone, so that a script can capture it.
-    print(&format!("{}\n", job.id))?;
     if !args.wait {
+        match args.output {
+            Output::Json => print_json(&job)?,
+            // The id alone, so that a script can capture it.
+            Output::Table | Output::Wide => print(&format!("{}\n", job.id))?,
+        }
         return Ok(true);
     }
-    let ended = wait(jobs, job.id, &wait_options()).await?;
-    print(&format!("{}\n", view::summary(&ended)))?;
+    // Standard output holds one thing, the ended job's summary (which names it) or JSON; the
+    // id goes with the progress, so that an interrupted wait can be resumed.
+    eprintln!("started job {} of {}", job.id, jobs.endpoint().name);
+    let ended = wait(jobs, job.id, &wait_options().timeout(args.timeout)).await?;
+    print_ended(&ended, args.output)?;
     Ok(view::outcome(&ended) == Outcome::Completed)
 }
 
 /// How `--wait` and `jobs wait` read the job: every 2 s at most, for a display that keeps up
-/// with it; at most 30 minutes unless `jobs wait --timeout` says otherwise.
+/// with it; for as long as `--timeout` says.
 fn wait_options() -> WaitOptions {
     WaitOptions::default().interval(Duration::from_millis(500), Duration::from_secs(2))
 }
 
-/// Waits for job `id` to end, showing its progress on standard error.
+/// Waits for job `id` to end, showing its progress on standard error. Ctrl-C ends the wait
+/// (not the job), saying how to watch it again.
 async fn wait<S: FamilyScope>(jobs: &Jobs<S>, id: Uuid, options: &WaitOptions) -> Result<SyncJob<S>, CommandError> {
     let mut progress = Progress::new(jobs.endpoint(), std::io::stderr().is_terminal());
     let mut watch = jobs.watch(id, options);
     let mut last = None;
-    while let Some(read) = watch.next().await {
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
+    loop {
+        let read = tokio::select! {
+            read = watch.next() => read,
+            _ = &mut interrupt => {
+                progress.finish(None);
+                let name = jobs.endpoint().name;
+                return Err(CommandError::Interrupted(format!(
+                    "interrupted: job {id} of {name} goes on; `cckm-sync jobs wait {name} {id}` watches it \
+                     again, `cckm-sync jobs cancel {name} {id}` cancels it"
+                )));
+            }
+        };
+        let Some(read) = read else { break };
         match read {
             Ok(job) => {
                 progress.update(&job);
@@ -555,6 +662,13 @@ async fn wait<S: FamilyScope>(jobs: &Jobs<S>, id: Uuid, options: &WaitOptions) -
                         counts.done + counts.failed,
                         counts.total
                     ));
+                }
+                if error.is_timeout() {
+                    message.push_str(&format!(
+                        "; the job goes on: `cckm-sync jobs wait {} {id}` watches it again",
+                        jobs.endpoint().name
+                    ));
+                    return Err(CommandError::TimedOut(message));
                 }
                 return Err(CommandError::Failed(message));
             }
