@@ -519,6 +519,14 @@ async fn usage_errors_exit_2_with_one_line() {
         &[("CM_USERNAME", "a"), ("CM_PASSWORD", "b")],
     )
     .one_error_line(2, "the scheme must be https (or http), not ftp");
+    run_with(
+        &["list", "dsm", "--url", "127.0.0.1:8443"],
+        &[("CM_USERNAME", "a"), ("CM_PASSWORD", "b")],
+    )
+    .one_error_line(
+        2,
+        "relative URL without a base (a URL starts with its scheme: https://127.0.0.1:8443)",
+    );
     // The usage line puts the endpoint first, and what it says works.
     let help = jobs(&server, &["start", "--help"]);
     assert!(

@@ -77,6 +77,8 @@ pub struct Request {
     pub(crate) action: Action,
     pub(crate) method: &'static str,
     pub(crate) url: String,
+    /// How many times it was sent, retries included.
+    pub(crate) attempts: u32,
 }
 
 impl Request {
@@ -93,6 +95,12 @@ impl Request {
     /// The URL, such as `https://cm.example/api/v1/cckm/aws/synchronization-jobs?skip=0&limit=100`.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// How many times the request was sent: 1, or more when it was retried (see
+    /// [`RetryPolicy`](crate::RetryPolicy)). The message of an error says so when it was.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 }
 
@@ -274,10 +282,56 @@ impl Error {
     pub(crate) fn status_error(error: StatusError) -> Self {
         Self::Status(Box::new(error))
     }
+
+    /// Records how many times the request at fault was sent.
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        let request = match &mut self {
+            Self::Transport { request, .. }
+            | Self::Timeout { request, .. }
+            | Self::Tls { request, .. }
+            | Self::TooLarge { request, .. } => Some(request),
+            Self::Status(error) => Some(&mut error.request),
+            Self::Body(error) => Some(&mut error.request),
+            Self::Config(_) | Self::InvalidRequest { .. } | Self::WaitTimeout(_) => None,
+        };
+        if let Some(request) = request {
+            request.attempts = attempts;
+        }
+        self
+    }
+
+    /// What the message adds after the reason: how many times the request was sent, and the
+    /// wait a `Retry-After` asked for, when either says something.
+    fn notes(&self) -> String {
+        let mut notes = Vec::new();
+        if let Some(request) = self.request()
+            && request.attempts > 1
+        {
+            notes.push(format!("sent {} times", request.attempts));
+        }
+        if let Self::Status(error) = self
+            && let Some(wait) = error.retry_after
+        {
+            notes.push(format!("the server asked to wait {}s with Retry-After", wait.as_secs()));
+        }
+        if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join("; "))
+        }
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.reason(f)?;
+        f.write_str(&self.notes())
+    }
+}
+
+impl Error {
+    /// The message without its notes.
+    fn reason(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Config(reason) => write!(f, "invalid client configuration: {reason}"),
             Self::InvalidRequest { action, reason } => write!(f, "cannot {action}: {reason}"),
@@ -408,6 +462,7 @@ mod tests {
                 action: Action::Get,
                 method: "GET",
                 url: "https://cm.example/api/v1/cckm/dsm/refresh/5a7c6e3d-1b2f-4c8d-9e0a-7f6b5c4d3e2f".to_owned(),
+                attempts: 1,
             },
             status: 404,
             api_error: Some(api_error),
