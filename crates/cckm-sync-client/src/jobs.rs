@@ -322,6 +322,12 @@ pub struct JobStream<S> {
 }
 
 impl<S> JobStream<S> {
+    pub(crate) fn new(stream: impl Stream<Item = Result<SyncJob<S>, Error>> + Send + 'static) -> Self {
+        Self {
+            inner: Box::pin(stream),
+        }
+    }
+
     /// Every job, or the first error.
     pub async fn collect_all(mut self) -> Result<Vec<SyncJob<S>>, Error> {
         use futures_util::StreamExt as _;
@@ -450,6 +456,14 @@ impl WaitOptions {
 #[must_use = "a stream does nothing unless polled"]
 pub struct JobWatch<S> {
     inner: Pin<Box<dyn Stream<Item = Result<SyncJob<S>, Error>> + Send>>,
+}
+
+impl<S> JobWatch<S> {
+    pub(crate) fn new(stream: impl Stream<Item = Result<SyncJob<S>, Error>> + Send + 'static) -> Self {
+        Self {
+            inner: Box::pin(stream),
+        }
+    }
 }
 
 impl<S> Stream for JobWatch<S> {

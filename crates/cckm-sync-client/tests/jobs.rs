@@ -292,3 +292,27 @@ async fn a_wait_on_an_ended_job_returns_it_after_one_read() {
     assert_eq!(ended.overall_status, JobStatus::Completed);
     assert_eq!(support::requests(&server, "GET", &job.id.to_string()).len(), 1);
 }
+
+#[tokio::test]
+async fn a_handle_named_at_run_time_returns_jobs_of_any_family_and_checks_its_query() {
+    let (server, client) = mock(MockServer::builder().job_duration(JOB_DURATION)).await;
+    server.pause_clock();
+    let google = client.jobs_named("google").unwrap();
+    let job = google.start_all().await.unwrap();
+    assert_eq!(job.family(), Some(CloudFamily::Google));
+    server.advance_clock(JOB_DURATION);
+    let ended = google.wait(job.id, &quick_wait()).await.unwrap();
+    assert!(ended.succeeded(), "{:?}", ended.outcome());
+    let all = google.list_all("").unwrap().collect_all().await.unwrap();
+    assert_eq!(all.len(), 1);
+    // The query is the family's: Google jobs are not filtered by kms.
+    let error = google.list("kms=kms").await.unwrap_err();
+    assert!(error.to_string().starts_with("cannot list jobs: "), "{error}");
+    let error = client.jobs_named("aws").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("no endpoint is named \"aws\": the catalog's are aws-keys, "),
+        "{error}"
+    );
+}

@@ -477,7 +477,7 @@ async fn execute<S: FamilyScope>(jobs: Jobs<S>, command: JobsCommand) -> Result<
         JobsCommand::Wait(args) => {
             let ended = wait(&jobs, args.id, &wait_options().timeout(args.timeout)).await?;
             print_ended(&ended, args.output)?;
-            Ok(view::outcome(&ended) == Outcome::Completed)
+            Ok(view::outcome(&ended) == Outcome::Succeeded)
         }
     }
 }
@@ -617,7 +617,7 @@ async fn start<S: FamilyScope>(jobs: &Jobs<S>, args: StartArgs) -> Result<bool, 
     eprintln!("started job {} of {}", job.id, jobs.endpoint().name);
     let ended = wait(jobs, job.id, &wait_options().timeout(args.timeout)).await?;
     print_ended(&ended, args.output)?;
-    Ok(view::outcome(&ended) == Outcome::Completed)
+    Ok(view::outcome(&ended) == Outcome::Succeeded)
 }
 
 /// How `--wait` and `jobs wait` read the job: every 2 s at most, for a display that keeps up
@@ -674,7 +674,7 @@ async fn wait<S: FamilyScope>(jobs: &Jobs<S>, id: Uuid, options: &WaitOptions) -
             }
         }
     }
-    progress.finish(last.as_ref().map(|job| view::outcome(job) == Outcome::Completed));
+    progress.finish(last.as_ref().map(|job| view::outcome(job) == Outcome::Succeeded));
     last.ok_or_else(|| CommandError::Failed(format!("job {id} could not be read")))
 }
 

@@ -58,7 +58,7 @@ fn spinner_style() -> ProgressStyle {
 pub(crate) fn ended_line(item: &str, text: &str) -> String {
     let mark = match ItemState::of(text) {
         ItemState::Failed => '✘',
-        ItemState::Running | ItemState::Done => '✔',
+        ItemState::Running | ItemState::Succeeded => '✔',
     };
     format!("  {mark} {item}: {}", text.trim())
 }

@@ -6,36 +6,14 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use cckm_sync::endpoints::Endpoint;
-use cckm_sync::{FamilyScope, JobStatus, SyncJob};
+use cckm_sync::{FamilyScope, SyncJob};
 use chrono::{DateTime, Utc};
 
 /// The widest a line is.
 pub(crate) const WIDTH: usize = 100;
 
-/// Where one item of a job stands, from its free-text `detailed_status`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ItemState {
-    /// `in_progress` or `in progress`.
-    Running,
-    /// Any other text but an error: `region synchronized successfully`, ….
-    Done,
-    /// A text that reports an error, such as `Error listing keys from SFDC: …` (the vendor's
-    /// example), or one that says it failed.
-    Failed,
-}
-
-impl ItemState {
-    pub(crate) fn of(text: &str) -> Self {
-        let lower = text.trim().to_ascii_lowercase();
-        if JobStatus::from(text.trim()) == JobStatus::InProgress {
-            Self::Running
-        } else if lower.starts_with("error") || lower.contains("failed") {
-            Self::Failed
-        } else {
-            Self::Done
-        }
-    }
-}
+/// Where one item of a job stands: the model crate's judgement, shared with every client.
+pub(crate) use cckm_sync::ItemState;
 
 /// How many items a job has, and how many have ended well or badly.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -51,38 +29,18 @@ pub(crate) fn counts<S>(job: &SyncJob<S>) -> Counts {
         counts.total += 1;
         match ItemState::of(text) {
             ItemState::Running => {}
-            ItemState::Done => counts.done += 1,
+            ItemState::Succeeded => counts.done += 1,
             ItemState::Failed => counts.failed += 1,
         }
     }
     counts
 }
 
-/// How a job ended, for the summary and the exit code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Outcome {
-    /// It completed and no item reported an error.
-    Completed,
-    /// It completed, but items reported errors.
-    CompletedWithErrors,
-    /// It was cancelled (`abort`), whatever its status says.
-    Cancelled,
-    /// It failed, or ended in an error or a status this program does not know.
-    Failed,
-}
+/// How a job ended, for the summary and the exit code: the model crate's judgement.
+pub(crate) use cckm_sync::JobOutcome as Outcome;
 
 pub(crate) fn outcome<S>(job: &SyncJob<S>) -> Outcome {
-    if job.was_cancelled() {
-        Outcome::Cancelled
-    } else if job.overall_status == JobStatus::Completed {
-        if counts(job).failed > 0 {
-            Outcome::CompletedWithErrors
-        } else {
-            Outcome::Completed
-        }
-    } else {
-        Outcome::Failed
-    }
+    job.outcome()
 }
 
 /// The status column: the server's status, but `cancelling` and `cancelled` for a job whose
@@ -249,7 +207,7 @@ pub(crate) fn details<S: FamilyScope>(endpoint: &Endpoint, job: &SyncJob<S>) -> 
             for (item, text) in status.iter() {
                 let mark = match ItemState::of(text) {
                     ItemState::Running => '-',
-                    ItemState::Done => '+',
+                    ItemState::Succeeded => '+',
                     ItemState::Failed => '!',
                 };
                 let _ = writeln!(
@@ -285,7 +243,8 @@ pub(crate) fn summary<S>(job: &SyncJob<S>) -> String {
         format!(": {} of {} items ok", counts.done, counts.total)
     };
     let text = match outcome(job) {
-        Outcome::Completed => format!("job {} completed{}{items}", job.id, took("in")),
+        Outcome::Succeeded => format!("job {} completed{}{items}", job.id, took("in")),
+        Outcome::Running => format!("job {} is {}{items}", job.id, status_text(job)),
         Outcome::CompletedWithErrors => {
             let first = first_failure(job);
             format!(
@@ -317,7 +276,7 @@ pub(crate) fn summary<S>(job: &SyncJob<S>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cckm_sync::{AwsSyncJobPage, SalesforceSyncJobPage};
+    use cckm_sync::{AwsSyncJobPage, JobStatus, SalesforceSyncJobPage};
 
     fn fixture(name: &str) -> String {
         std::fs::read_to_string(
@@ -332,7 +291,7 @@ mod tests {
     fn item_texts_read_as_running_done_or_failed() {
         assert_eq!(ItemState::of("in_progress"), ItemState::Running);
         assert_eq!(ItemState::of("in progress"), ItemState::Running);
-        assert_eq!(ItemState::of("region synchronized successfully"), ItemState::Done);
+        assert_eq!(ItemState::of("region synchronized successfully"), ItemState::Succeeded);
         assert_eq!(ItemState::of("Error listing keys from SFDC: "), ItemState::Failed);
         assert_eq!(ItemState::of("refresh failed: timeout"), ItemState::Failed);
     }
