@@ -736,3 +736,36 @@ async fn limit_lists_at_most_n_jobs() {
         "{zero:#?}"
     );
 }
+
+#[test]
+fn completions_are_a_script_the_shell_loads() {
+    let script = std::process::Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(script.status.success(), "{script:?}");
+    let text = String::from_utf8(script.stdout).unwrap();
+    // The endpoint names and the flags of `jobs` complete.
+    assert!(
+        text.contains("aws-keys") && text.contains("--request-timeout"),
+        "{text}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cckm-sync.bash");
+    std::fs::write(&path, &text).unwrap();
+    let loaded = std::process::Command::new("bash")
+        .args(["-c", &format!("source {} && complete -p cckm-sync", path.display())])
+        .output()
+        .unwrap();
+    assert!(loaded.status.success(), "{loaded:?}");
+    assert!(
+        String::from_utf8_lossy(&loaded.stdout).contains("cckm-sync"),
+        "{loaded:?}"
+    );
+
+    let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
+}
