@@ -258,6 +258,12 @@ async fn a_wait_is_an_upper_bound_when_reads_stall_and_start_and_cancel_take_a_t
         )),
         "{run:#?}"
     );
+    assert!(
+        run.stderr.trim_end().ends_with(&format!(
+            "; the job goes on if it has not ended: `cckm-sync jobs wait aws-keys {id}` watches it again"
+        )),
+        "{run:#?}"
+    );
     server.clear_faults();
 
     // --timeout applies to start --wait and cancel --wait, and needs --wait.

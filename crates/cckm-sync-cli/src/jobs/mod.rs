@@ -664,8 +664,14 @@ async fn wait<S: FamilyScope>(jobs: &Jobs<S>, id: Uuid, options: &WaitOptions) -
                     ));
                 }
                 if error.is_timeout() {
+                    // Without a read, whether the job still runs is not known.
+                    let goes_on = if error.last_job().is_some() {
+                        "the job goes on"
+                    } else {
+                        "the job goes on if it has not ended"
+                    };
                     message.push_str(&format!(
-                        "; the job goes on: `cckm-sync jobs wait {} {id}` watches it again",
+                        "; {goes_on}: `cckm-sync jobs wait {} {id}` watches it again",
                         jobs.endpoint().name
                     ));
                     return Err(CommandError::TimedOut(message));
