@@ -108,7 +108,8 @@ enum JobsCommand {
     List(ListArgs),
     /// Show one job and the state of each of its items
     Get(GetArgs),
-    /// Start a job of the listed items (or of every item), and print its id
+    /// Start a job of the listed items (or of every item), and print its id (with --wait: how it
+    /// ended)
     Start(StartArgs),
     /// Cancel a running job; it winds down and ends cancelled
     Cancel(CancelArgs),
