@@ -11,6 +11,8 @@ use crate::run::{cargo, output, status};
 pub(crate) fn run() -> Result<(), String> {
     // Stale generated files first: the message says how to fix them.
     crate::codegen::check()?;
+    // The progress view of `cckm-sync jobs --wait` is checked in a real terminal.
+    ensure_tmux()?;
     // Snapshots are checked, never written: a new or changed snapshot fails the run until it
     // is reviewed (`cargo insta review`, or INSTA_UPDATE=always and a read of the diff).
     status(
@@ -32,6 +34,38 @@ pub(crate) fn run() -> Result<(), String> {
     // on every run. Longer runs are `cargo xtask fuzz`'s.
     eprintln!("$ cargo xtask fuzz --smoke");
     crate::fuzz::run(&crate::fuzz::Options::smoke())
+}
+
+/// tmux, for the test that reads the progress view in a terminal of 24 rows and 80 columns
+/// (`crates/cckm-sync-cli/tests/terminal.rs`); installed with apt when missing and possible,
+/// as `cargo xtask bench-mock` installs `wrk`.
+fn ensure_tmux() -> Result<(), String> {
+    let found = || {
+        std::env::var_os("PATH")
+            .into_iter()
+            .flat_map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+            .any(|dir| dir.join("tmux").is_file())
+    };
+    if found() {
+        return Ok(());
+    }
+    if std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|dir| dir.join("apt-get").is_file()) {
+        eprintln!("installing tmux with apt-get");
+        status(std::process::Command::new("apt-get").args(["update", "-qq"]))?;
+        status(
+            std::process::Command::new("apt-get")
+                .args(["install", "-y", "-qq", "--no-install-recommends", "tmux"])
+                .env("DEBIAN_FRONTEND", "noninteractive"),
+        )?;
+    }
+    if found() {
+        Ok(())
+    } else {
+        Err(
+            "tmux is needed by the terminal test of `cckm-sync jobs`: install it (Debian: apt-get install tmux)"
+                .to_owned(),
+        )
+    }
 }
 
 /// A user who only parses payloads must not compile the schema machinery.

@@ -81,6 +81,14 @@ enum Command {
     /// they judge differently is the evidence. One line per change; a change of many
     /// operations is one line.
     Diff(diff::DiffArgs),
+
+    /// Print the completion script of a shell: `cckm-sync completions bash > /etc/bash_completion.d/cckm-sync`,
+    /// `cckm-sync completions zsh > "${fpath[1]}/_cckm-sync"`, `cckm-sync completions fish >
+    /// ~/.config/fish/completions/cckm-sync.fish`
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -164,6 +172,20 @@ fn main() -> ExitCode {
         Command::Validate(args) => return validate::run(args),
         Command::Proxy(args) => return proxy::run(args),
         Command::Diff(args) => return diff::run(args),
+        Command::Completions { shell } => {
+            // Written to a buffer first: the generator panics on a failed write (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command().version(version()), "cckm-sync", &mut script);
+            let mut stdout = std::io::stdout().lock();
+            return match stdout.write_all(&script).and_then(|()| stdout.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: cannot write the completion script: {error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -86,7 +86,7 @@ impl Mock {
 }
 
 fn client(root: Option<&[u8]>) -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    let _ = cckm_sync_client::tls::ring_provider().install_default();
     let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(20));
     if let Some(pem) = root {
         builder = builder.tls_certs_only([reqwest::Certificate::from_pem(pem).unwrap()]);

@@ -133,12 +133,13 @@ async fn start_wait_shows_each_item_and_ends_with_the_summary() {
     let server = quick_mock().await;
     let run = jobs(&server, &["start", "google", "--all-items", "--wait"]);
     assert_eq!(run.code, 0, "{run:#?}");
+    // Standard output holds one thing: the summary, which names the job; the id starts the
+    // progress on standard error.
     let lines = run.lines();
-    assert_eq!(lines.len(), 2, "{run:#?}");
-    assert!(
-        lines[1].starts_with(&format!("job {} completed in ", lines[0])),
-        "{run:#?}"
-    );
+    assert_eq!(lines.len(), 1, "{run:#?}");
+    let id = run.stderr.lines().next().unwrap().strip_prefix("started job ").unwrap();
+    let id = id.strip_suffix(" of google").unwrap();
+    assert!(lines[0].starts_with(&format!("job {id} completed in ")), "{run:#?}");
     for ring in [
         "projects/gemalto-kyloeng/locations/global/keyRings/demo-key-ring",
         "projects/gemalto-kyloeng/locations/europe-west1/keyRings/eu-ring",
@@ -160,9 +161,14 @@ async fn a_job_that_fails_exits_1_with_the_failed_item() {
     );
     assert_eq!(run.code, 1, "{run:#?}");
     let lines = run.lines();
+    let id = lines[0].split(' ').nth(1).unwrap();
     assert_eq!(
-        lines[1],
-        format!("job {} ended failed after 0.3s: 0 of 1 items ok", lines[0]),
+        lines,
+        [format!(
+            "job {id} ended failed after 0.3s: 0 of 1 items ok; \
+             00DB000000040bIMAQ: Error listing keys from SFDC: Salesforce API is down"
+        )
+        .as_str()],
         "{run:#?}"
     );
     assert!(
@@ -210,21 +216,149 @@ async fn cancel_wait_exits_0_once_the_job_has_wound_down() {
 }
 
 #[tokio::test]
-async fn a_wait_that_runs_out_exits_1_naming_the_jobs_state() {
+async fn a_wait_that_runs_out_exits_124_naming_the_jobs_state() {
     let server = MockServer::builder()
         .job_duration(Duration::from_secs(3600))
         .start()
         .unwrap();
     let id = jobs(&server, &["start", "oci", "--all-items"]).lines()[0].to_owned();
     let run = jobs(&server, &["wait", "oci", &id, "--timeout", "1s"]);
-    assert_eq!(run.code, 1, "{run:#?}");
+    assert_eq!(run.code, 124, "{run:#?}");
     assert!(run.stdout.is_empty(), "{run:#?}");
     let last = run.stderr.lines().last().unwrap();
     assert!(
         last.starts_with(&format!("error: job {id} of oci is still in_progress after 1.")),
         "{run:#?}"
     );
-    assert!(last.ends_with("(0 of 1 items done)"), "{run:#?}");
+    assert!(
+        last.ends_with(&format!(
+            "(0 of 1 items done); the job goes on: `cckm-sync jobs wait oci {id}` watches it again"
+        )),
+        "{run:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_wait_is_an_upper_bound_when_reads_stall_and_start_and_cancel_take_a_timeout() {
+    let server = MockServer::builder()
+        .job_duration(Duration::from_secs(3600))
+        .start()
+        .unwrap();
+    let id = jobs(&server, &["start", "aws-keys", "--item", "kms"]).lines()[0].to_owned();
+    // Every read stalls 15 s; the wait allows 1 s.
+    server
+        .inject(Fault::stall(Duration::from_secs(15)).on(Call::Get).times(20))
+        .unwrap();
+    let run = jobs(&server, &["wait", "aws-keys", &id, "--timeout", "1s"]);
+    assert_eq!(run.code, 124, "{run:#?}");
+    assert!(run.stdout.is_empty(), "{run:#?}");
+    assert!(
+        run.stderr.lines().last().unwrap().starts_with(&format!(
+            "error: job {id} of aws-keys: no read of it ended within the wait of 1."
+        )),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr.trim_end().ends_with(&format!(
+            "; the job goes on if it has not ended: `cckm-sync jobs wait aws-keys {id}` watches it again"
+        )),
+        "{run:#?}"
+    );
+    server.clear_faults();
+
+    // --timeout applies to start --wait and cancel --wait, and needs --wait.
+    let other = jobs(&server, &["start", "oci", "--all-items", "--wait", "--timeout", "1s"]);
+    assert_eq!(other.code, 124, "{other:#?}");
+    let cancel = jobs(&server, &["cancel", "aws-keys", &id, "--wait", "--timeout", "1s"]);
+    assert_eq!(cancel.code, 124, "{cancel:#?}");
+    let alone = jobs(&server, &["start", "dsm", "--all-items", "--timeout", "1s"]);
+    assert_eq!(alone.code, 2, "{alone:#?}");
+    assert!(
+        alone
+            .stderr
+            .contains("the following required arguments were not provided:\n  --wait"),
+        "{alone:#?}"
+    );
+
+    // A request that takes longer than --request-timeout times out too.
+    server
+        .inject(Fault::stall(Duration::from_secs(15)).on(Call::List))
+        .unwrap();
+    let slow = jobs(&server, &["list", "aws-keys", "--request-timeout", "500ms"]);
+    let line = slow.one_error_line(124, "cannot list jobs: GET ");
+    assert!(line.ends_with(": timed out"), "{line}");
+}
+
+#[tokio::test]
+async fn output_json_gives_the_job_of_start_wait_and_cancel() {
+    let server = quick_mock().await;
+    let start = jobs(&server, &["start", "dsm", "--all-items", "-o", "json"]);
+    assert_eq!(start.code, 0, "{start:#?}");
+    let started: cckm_sync::DsmSyncJob = cckm_sync::from_str(&start.stdout).unwrap();
+    let wait = jobs(&server, &["wait", "dsm", &started.id.to_string(), "-o", "json"]);
+    assert_eq!(wait.code, 0, "{wait:#?}");
+    let ended: cckm_sync::DsmSyncJob = cckm_sync::from_str(&wait.stdout).unwrap();
+    assert_eq!((ended.id, ended.is_finished()), (started.id, true));
+
+    let waited = jobs(&server, &["start", "dsm", "--all-items", "--wait", "-o", "json"]);
+    assert_eq!(waited.code, 0, "{waited:#?}");
+    let ended: cckm_sync::DsmSyncJob = cckm_sync::from_str(&waited.stdout).unwrap();
+    assert!(ended.is_finished(), "{waited:#?}");
+
+    let id = jobs(&server, &["start", "dsm", "--all-items"]).lines()[0].to_owned();
+    let cancel = jobs(&server, &["cancel", "dsm", &id, "--wait", "-o", "json"]);
+    assert_eq!(cancel.code, 0, "{cancel:#?}");
+    let cancelled: cckm_sync::DsmSyncJob = cckm_sync::from_str(&cancel.stdout).unwrap();
+    assert!(cancelled.was_cancelled() && cancelled.is_finished(), "{cancel:#?}");
+}
+
+#[tokio::test]
+async fn ctrl_c_during_a_wait_says_the_job_goes_on_and_how_to_watch_it_again() {
+    use std::io::BufRead as _;
+    let server = MockServer::builder()
+        .job_duration(Duration::from_secs(3600))
+        .start()
+        .unwrap();
+    let id = jobs(&server, &["start", "sap", "--all-items"]).lines()[0].to_owned();
+    let (username, password) = server.credentials();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
+        .args(["jobs", "wait", "sap", &id])
+        .env("CM_URL", server.base_url())
+        .env("CM_USERNAME", username)
+        .env("CM_PASSWORD", password)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first progress line says the job was read: the wait is under way.
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    assert_eq!(first, format!("job {id} of sap: in_progress, 0 of 2 items done\n"));
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let output = child.wait_with_output().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!(output.status.code(), Some(130), "{rest}");
+    assert_eq!(
+        rest,
+        format!(
+            "interrupted: job {id} of sap goes on; `cckm-sync jobs wait sap {id}` watches it again, \
+             `cckm-sync jobs cancel sap {id}` cancels it\n"
+        )
+    );
+    assert!(output.stdout.is_empty());
+    // The job was not cancelled.
+    assert!(
+        server
+            .received_requests()
+            .iter()
+            .all(|request| !request.path.ends_with("/cancel"))
+    );
 }
 
 /// A mock holding `count` ended AWS key jobs, made from the vendor's example.
@@ -391,6 +525,26 @@ async fn usage_errors_exit_2_with_one_line() {
         &[("CM_USERNAME", "a"), ("CM_PASSWORD", "b")],
     )
     .one_error_line(2, "the scheme must be https (or http), not ftp");
+    run_with(
+        &["list", "dsm", "--url", "127.0.0.1:8443"],
+        &[("CM_USERNAME", "a"), ("CM_PASSWORD", "b")],
+    )
+    .one_error_line(
+        2,
+        "relative URL without a base (a URL starts with its scheme: https://127.0.0.1:8443)",
+    );
+    // The usage line puts the endpoint first, and what it says works.
+    let help = jobs(&server, &["start", "--help"]);
+    assert!(
+        help.stdout
+            .contains("Usage: cckm-sync jobs start <ENDPOINT> <--item <VALUE>...|--all-items> [OPTIONS]"),
+        "{help:#?}"
+    );
+    assert!(help.stdout.contains("124  timed out"), "{help:#?}");
+    for command in ["list", "get", "cancel", "wait"] {
+        let help = jobs(&server, &[command, "--help"]);
+        assert!(help.stdout.contains("124  timed out"), "{command}: {help:#?}");
+    }
     let both = jobs(&server, &["list", "dsm", "--insecure", "--ca-cert", "ca.pem"]);
     assert_eq!(both.code, 2, "{both:#?}");
     // Nothing reached the server.
@@ -451,10 +605,173 @@ async fn tls_is_refused_by_default_and_accepted_with_ca_cert_or_insecure() {
     );
     let insecure = jobs(&server, &["list", "dsm", "--insecure"]);
     assert_eq!(insecure.code, 0, "{insecure:#?}");
+    // Beside CM_URL, the environment may name the CA or ask for no check.
+    let (username, password) = server.credentials();
+    let url = server.base_url();
+    let connection = [
+        ("CM_URL", url.as_str()),
+        ("CM_USERNAME", username),
+        ("CM_PASSWORD", password),
+    ];
+    let from_env = run_with(
+        &["list", "dsm"],
+        &[&connection[..], &[("CM_CA_CERT", ca.to_str().unwrap())]].concat(),
+    );
+    assert_eq!(from_env.code, 0, "{from_env:#?}");
+    let from_env = run_with(&["list", "dsm"], &[&connection[..], &[("CM_INSECURE", "1")]].concat());
+    assert_eq!(from_env.code, 0, "{from_env:#?}");
+    let off = run_with(
+        &["list", "dsm"],
+        &[&connection[..], &[("CM_INSECURE", "false")]].concat(),
+    );
+    off.one_error_line(1, "TLS handshake failed");
 
     let not_pem = dir.path().join("not.pem");
     std::fs::write(&not_pem, "hello").unwrap();
     jobs(&server, &["list", "dsm", "--ca-cert", not_pem.to_str().unwrap()])
         .one_error_line(2, "holds no `BEGIN CERTIFICATE` section");
     jobs(&server, &["list", "dsm", "--ca-cert", "/nonexistent/ca.pem"]).one_error_line(2, "--ca-cert: cannot read");
+}
+
+#[tokio::test]
+async fn google_key_rings_are_told_apart_in_get_and_in_the_wide_table() {
+    let server = quick_mock().await;
+    let rings = [
+        "projects/gemalto-kyloeng/locations/global/keyRings/demo-key-ring",
+        "projects/gemalto-kyloeng/locations/europe-west1/keyRings/eu-ring",
+    ];
+    let start = jobs(&server, &["start", "google", "--item", rings[0], rings[1], "--wait"]);
+    assert_eq!(start.code, 0, "{start:#?}");
+    // The summary, the last line: `job ID completed …`.
+    let id = start.lines().last().unwrap().split(' ').nth(1).unwrap().to_owned();
+
+    let get = jobs(&server, &["get", "google", &id]);
+    assert_eq!(get.code, 0, "{get:#?}");
+    for ring in rings {
+        let item = format!("  + {ring}  key ring synchronized successfully");
+        assert!(get.lines().contains(&item.as_str()), "{item:?} in {get:#?}");
+    }
+    assert!(
+        get.lines()
+            .contains(&format!("key_rings    {}, {}", rings[0], rings[1]).as_str()),
+        "{get:#?}"
+    );
+
+    let wide = jobs(&server, &["list", "google", "-o", "wide"]);
+    assert_eq!(wide.code, 0, "{wide:#?}");
+    assert!(
+        wide.lines()[1].ends_with(&format!("  2/2  key_rings={},{}", rings[0], rings[1])),
+        "{wide:#?}"
+    );
+    // Not on a terminal, the table keeps to 100 columns.
+    let narrow = jobs(&server, &["list", "google"]);
+    assert!(
+        narrow.lines().iter().all(|line| line.chars().count() <= 100),
+        "{narrow:#?}"
+    );
+    assert!(narrow.lines()[1].ends_with('…'), "{narrow:#?}");
+}
+
+#[tokio::test]
+async fn status_takes_the_words_the_table_shows_in_any_case() {
+    let server = MockServer::builder()
+        .job_duration(Duration::from_secs(3600))
+        .start()
+        .unwrap();
+    server.pause_clock();
+    let cancelled = jobs(&server, &["start", "aws-keys", "--item", "kms"]).lines()[0].to_owned();
+    jobs(&server, &["cancel", "aws-keys", &cancelled]);
+    server.advance_clock(Duration::from_secs(3600));
+    let completed = jobs(&server, &["start", "aws-keys", "--item", "kms"]).lines()[0].to_owned();
+    server.advance_clock(Duration::from_secs(3600));
+    let cancelling = jobs(&server, &["start", "aws-keys", "--item", "kms"]).lines()[0].to_owned();
+    jobs(&server, &["cancel", "aws-keys", &cancelling]);
+    let running = jobs(&server, &["start", "azure-keys", "--all-items"]).lines()[0].to_owned();
+
+    let ids = |run: &Run| -> Vec<String> {
+        assert_eq!(run.code, 0, "{run:#?}");
+        run.lines()[1..].iter().map(|line| line[..36].to_owned()).collect()
+    };
+    assert_eq!(
+        ids(&jobs(&server, &["list", "aws-keys", "--status", "cancelled"])),
+        [cancelled.as_str()]
+    );
+    assert_eq!(
+        ids(&jobs(&server, &["list", "aws-keys", "--status", "cancelling"])),
+        [cancelling.as_str()]
+    );
+    assert_eq!(
+        ids(&jobs(&server, &["list", "aws-keys", "--status", "COMPLETED"])),
+        [completed]
+    );
+    assert_eq!(
+        ids(&jobs(&server, &["list", "aws-keys", "--status", "running"])),
+        [cancelling]
+    );
+    // Azure spells a running job `in progress`.
+    assert_eq!(
+        ids(&jobs(&server, &["list", "azure-keys", "--status", "Running"])),
+        [running]
+    );
+    let query = server.received_requests().last().unwrap().query.clone().unwrap();
+    assert_eq!(query, "overall_status=in%20progress");
+
+    // Nothing found: said, with the words --status knows.
+    let none = jobs(&server, &["list", "aws-keys", "--status", "queued"]);
+    assert_eq!(none.code, 0, "{none:#?}");
+    assert_eq!(
+        none.stderr,
+        "no aws-keys job found with status \"queued\" (statuses: running, completed, failed, aborted, cancelling, cancelled)\n"
+    );
+}
+
+#[tokio::test]
+async fn limit_lists_at_most_n_jobs() {
+    let server = mock_with_jobs(25).await;
+    let run = jobs(&server, &["list", "aws-keys", "--limit", "3"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(run.lines().len(), 4, "{run:#?}");
+    assert_eq!(run.stderr, "3 of 25 jobs shown: --all lists every job\n");
+    let query = server.received_requests().last().unwrap().query.clone().unwrap();
+    assert_eq!(query, "limit=3");
+    let zero = jobs(&server, &["list", "aws-keys", "--limit", "0"]);
+    assert_eq!(zero.code, 2, "{zero:#?}");
+    assert!(
+        zero.stderr
+            .starts_with("error: invalid value '0' for '--limit <N>': a limit is a number of jobs, at least 1"),
+        "{zero:#?}"
+    );
+}
+
+#[test]
+fn completions_are_a_script_the_shell_loads() {
+    let script = std::process::Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(script.status.success(), "{script:?}");
+    let text = String::from_utf8(script.stdout).unwrap();
+    // The endpoint names and the flags of `jobs` complete.
+    assert!(
+        text.contains("aws-keys") && text.contains("--request-timeout"),
+        "{text}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cckm-sync.bash");
+    std::fs::write(&path, &text).unwrap();
+    let loaded = std::process::Command::new("bash")
+        .args(["-c", &format!("source {} && complete -p cckm-sync", path.display())])
+        .output()
+        .unwrap();
+    assert!(loaded.status.success(), "{loaded:?}");
+    assert!(
+        String::from_utf8_lossy(&loaded.stdout).contains("cckm-sync"),
+        "{loaded:?}"
+    );
+
+    let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
 }

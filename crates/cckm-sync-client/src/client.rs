@@ -301,13 +301,25 @@ impl ClientBuilder {
 
 /// The base URL without a trailing slash or the API prefix; checked.
 fn base_url(text: &str) -> Result<String, Error> {
-    let url =
-        reqwest::Url::parse(text.trim()).map_err(|error| Error::Config(format!("invalid URL {text:?}: {error}")))?;
+    // `127.0.0.1:8443` does not parse, `localhost:8443` parses with the scheme `localhost`:
+    // either way a host and port written without a scheme.
+    let no_scheme = !text.contains("://");
+    let hint = |reason: String| {
+        if no_scheme {
+            format!(
+                "invalid URL {text:?}: {reason} (a URL starts with its scheme: https://{})",
+                text.trim()
+            )
+        } else {
+            format!("invalid URL {text:?}: {reason}")
+        }
+    };
+    let url = reqwest::Url::parse(text.trim()).map_err(|error| Error::Config(hint(error.to_string())))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::Config(format!(
-            "invalid URL {text:?}: the scheme must be https (or http), not {}",
+        return Err(Error::Config(hint(format!(
+            "the scheme must be https (or http), not {}",
             url.scheme()
-        )));
+        ))));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(Error::Config(format!("invalid URL {text:?}: no host")));
@@ -351,7 +363,18 @@ mod tests {
     #[test]
     fn a_base_url_that_cannot_serve_is_refused_with_the_reason() {
         for (url, reason) in [
-            ("cm.example", "relative URL without a base"),
+            (
+                "cm.example",
+                "relative URL without a base (a URL starts with its scheme: https://cm.example)",
+            ),
+            (
+                "127.0.0.1:8443",
+                "relative URL without a base (a URL starts with its scheme: https://127.0.0.1:8443)",
+            ),
+            (
+                "localhost:8443",
+                "not localhost (a URL starts with its scheme: https://localhost:8443)",
+            ),
             ("ftp://cm.example", "the scheme must be https"),
             ("https://admin:secret@cm.example", "not in the URL"),
             ("https://cm.example/?x=1", "no query or fragment"),

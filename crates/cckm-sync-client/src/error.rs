@@ -77,6 +77,8 @@ pub struct Request {
     pub(crate) action: Action,
     pub(crate) method: &'static str,
     pub(crate) url: String,
+    /// How many times it was sent, retries included.
+    pub(crate) attempts: u32,
 }
 
 impl Request {
@@ -93,6 +95,12 @@ impl Request {
     /// The URL, such as `https://cm.example/api/v1/cckm/aws/synchronization-jobs?skip=0&limit=100`.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// How many times the request was sent: 1, or more when it was retried (see
+    /// [`RetryPolicy`](crate::RetryPolicy)). The message of an error says so when it was.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 }
 
@@ -149,9 +157,9 @@ pub struct WaitTimeout {
     pub id: Uuid,
     /// How long the wait lasted.
     pub waited: Duration,
-    /// The job as last read, still running. Of the endpoint's family: see
-    /// [`SyncJob::into_family`].
-    pub last: SyncJob,
+    /// The job as last read, still running; `None` if no read ended before the wait did (a
+    /// server that stalls). Of the endpoint's family: see [`SyncJob::into_family`].
+    pub last: Option<SyncJob>,
 }
 
 /// Why a call of the client failed.
@@ -266,7 +274,7 @@ impl Error {
     /// The job as last read, for a [`WaitTimeout`](Self::WaitTimeout).
     pub fn last_job(&self) -> Option<&SyncJob> {
         match self {
-            Self::WaitTimeout(timeout) => Some(&timeout.last),
+            Self::WaitTimeout(timeout) => timeout.last.as_ref(),
             _ => None,
         }
     }
@@ -274,10 +282,56 @@ impl Error {
     pub(crate) fn status_error(error: StatusError) -> Self {
         Self::Status(Box::new(error))
     }
+
+    /// Records how many times the request at fault was sent.
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        let request = match &mut self {
+            Self::Transport { request, .. }
+            | Self::Timeout { request, .. }
+            | Self::Tls { request, .. }
+            | Self::TooLarge { request, .. } => Some(request),
+            Self::Status(error) => Some(&mut error.request),
+            Self::Body(error) => Some(&mut error.request),
+            Self::Config(_) | Self::InvalidRequest { .. } | Self::WaitTimeout(_) => None,
+        };
+        if let Some(request) = request {
+            request.attempts = attempts;
+        }
+        self
+    }
+
+    /// What the message adds after the reason: how many times the request was sent, and the
+    /// wait a `Retry-After` asked for, when either says something.
+    fn notes(&self) -> String {
+        let mut notes = Vec::new();
+        if let Some(request) = self.request()
+            && request.attempts > 1
+        {
+            notes.push(format!("sent {} times", request.attempts));
+        }
+        if let Self::Status(error) = self
+            && let Some(wait) = error.retry_after
+        {
+            notes.push(format!("the server asked to wait {}s with Retry-After", wait.as_secs()));
+        }
+        if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join("; "))
+        }
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.reason(f)?;
+        f.write_str(&self.notes())
+    }
+}
+
+impl Error {
+    /// The message without its notes.
+    fn reason(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Config(reason) => write!(f, "invalid client configuration: {reason}"),
             Self::InvalidRequest { action, reason } => write!(f, "cannot {action}: {reason}"),
@@ -318,16 +372,21 @@ impl fmt::Display for Error {
                 "cannot {}: {request}: the answer is larger than {limit} bytes",
                 request.action
             ),
-            Self::WaitTimeout(timeout) => {
-                write!(
+            Self::WaitTimeout(timeout) => match &timeout.last {
+                Some(last) => write!(
                     f,
                     "job {} of {} is still {} after {:.1?}",
                     timeout.id,
                     timeout.endpoint,
-                    timeout.last.overall_status.as_str(),
+                    last.overall_status.as_str(),
                     timeout.waited
-                )
-            }
+                ),
+                None => write!(
+                    f,
+                    "job {} of {}: no read of it ended within the wait of {:.1?}",
+                    timeout.id, timeout.endpoint, timeout.waited
+                ),
+            },
         }
     }
 }
@@ -403,6 +462,7 @@ mod tests {
                 action: Action::Get,
                 method: "GET",
                 url: "https://cm.example/api/v1/cckm/dsm/refresh/5a7c6e3d-1b2f-4c8d-9e0a-7f6b5c4d3e2f".to_owned(),
+                attempts: 1,
             },
             status: 404,
             api_error: Some(api_error),

@@ -181,6 +181,7 @@ where
             next_delay: options.initial_interval,
             first: true,
             done: false,
+            last: None,
         };
         JobWatch {
             inner: Box::pin(futures_util::stream::unfold(state, Watching::next)),
@@ -321,6 +322,12 @@ pub struct JobStream<S> {
 }
 
 impl<S> JobStream<S> {
+    pub(crate) fn new(stream: impl Stream<Item = Result<SyncJob<S>, Error>> + Send + 'static) -> Self {
+        Self {
+            inner: Box::pin(stream),
+        }
+    }
+
     /// Every job, or the first error.
     pub async fn collect_all(mut self) -> Result<Vec<SyncJob<S>>, Error> {
         use futures_util::StreamExt as _;
@@ -429,7 +436,9 @@ impl WaitOptions {
         self
     }
 
-    /// The longest wait; the job is read once more when it is over.
+    /// The longest wait: an upper bound of the whole wait, reads included. A read still in
+    /// flight when it is over (a server that stalls, a retry waiting out its backoff) is cut,
+    /// and the wait ends with [`Error::WaitTimeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -447,6 +456,14 @@ impl WaitOptions {
 #[must_use = "a stream does nothing unless polled"]
 pub struct JobWatch<S> {
     inner: Pin<Box<dyn Stream<Item = Result<SyncJob<S>, Error>> + Send>>,
+}
+
+impl<S> JobWatch<S> {
+    pub(crate) fn new(stream: impl Stream<Item = Result<SyncJob<S>, Error>> + Send + 'static) -> Self {
+        Self {
+            inner: Box::pin(stream),
+        }
+    }
 }
 
 impl<S> Stream for JobWatch<S> {
@@ -473,6 +490,8 @@ struct Watching<S> {
     next_delay: Duration,
     first: bool,
     done: bool,
+    /// The job as last read, for the error of a wait that runs out.
+    last: Option<SyncJob<S>>,
 }
 
 impl<S> Watching<S>
@@ -483,7 +502,6 @@ where
         if self.done {
             return None;
         }
-        let mut final_read = false;
         if !self.first {
             let left = self
                 .deadline
@@ -491,30 +509,38 @@ where
             let delay = left.map_or(self.next_delay, |left| self.next_delay.min(left));
             tokio::time::sleep(delay).await;
             self.next_delay = (self.next_delay * 2).min(self.options.max_interval);
-            // The wait is over: this read is the last.
-            final_read = self.deadline.is_some_and(|deadline| Instant::now() >= deadline);
         }
         self.first = false;
-        let job = match self.jobs.get(self.id).await {
-            Ok(job) => job,
-            Err(error) => {
+        // The deadline bounds the read too: a read in flight when it passes is dropped, which
+        // closes its connection.
+        let jobs = self.jobs.clone();
+        let read = jobs.get(self.id);
+        let read = match self.deadline {
+            Some(deadline) if Instant::now() >= deadline => None,
+            Some(deadline) => tokio::time::timeout_at(deadline, read).await.ok(),
+            None => Some(read.await),
+        };
+        let job = match read {
+            Some(Ok(job)) => job,
+            Some(Err(error)) => {
                 self.done = true;
                 return Some((Err(error), self));
+            }
+            None => {
+                self.done = true;
+                let timeout = WaitTimeout {
+                    endpoint: self.jobs.endpoint.name,
+                    id: self.id,
+                    waited: self.started.elapsed(),
+                    last: self.last.take().map(SyncJob::into_any),
+                };
+                return Some((Err(Error::WaitTimeout(Box::new(timeout))), self));
             }
         };
         if job.is_finished() {
             self.done = true;
-            return Some((Ok(job), self));
-        }
-        if final_read {
-            self.done = true;
-            let timeout = WaitTimeout {
-                endpoint: self.jobs.endpoint.name,
-                id: self.id,
-                waited: self.started.elapsed(),
-                last: job.into_any(),
-            };
-            return Some((Err(Error::WaitTimeout(Box::new(timeout))), self));
+        } else {
+            self.last = Some(job.clone());
         }
         Some((Ok(job), self))
     }

@@ -5,7 +5,8 @@
 //!   (the system's roots, an extra CA, or explicitly any certificate), timeouts and a user
 //!   agent, or a [`reqwest::Client`] of your own.
 //! - One handle per endpoint of the catalog ([`Client::aws_keys`], [`Client::dsm`], … or
-//!   [`Client::jobs`]) lists ([`Jobs::list`], [`Jobs::list_all`] across pages), reads, starts,
+//!   [`Client::jobs`]; [`Client::jobs_named`] for an endpoint named at run time, whose calls
+//!   return jobs of any family) lists ([`Jobs::list`], [`Jobs::list_all`] across pages), reads, starts,
 //!   cancels and waits for ([`Jobs::wait`]) that endpoint's jobs, typed by its family: paths,
 //!   queries and bodies cannot be wrong.
 //! - Tokens: the client logs in with the password grant, renews the token with the refresh
@@ -60,6 +61,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
+mod any;
 mod auth;
 mod client;
 mod error;
@@ -68,6 +70,7 @@ mod retry;
 pub mod tls;
 mod transport;
 
+pub use any::AnyJobs;
 pub use client::{Client, ClientBuilder};
 pub use error::{Action, BodyError, Error, Request, StatusError, WaitTimeout};
 pub use jobs::{DEFAULT_PAGE_SIZE, JobStream, JobWatch, Jobs, WaitOptions};
@@ -75,6 +78,20 @@ pub use retry::RetryPolicy;
 
 /// The reqwest version the client is built with, for [`ClientBuilder::http_client`].
 pub use reqwest;
+
+/// The model crate the client is built with: its job, page, query and start types, and the
+/// endpoint catalog, at the version the client's calls take and return, so that one
+/// dependency is enough.
+///
+/// ```
+/// use cckm_sync_client::cckm_sync::{AwsStartJob, endpoints};
+///
+/// let start = AwsStartJob::items(["kms"])?;
+/// assert_eq!(endpoints::find("aws-keys").map(|endpoint| endpoint.family.to_string()).as_deref(), Some("AWS"));
+/// # let _ = start;
+/// # Ok::<(), cckm_sync_client::cckm_sync::StartError>(())
+/// ```
+pub use cckm_sync;
 
 /// The crate's README (its crates.io page): its examples, compiled (and run, unless marked
 /// `no_run`) as doctests so that they keep up with the crate.

@@ -7,7 +7,9 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use crate::error::Action;
 
 /// How the client retries a call that failed for a reason that may pass: a lost connection,
-/// or an answer of 429, 502, 503 or 504.
+/// or an answer of 429, 502, 503 or 504 (but the 502 `NCERRContractViolation` with which
+/// `cckm-sync proxy --strict` refuses a call that breaks the contract, which would be refused
+/// again). An error says how many times its request was sent.
 ///
 /// Only calls that are safe to send twice are retried on such failures: reads (list, get)
 /// and token calls. A start or a cancel is sent again only when the connection could not be

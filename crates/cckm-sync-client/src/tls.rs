@@ -8,9 +8,10 @@
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::WebPkiSupportedAlgorithms;
+use rustls::crypto::{CryptoProvider, GetRandomFailed, KeyProvider, SecureRandom, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::sign::SigningKey;
 use rustls::{DigitallySignedStruct, SignatureScheme};
 
 use crate::error::Error;
@@ -53,7 +54,7 @@ pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>,
 /// [`Trust::AcceptInvalid`] skips the checks of the certificate chain and name, but still
 /// checks the handshake's signatures: the connection stays encrypted, only unauthenticated.
 pub fn client_config(trust: &Trust, with_system_roots: bool) -> Result<rustls::ClientConfig, Error> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(ring_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|error| Error::Config(format!("cannot set up TLS: {error}")))?;
@@ -81,6 +82,100 @@ pub fn client_config(trust: &Trust, with_system_roots: bool) -> Result<rustls::C
         .with_no_client_auth();
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(config)
+}
+
+/// The rustls crypto provider of the client: ring, with rustls's default cipher suites and key
+/// exchange groups, webpki's ring signature algorithms, ring's random numbers and rustls's
+/// ring signing keys: what `rustls::crypto::ring::default_provider()` gives, without that
+/// function, which rustls 0.23.48 deprecates. For a program that installs a process-wide
+/// default, as tests of servers do:
+///
+/// ```
+/// let provider = cckm_sync_client::tls::ring_provider();
+/// assert!(!provider.cipher_suites.is_empty());
+/// let _ = provider.install_default();
+/// ```
+pub fn ring_provider() -> CryptoProvider {
+    CryptoProvider {
+        cipher_suites: rustls::crypto::ring::DEFAULT_CIPHER_SUITES.to_vec(),
+        kx_groups: rustls::crypto::ring::DEFAULT_KX_GROUPS.to_vec(),
+        signature_verification_algorithms: SIGNATURE_ALGORITHMS,
+        secure_random: &Ring,
+        key_provider: &Ring,
+    }
+}
+
+/// What webpki verifies with ring, and which of it each TLS signature scheme may use (for
+/// TLS 1.2 the curve is not fixed by the scheme; for TLS 1.3 it is): rustls's own table.
+static SIGNATURE_ALGORITHMS: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorithms {
+    all: &[
+        webpki::ring::ECDSA_P256_SHA256,
+        webpki::ring::ECDSA_P256_SHA384,
+        webpki::ring::ECDSA_P384_SHA256,
+        webpki::ring::ECDSA_P384_SHA384,
+        webpki::ring::ED25519,
+        webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+        webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+        webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+        webpki::ring::RSA_PKCS1_2048_8192_SHA256,
+        webpki::ring::RSA_PKCS1_2048_8192_SHA384,
+        webpki::ring::RSA_PKCS1_2048_8192_SHA512,
+        webpki::ring::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
+        webpki::ring::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
+        webpki::ring::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
+    ],
+    mapping: &[
+        (
+            SignatureScheme::ECDSA_NISTP384_SHA384,
+            &[webpki::ring::ECDSA_P384_SHA384, webpki::ring::ECDSA_P256_SHA384],
+        ),
+        (
+            SignatureScheme::ECDSA_NISTP256_SHA256,
+            &[webpki::ring::ECDSA_P256_SHA256, webpki::ring::ECDSA_P384_SHA256],
+        ),
+        (SignatureScheme::ED25519, &[webpki::ring::ED25519]),
+        (
+            SignatureScheme::RSA_PSS_SHA512,
+            &[webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY],
+        ),
+        (
+            SignatureScheme::RSA_PSS_SHA384,
+            &[webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY],
+        ),
+        (
+            SignatureScheme::RSA_PSS_SHA256,
+            &[webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY],
+        ),
+        (
+            SignatureScheme::RSA_PKCS1_SHA512,
+            &[webpki::ring::RSA_PKCS1_2048_8192_SHA512],
+        ),
+        (
+            SignatureScheme::RSA_PKCS1_SHA384,
+            &[webpki::ring::RSA_PKCS1_2048_8192_SHA384],
+        ),
+        (
+            SignatureScheme::RSA_PKCS1_SHA256,
+            &[webpki::ring::RSA_PKCS1_2048_8192_SHA256],
+        ),
+    ],
+};
+
+/// ring's random numbers, and rustls's ring signing keys.
+#[derive(Debug)]
+struct Ring;
+
+impl SecureRandom for Ring {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), GetRandomFailed> {
+        use ring::rand::SecureRandom as _;
+        ring::rand::SystemRandom::new().fill(buf).map_err(|_| GetRandomFailed)
+    }
+}
+
+impl KeyProvider for Ring {
+    fn load_private_key(&self, key_der: PrivateKeyDer<'static>) -> Result<Arc<dyn SigningKey>, rustls::Error> {
+        rustls::crypto::ring::sign::any_supported_type(&key_der)
+    }
 }
 
 /// A verifier that gives every certificate the same verdict, and still checks the handshake's
@@ -140,6 +235,28 @@ impl ServerCertVerifier for FixedVerdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ring_provider_is_rustls_s_own_without_the_deprecated_function() {
+        // The one use of the deprecated function: to check that nothing differs.
+        #[allow(deprecated, reason = "compared with what replaces it")]
+        let theirs = rustls::crypto::ring::default_provider();
+        let ours = ring_provider();
+        let suites = |provider: &CryptoProvider| -> Vec<_> {
+            provider.cipher_suites.iter().map(|suite| suite.suite()).collect()
+        };
+        assert_eq!(suites(&ours), suites(&theirs));
+        let groups =
+            |provider: &CryptoProvider| -> Vec<_> { provider.kx_groups.iter().map(|group| group.name()).collect() };
+        assert_eq!(groups(&ours), groups(&theirs));
+        assert_eq!(
+            format!("{:?}", ours.signature_verification_algorithms),
+            format!("{:?}", theirs.signature_verification_algorithms)
+        );
+        let mut bytes = [0u8; 32];
+        ours.secure_random.fill(&mut bytes).unwrap();
+        assert_ne!(bytes, [0u8; 32]);
+    }
 
     #[test]
     fn a_pem_without_a_certificate_is_refused_with_the_reason() {

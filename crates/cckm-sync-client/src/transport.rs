@@ -19,6 +19,10 @@ use tracing::Instrument as _;
 use crate::error::{Action, BodyError, Error, Request, StatusError};
 use crate::retry::{self, FailedAttempt, RetryPolicy};
 
+/// The `codeDesc` of the 502 with which `cckm-sync proxy --strict` refuses a call that breaks
+/// the contract: not a passing failure of a gateway.
+const CONTRACT_VIOLATION: &str = "NCERRContractViolation";
+
 /// How much of a body that is not an error body an error keeps.
 const EXCERPT_CHARS: usize = 200;
 
@@ -88,6 +92,7 @@ impl Transport {
             action,
             method: action.call().method().as_str(),
             url: format!("{}{path}", self.base),
+            attempts: 1,
         };
         let span = tracing::debug_span!(
             "cckm_sync_client::call",
@@ -103,6 +108,7 @@ impl Transport {
         let recorded = span.clone();
         async move {
             let (result, attempts) = self.send(authorize, &request, method, body).await;
+            let result = result.map_err(|error| error.with_attempts(attempts));
             let span = recorded;
             span.record("attempts", attempts);
             span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
@@ -181,7 +187,17 @@ impl Transport {
                                 continue;
                             }
                             let error = status_error(request, status, &bytes, retry_after);
-                            (FailedAttempt::Status { status, retry_after }, error)
+                            // `cckm-sync proxy --strict` refuses a call that breaks the contract
+                            // with 502: the same call would be refused again.
+                            let refused = error
+                                .api_error()
+                                .and_then(ApiError::ncerr_name)
+                                .is_some_and(|name| name == CONTRACT_VIOLATION);
+                            if refused {
+                                (FailedAttempt::Final, error)
+                            } else {
+                                (FailedAttempt::Status { status, retry_after }, error)
+                            }
                         }
                         Err(BodyFailure::TooLarge) => (
                             FailedAttempt::Final,

@@ -189,16 +189,49 @@ async fn a_wait_that_runs_out_returns_the_last_job_read() {
     };
     assert_eq!((timeout.id, timeout.endpoint), (job.id, "google"));
     assert!(timeout.waited >= Duration::from_millis(100), "{timeout:?}");
-    assert_eq!(timeout.last.overall_status, JobStatus::InProgress);
-    assert_eq!(timeout.last.family(), Some(CloudFamily::Google));
+    let last = timeout.last.as_ref().unwrap();
+    assert_eq!(last.overall_status, JobStatus::InProgress);
+    assert_eq!(last.family(), Some(CloudFamily::Google));
     assert!(
         error
             .to_string()
             .starts_with(&format!("job {} of google is still in_progress after ", job.id)),
         "{error}"
     );
-    // Read at once, then until the time was up, and once more at its end.
-    assert!(support::requests(&server, "GET", &job.id.to_string()).len() >= 3);
+    // Read at once, then until the time was up.
+    assert!(support::requests(&server, "GET", &job.id.to_string()).len() >= 2);
+}
+
+#[tokio::test]
+async fn a_wait_is_an_upper_bound_even_when_a_read_stalls() {
+    let (server, client) = mock(MockServer::builder().job_duration(JOB_DURATION)).await;
+    server.pause_clock();
+    let aws = client.aws_keys();
+    let job = aws.start(&AwsStartJob::items(["kms"]).unwrap()).await.unwrap();
+    // Every read stalls 15 s, as a server that hangs; the wait allows 300 ms.
+    server
+        .inject(
+            cckm_sync_mock::Fault::stall(Duration::from_secs(15))
+                .on(cckm_sync_mock::Call::Get)
+                .times(10),
+        )
+        .unwrap();
+    let options = WaitOptions::default().timeout(Duration::from_millis(300));
+    let error = aws.wait(job.id, &options).await.unwrap_err();
+    let Error::WaitTimeout(timeout) = &error else {
+        panic!("{error:?}")
+    };
+    // The first read was cut at the deadline: no job was read at all.
+    assert!(timeout.last.is_none(), "{timeout:?}");
+    assert!(error.is_timeout());
+    assert_eq!(error.last_job().map(|job| job.id), None);
+    assert!(
+        error.to_string().starts_with(&format!(
+            "job {} of aws-keys: no read of it ended within the wait of ",
+            job.id
+        )),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -258,4 +291,28 @@ async fn a_wait_on_an_ended_job_returns_it_after_one_read() {
     let ended: SyncJob<cckm_sync::SapScope> = sap.wait(job.id, &WaitOptions::default()).await.unwrap();
     assert_eq!(ended.overall_status, JobStatus::Completed);
     assert_eq!(support::requests(&server, "GET", &job.id.to_string()).len(), 1);
+}
+
+#[tokio::test]
+async fn a_handle_named_at_run_time_returns_jobs_of_any_family_and_checks_its_query() {
+    let (server, client) = mock(MockServer::builder().job_duration(JOB_DURATION)).await;
+    server.pause_clock();
+    let google = client.jobs_named("google").unwrap();
+    let job = google.start_all().await.unwrap();
+    assert_eq!(job.family(), Some(CloudFamily::Google));
+    server.advance_clock(JOB_DURATION);
+    let ended = google.wait(job.id, &quick_wait()).await.unwrap();
+    assert!(ended.succeeded(), "{:?}", ended.outcome());
+    let all = google.list_all("").unwrap().collect_all().await.unwrap();
+    assert_eq!(all.len(), 1);
+    // The query is the family's: Google jobs are not filtered by kms.
+    let error = google.list("kms=kms").await.unwrap_err();
+    assert!(error.to_string().starts_with("cannot list jobs: "), "{error}");
+    let error = client.jobs_named("aws").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("no endpoint is named \"aws\": the catalog's are aws-keys, "),
+        "{error}"
+    );
 }

@@ -73,6 +73,34 @@ async fn retries_are_bounded_and_the_last_answer_is_the_error() {
     let error = client.aws_keys().list(&AwsListSyncJobs::new()).await.unwrap_err();
     assert_eq!(error.status(), Some(503), "{error}");
     assert_eq!(requests(&server, "GET", "/synchronization-jobs").len(), 3);
+    // The message says the call was retried.
+    assert_eq!(error.request().map(|request| request.attempts()), Some(3));
+    assert!(error.to_string().ends_with(" (sent 3 times)"), "{error}");
+}
+
+#[tokio::test]
+async fn the_502_of_a_strict_proxy_refusing_a_call_that_breaks_the_contract_is_not_retried() {
+    // The answer of `cckm-sync proxy --strict` to a call whose answer breaks the contract.
+    let proxy = support::scripted(|_, _| {
+        (
+            502,
+            r#"{"codeDesc":"NCERRContractViolation","message":"cckm-sync proxy: the call breaks the contract (--strict)","violations":["response: /resources/0/id: invalid UUID"]}"#
+                .to_owned(),
+        )
+    })
+    .await;
+    let client = cckm_sync_client::Client::builder(&proxy.url)
+        .token("jwt")
+        .build()
+        .unwrap();
+    let error = client.aws_keys().list(&AwsListSyncJobs::new()).await.unwrap_err();
+    assert_eq!(error.status(), Some(502), "{error}");
+    assert_eq!(proxy.targets.lock().unwrap().len(), 1, "{error}");
+    assert!(
+        error.to_string().contains("502 Bad Gateway: NCERRContractViolation"),
+        "{error}"
+    );
+    assert!(!error.to_string().contains("sent "), "{error}");
 }
 
 #[tokio::test]
@@ -94,6 +122,13 @@ async fn a_retry_after_beyond_the_maximum_is_not_waited_for() {
         (429, Some(Duration::from_secs(30)))
     );
     assert_eq!(requests(&server, "GET", "/synchronization-jobs").len(), 1);
+    // The message says the wait the server asked for.
+    assert!(
+        error
+            .to_string()
+            .ends_with(" (the server asked to wait 30s with Retry-After)"),
+        "{error}"
+    );
 }
 
 #[tokio::test]

@@ -88,8 +88,8 @@ pub use error::ApiError;
 pub use family::FamilyVisitor;
 pub use fields::{NullFields, UnknownFields};
 pub use job::{
-    AwsSyncJob, AzureSyncJob, DsmSyncJob, ExternalCmSyncJob, FamilyJob, GoogleSyncJob, OciSyncJob, SalesforceSyncJob,
-    SapSyncJob, SyncJob,
+    AwsSyncJob, AzureSyncJob, DsmSyncJob, ExternalCmSyncJob, FamilyJob, GoogleSyncJob, ItemState, JobOutcome,
+    OciSyncJob, SalesforceSyncJob, SapSyncJob, SyncJob,
 };
 pub use page::{
     AwsSyncJobPage, AzureSyncJobPage, DsmSyncJobPage, ExternalCmSyncJobPage, GoogleSyncJobPage, OciSyncJobPage, Page,

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use cckm_sync::endpoints::{ENDPOINTS, Endpoint};
-use cckm_sync::{FamilyScope, FamilyVisitor, ListSyncJobs, Sort, StartJob, SyncJob};
+use cckm_sync::{FamilyScope, FamilyVisitor, Limit, ListSyncJobs, Sort, StartJob, SyncJob};
 use cckm_sync_client::{Client, Error, Jobs, WaitOptions};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Subcommand, ValueEnum};
@@ -25,7 +25,7 @@ use view::Outcome;
 
 /// Connection options, and the command.
 #[derive(Debug, Args)]
-#[command(after_long_help = EXIT_STATUS)]
+#[command(after_help = EXIT_STATUS)]
 pub(crate) struct JobsArgs {
     #[command(flatten)]
     connection: Connection,
@@ -36,10 +36,18 @@ pub(crate) struct JobsArgs {
 
 const EXIT_STATUS: &str = "\
 Exit status:
-  0  the command succeeded (for a wait: the job completed and no item reported an error)
-  1  the server could not be reached or said no, or the job failed, was cancelled or an item
-     reported an error
-  2  usage error: an unknown endpoint, a malformed id, a bad flag";
+  0    the command succeeded (for a wait: the job completed and no item reported an error)
+  1    the server could not be reached or said no, or the job failed, was cancelled or an
+       item reported an error
+  2    usage error: an unknown endpoint, a malformed id, a bad flag
+  124  timed out: the wait's --timeout, or a request's --request-timeout, ran out (the job
+       goes on)
+  130  interrupted (Ctrl-C) while waiting: the job goes on";
+
+/// The exit status of a command that timed out, as `timeout(1)` has it.
+const TIMED_OUT: u8 = 124;
+/// The exit status of a wait that Ctrl-C ended, as shells report a SIGINT.
+const INTERRUPTED: u8 = 130;
 
 /// Where the CipherTrust Manager is, and how to log in.
 #[derive(Debug, Args)]
@@ -68,13 +76,30 @@ struct Connection {
 
     /// Accept any TLS certificate, even a self-signed one or one for another name. Anyone on
     /// the way can then read the calls, password included: prefer --ca-cert
-    #[arg(long, global = true, conflicts_with = "ca_cert")]
+    #[arg(
+        long,
+        global = true,
+        env = "CM_INSECURE",
+        conflicts_with = "ca_cert",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
     insecure: bool,
 
     /// Trust the CA certificate(s) of this PEM file, such as the server's self-signed
     /// certificate, besides the system's
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, env = "CM_CA_CERT", value_name = "FILE")]
     ca_cert: Option<PathBuf>,
+
+    /// The longest a request may take, from connecting to the end of the answer (a read
+    /// that is retried may take several)
+    #[arg(
+        long,
+        global = true,
+        value_name = "DURATION",
+        default_value = "30s",
+        value_parser = crate::parse_duration
+    )]
+    request_timeout: Duration,
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,7 +108,8 @@ enum JobsCommand {
     List(ListArgs),
     /// Show one job and the state of each of its items
     Get(GetArgs),
-    /// Start a job of the listed items (or of every item), and print its id
+    /// Start a job of the listed items (or of every item), and print its id (with --wait: how it
+    /// ended)
     Start(StartArgs),
     /// Cancel a running job; it winds down and ends cancelled
     Cancel(CancelArgs),
@@ -92,6 +118,7 @@ enum JobsCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS)]
 struct ListArgs {
     /// The endpoint, by its name in the catalog
     #[arg(value_parser = endpoint_parser())]
@@ -101,10 +128,16 @@ struct ListArgs {
     #[arg(long, value_name = "ID", value_parser = parse_job_id)]
     id: Option<Uuid>,
 
-    /// Only the jobs with this overall_status, spelled as the server stores it (in_progress,
-    /// or `in progress` for Azure and external CM jobs; completed, failed, aborted)
-    #[arg(long, value_name = "S")]
+    /// Only the jobs with this status, as the table shows it or as the server spells it, in
+    /// any case: running (or in_progress, `in progress`), completed, failed, aborted, and
+    /// cancelling or cancelled (jobs whose cancel was asked, whatever their status; found by
+    /// reading every job). Another word is sent to the server as it is
+    #[arg(long, value_name = "STATUS")]
     status: Option<String>,
+
+    /// At most N jobs (from the newest, unless --sort says otherwise)
+    #[arg(long, value_name = "N", conflicts_with = "all", value_parser = parse_limit)]
+    limit: Option<std::num::NonZeroU32>,
 
     /// Only the jobs of these scope items (the endpoint's list filter: kms for AWS, key_vaults
     /// for Azure, key_rings for Google, vaults for OCI, groups for SAP, organizations for
@@ -121,12 +154,14 @@ struct ListArgs {
     #[arg(long)]
     all: bool,
 
-    /// How to print the jobs: a table, or a JSON array of the jobs as the server sent them
-    #[arg(long, value_name = "FORMAT", default_value = "table")]
+    /// How to print the jobs: a table, a table with whole scopes, or a JSON array of the jobs as
+    /// the server sent them
+    #[arg(short, long, value_name = "FORMAT", default_value = "table")]
     output: Output,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS)]
 struct GetArgs {
     /// The endpoint, by its name in the catalog
     #[arg(value_parser = endpoint_parser())]
@@ -136,13 +171,19 @@ struct GetArgs {
     #[arg(value_parser = parse_job_id)]
     id: Uuid,
 
-    /// How to print the job: fields and items, or the job as JSON as the server sent it
-    #[arg(long, value_name = "FORMAT", default_value = "table")]
+    /// How to print the job: fields and items (whole, for `table` and `wide`), or the job as
+    /// JSON as the server sent it
+    #[arg(short, long, value_name = "FORMAT", default_value = "table")]
     output: Output,
 }
 
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("target").required(true).args(["item", "all_items"]))]
+#[command(
+    group = clap::ArgGroup::new("target").required(true).args(["item", "all_items"]),
+    after_help = EXIT_STATUS,
+    // The endpoint first: `--item` takes several values, and a name after them is one more.
+    override_usage = "cckm-sync jobs start <ENDPOINT> <--item <VALUE>...|--all-items> [OPTIONS]"
+)]
 struct StartArgs {
     /// The endpoint, by its name in the catalog
     #[arg(value_parser = endpoint_parser())]
@@ -162,12 +203,23 @@ struct StartArgs {
     #[arg(long, value_name = "R", num_args = 1.., action = clap::ArgAction::Append)]
     region: Vec<String>,
 
-    /// Wait for the job to end, showing the progress of each item
+    /// Wait for the job to end, showing the progress of each item (standard output then holds
+    /// the summary alone, or the ended job with --output json)
     #[arg(long)]
     wait: bool,
+
+    /// With --wait, the longest wait, such as 90s, 10m or 2h
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::parse_duration, requires = "wait")]
+    timeout: Duration,
+
+    /// How to print the result: the job's id (the summary with --wait), or the job as JSON as
+    /// the server sent it (the ended job with --wait)
+    #[arg(short, long, value_name = "FORMAT", default_value = "table")]
+    output: Output,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS)]
 struct CancelArgs {
     /// The endpoint, by its name in the catalog
     #[arg(value_parser = endpoint_parser())]
@@ -180,9 +232,19 @@ struct CancelArgs {
     /// Wait for the job to wind down and end
     #[arg(long)]
     wait: bool,
+
+    /// With --wait, the longest wait, such as 90s, 10m or 2h
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::parse_duration, requires = "wait")]
+    timeout: Duration,
+
+    /// How to print the result: a line, or the job as JSON as the server sent it (the ended
+    /// job with --wait)
+    #[arg(short, long, value_name = "FORMAT", default_value = "table")]
+    output: Output,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS)]
 struct WaitArgs {
     /// The endpoint, by its name in the catalog
     #[arg(value_parser = endpoint_parser())]
@@ -195,14 +257,30 @@ struct WaitArgs {
     /// The longest wait, such as 90s, 10m or 2h
     #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::parse_duration)]
     timeout: Duration,
+
+    /// How to print the result: a summary line, or the ended job as JSON as the server sent it
+    #[arg(short, long, value_name = "FORMAT", default_value = "table")]
+    output: Output,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Output {
-    /// A table that fits 100 columns
+    /// A table that fits the terminal (100 columns when not on one), long scopes cut
     Table,
+    /// The table with whole scopes, however wide
+    Wide,
     /// JSON, as the server sent it
     Json,
+}
+
+/// The width of the table: the terminal's when standard output is one, else [`view::WIDTH`].
+fn table_width() -> usize {
+    let stdout = console::Term::stdout();
+    if stdout.is_term() {
+        usize::from(stdout.size().1)
+    } else {
+        view::WIDTH
+    }
 }
 
 /// The endpoint names of the catalog, each with its title in `--help`.
@@ -222,14 +300,22 @@ fn parse_job_id(text: &str) -> Result<Uuid, String> {
     })
 }
 
+fn parse_limit(text: &str) -> Result<std::num::NonZeroU32, String> {
+    text.parse()
+        .map_err(|_| "a limit is a number of jobs, at least 1 (--all lists every job)".to_owned())
+}
+
 fn parse_sort(text: &str) -> Result<Sort, String> {
     Sort::parse(text).map_err(|error| error.to_string())
 }
 
-/// Why a command did not succeed: a usage error (exit code 2) or a failure (1).
+/// Why a command did not succeed: a usage error (exit code 2), a failure (1), a time limit
+/// (124), or Ctrl-C during a wait (130).
 enum CommandError {
     Usage(String),
     Failed(String),
+    TimedOut(String),
+    Interrupted(String),
 }
 
 impl From<Error> for CommandError {
@@ -248,7 +334,11 @@ impl From<Error> for CommandError {
             }
             _ => {}
         }
-        Self::Failed(message)
+        if error.is_timeout() {
+            Self::TimedOut(message)
+        } else {
+            Self::Failed(message)
+        }
     }
 }
 
@@ -268,6 +358,14 @@ pub(crate) async fn run(args: JobsArgs) -> ExitCode {
         Err(CommandError::Usage(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
+        }
+        Err(CommandError::TimedOut(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(TIMED_OUT)
+        }
+        Err(CommandError::Interrupted(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(INTERRUPTED)
         }
     }
 }
@@ -292,6 +390,7 @@ fn connect(connection: &Connection) -> Result<Client, CommandError> {
     let mut builder = Client::builder(url)
         .credentials(username, password)
         .user_agent(concat!("cckm-sync/", env!("CARGO_PKG_VERSION")))
+        .timeout(connection.request_timeout)
         .danger_accept_invalid_certs(connection.insecure);
     if let Some(path) = &connection.ca_cert {
         let pem = std::fs::read(path)
@@ -353,7 +452,7 @@ async fn execute<S: FamilyScope>(jobs: Jobs<S>, command: JobsCommand) -> Result<
         JobsCommand::Get(args) => {
             let job = jobs.get(args.id).await?;
             match args.output {
-                Output::Table => print(&view::details(jobs.endpoint(), &job))?,
+                Output::Table | Output::Wide => print(&view::details(jobs.endpoint(), &job))?,
                 Output::Json => print_json(&job)?,
             }
             Ok(true)
@@ -362,30 +461,81 @@ async fn execute<S: FamilyScope>(jobs: Jobs<S>, command: JobsCommand) -> Result<
         JobsCommand::Cancel(args) => {
             let job = jobs.cancel(args.id).await?;
             if !args.wait {
-                print(&format!("job {} of {} is cancelling\n", job.id, jobs.endpoint().name))?;
+                match args.output {
+                    Output::Json => print_json(&job)?,
+                    Output::Table | Output::Wide => {
+                        print(&format!("job {} of {} is cancelling\n", job.id, jobs.endpoint().name))?;
+                    }
+                }
                 return Ok(true);
             }
             // The cancel was accepted: the command succeeded once the job has wound down,
             // whatever status it ends with.
-            let ended = wait(&jobs, job.id, &wait_options()).await?;
-            print(&format!("{}\n", view::summary(&ended)))?;
+            let ended = wait(&jobs, job.id, &wait_options().timeout(args.timeout)).await?;
+            print_ended(&ended, args.output)?;
             Ok(true)
         }
         JobsCommand::Wait(args) => {
             let ended = wait(&jobs, args.id, &wait_options().timeout(args.timeout)).await?;
-            print(&format!("{}\n", view::summary(&ended)))?;
-            Ok(view::outcome(&ended) == Outcome::Completed)
+            print_ended(&ended, args.output)?;
+            Ok(view::outcome(&ended) == Outcome::Succeeded)
         }
     }
 }
+
+/// An ended job: its summary line, or the job as JSON.
+fn print_ended<S: FamilyScope>(job: &SyncJob<S>, output: Output) -> Result<(), CommandError> {
+    match output {
+        Output::Json => print_json(job),
+        Output::Table | Output::Wide => print(&format!("{}\n", view::summary(job))),
+    }
+}
+
+/// What `jobs list --status` selects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum StatusFilter {
+    /// Jobs of this `overall_status`, which the server selects.
+    Server(String),
+    /// Jobs whose cancel was asked and that have not ended: read from the running ones.
+    Cancelling,
+    /// Jobs whose cancel was asked and that have ended (`aborted`, or `completed` when the
+    /// cancel came during the last item): read from every job.
+    Cancelled,
+}
+
+/// The words the table shows and the server's spellings, in any case.
+fn status_filter<S: FamilyScope>(text: &str) -> StatusFilter {
+    let word = text.trim().to_lowercase();
+    match word.as_str() {
+        "running" | "in_progress" | "in progress" | "in-progress" => {
+            StatusFilter::Server(S::FAMILY_ID.spec().progress.running.to_owned())
+        }
+        "cancelling" | "canceling" => StatusFilter::Cancelling,
+        "cancelled" | "canceled" => StatusFilter::Cancelled,
+        "completed" | "failed" | "aborted" => StatusFilter::Server(word),
+        // A status of a newer server: as the user wrote it.
+        _ => StatusFilter::Server(text.to_owned()),
+    }
+}
+
+/// How many jobs the server's first page holds without a `limit` (the vendor's default).
+const SERVER_PAGE: usize = 10;
+
+/// The statuses `--status` knows, for the hint of a list that found nothing.
+const KNOWN_STATUSES: &str = "running, completed, failed, aborted, cancelling, cancelled";
 
 async fn list<S: FamilyScope>(jobs: &Jobs<S>, args: ListArgs) -> Result<bool, CommandError> {
     let mut query = ListSyncJobs::<S>::new();
     if let Some(id) = args.id {
         query = query.id(id);
     }
-    if let Some(status) = args.status {
-        query = query.overall_status(status.as_str());
+    let filter = args.status.as_deref().map(status_filter::<S>);
+    match &filter {
+        Some(StatusFilter::Server(status)) => query = query.overall_status(status.as_str()),
+        Some(StatusFilter::Cancelling) => {
+            query = query.overall_status(S::FAMILY_ID.spec().progress.running);
+        }
+        Some(StatusFilter::Cancelled) | None => {}
     }
     if !args.filter.is_empty() {
         query = family::filter(query, args.filter).map_err(CommandError::Usage)?;
@@ -396,18 +546,47 @@ async fn list<S: FamilyScope>(jobs: &Jobs<S>, args: ListArgs) -> Result<bool, Co
             .sort(sort)
             .map_err(|error| CommandError::Usage(format!("--{error}")))?;
     }
-    let (found, total) = if args.all {
+    let limit = args
+        .limit
+        .map(|limit| usize::try_from(limit.get()).unwrap_or(usize::MAX));
+    let cancel_asked = matches!(filter, Some(StatusFilter::Cancelling | StatusFilter::Cancelled));
+    let (found, total) = if cancel_asked {
+        // The server cannot select on `abort`: every job is read, and those kept counted.
+        let mut found: Vec<SyncJob<S>> = jobs
+            .list_all(&query)
+            .collect_all()
+            .await?
+            .into_iter()
+            .filter(|job| job.was_cancelled() && (job.is_finished() == (filter == Some(StatusFilter::Cancelled))))
+            .collect();
+        let total = found.len();
+        if !args.all {
+            // As many as the server's first page would hold.
+            found.truncate(limit.unwrap_or(SERVER_PAGE));
+        }
+        (found, total)
+    } else if args.all {
         let found = jobs.list_all(&query).collect_all().await?;
         let total = found.len();
         (found, total)
     } else {
+        if let Some(limit) = args.limit {
+            query = query.limit(Limit::Count(limit));
+        }
         let page = jobs.list(&query).await?;
         let total = usize::try_from(page.total).unwrap_or(usize::MAX);
         (page.resources, total)
     };
     match args.output {
-        Output::Table if found.is_empty() => eprintln!("no {} job found", jobs.endpoint().name),
-        Output::Table => print(&view::table(&found))?,
+        Output::Table | Output::Wide if found.is_empty() => {
+            let name = jobs.endpoint().name;
+            match &args.status {
+                Some(status) => eprintln!("no {name} job found with status {status:?} (statuses: {KNOWN_STATUSES})"),
+                None => eprintln!("no {name} job found"),
+            }
+        }
+        Output::Table => print(&view::table(&found, Some(table_width())))?,
+        Output::Wide => print(&view::table(&found, None))?,
         Output::Json => print_json(&found)?,
     }
     if found.len() < total {
@@ -426,28 +605,49 @@ async fn start<S: FamilyScope>(jobs: &Jobs<S>, args: StartArgs) -> Result<bool, 
         request = family::regions(request, args.region).map_err(CommandError::Usage)?;
     }
     let job = jobs.start(&request).await?;
-    // The id alone, so that a script can capture it.
-    print(&format!("{}\n", job.id))?;
     if !args.wait {
+        match args.output {
+            Output::Json => print_json(&job)?,
+            // The id alone, so that a script can capture it.
+            Output::Table | Output::Wide => print(&format!("{}\n", job.id))?,
+        }
         return Ok(true);
     }
-    let ended = wait(jobs, job.id, &wait_options()).await?;
-    print(&format!("{}\n", view::summary(&ended)))?;
-    Ok(view::outcome(&ended) == Outcome::Completed)
+    // Standard output holds one thing, the ended job's summary (which names it) or JSON; the
+    // id goes with the progress, so that an interrupted wait can be resumed.
+    eprintln!("started job {} of {}", job.id, jobs.endpoint().name);
+    let ended = wait(jobs, job.id, &wait_options().timeout(args.timeout)).await?;
+    print_ended(&ended, args.output)?;
+    Ok(view::outcome(&ended) == Outcome::Succeeded)
 }
 
 /// How `--wait` and `jobs wait` read the job: every 2 s at most, for a display that keeps up
-/// with it; at most 30 minutes unless `jobs wait --timeout` says otherwise.
+/// with it; for as long as `--timeout` says.
 fn wait_options() -> WaitOptions {
     WaitOptions::default().interval(Duration::from_millis(500), Duration::from_secs(2))
 }
 
-/// Waits for job `id` to end, showing its progress on standard error.
+/// Waits for job `id` to end, showing its progress on standard error. Ctrl-C ends the wait
+/// (not the job), saying how to watch it again.
 async fn wait<S: FamilyScope>(jobs: &Jobs<S>, id: Uuid, options: &WaitOptions) -> Result<SyncJob<S>, CommandError> {
     let mut progress = Progress::new(jobs.endpoint(), std::io::stderr().is_terminal());
     let mut watch = jobs.watch(id, options);
     let mut last = None;
-    while let Some(read) = watch.next().await {
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
+    loop {
+        let read = tokio::select! {
+            read = watch.next() => read,
+            _ = &mut interrupt => {
+                progress.finish(None);
+                let name = jobs.endpoint().name;
+                return Err(CommandError::Interrupted(format!(
+                    "interrupted: job {id} of {name} goes on; `cckm-sync jobs wait {name} {id}` watches it \
+                     again, `cckm-sync jobs cancel {name} {id}` cancels it"
+                )));
+            }
+        };
+        let Some(read) = read else { break };
         match read {
             Ok(job) => {
                 progress.update(&job);
@@ -464,11 +664,24 @@ async fn wait<S: FamilyScope>(jobs: &Jobs<S>, id: Uuid, options: &WaitOptions) -
                         counts.total
                     ));
                 }
+                if error.is_timeout() {
+                    // Without a read, whether the job still runs is not known.
+                    let goes_on = if error.last_job().is_some() {
+                        "the job goes on"
+                    } else {
+                        "the job goes on if it has not ended"
+                    };
+                    message.push_str(&format!(
+                        "; {goes_on}: `cckm-sync jobs wait {} {id}` watches it again",
+                        jobs.endpoint().name
+                    ));
+                    return Err(CommandError::TimedOut(message));
+                }
                 return Err(CommandError::Failed(message));
             }
         }
     }
-    progress.finish(last.as_ref().map(|job| view::outcome(job) == Outcome::Completed));
+    progress.finish(last.as_ref().map(|job| view::outcome(job) == Outcome::Succeeded));
     last.ok_or_else(|| CommandError::Failed(format!("job {id} could not be read")))
 }
 

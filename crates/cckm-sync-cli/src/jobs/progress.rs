@@ -1,8 +1,14 @@
-//! What `--wait` and `jobs wait` show while a job runs: a progress bar per scope item on a
-//! terminal, a line per change otherwise (whole, for logs). Both on standard error, so that
-//! standard output holds only the results.
+//! What `--wait` and `jobs wait` show while a job runs, on standard error (standard output
+//! holds only the results).
+//!
+//! On a terminal: a header (the job, its status and its count), a spinner per running item,
+//! and a line per ended item, `✔` or `✘`, printed above them as the item ends and left in the
+//! scrollback, whole (name and text, wrapped by the terminal rather than cut). Only as many
+//! spinners as the terminal has rows for are drawn, the header counting the others, so that
+//! no item is lost to a redraw however many a job has. Elsewhere: a line per change, whole,
+//! for logs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use cckm_sync::SyncJob;
@@ -20,7 +26,14 @@ pub(crate) enum Progress {
 pub(crate) struct Bars {
     multi: MultiProgress,
     header: ProgressBar,
-    items: Vec<(String, ProgressBar)>,
+    /// The spinners of running items, in the order the job lists them.
+    running: Vec<(String, ProgressBar)>,
+    /// The items whose end has been printed.
+    ended: HashSet<String>,
+    /// The most spinners drawn at once.
+    max_spinners: usize,
+    /// The terminal's width, for the names of running items.
+    columns: usize,
 }
 
 pub(crate) struct Lines {
@@ -29,28 +42,32 @@ pub(crate) struct Lines {
     items: HashMap<String, String>,
 }
 
-/// How wide an item's name is shown next to its bar.
-const ITEM_WIDTH: usize = 36;
+/// Rows kept free of spinners: the header, the line the cursor ends on, and one for the
+/// shell's prompt.
+const RESERVED_ROWS: usize = 3;
 
 fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
 }
 
-fn item_style(state: ItemState) -> ProgressStyle {
-    let mark = match state {
-        ItemState::Running => "{spinner}",
-        ItemState::Done => "✔",
-        ItemState::Failed => "✘",
+fn spinner_style() -> ProgressStyle {
+    style("  {spinner} {prefix} {msg}").tick_strings(&["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏", " "])
+}
+
+/// The line left for an ended item: its mark, its whole name and its whole text.
+pub(crate) fn ended_line(item: &str, text: &str) -> String {
+    let mark = match ItemState::of(text) {
+        ItemState::Failed => '✘',
+        ItemState::Running | ItemState::Succeeded => '✔',
     };
-    style(&format!("  {mark} {{prefix:{ITEM_WIDTH}!}} [{{bar:10}}] {{wide_msg}}"))
-        .progress_chars("=> ")
-        .tick_strings(&["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏", " "])
+    format!("  {mark} {item}: {}", text.trim())
 }
 
 impl Progress {
     /// Bars when standard error is a terminal, lines otherwise.
     pub(crate) fn new(endpoint: &'static Endpoint, terminal: bool) -> Self {
         if terminal {
+            let (rows, columns) = console::Term::stderr().size();
             let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
             let header = multi.add(ProgressBar::new_spinner());
             header.set_style(style("{spinner} {prefix} {wide_msg} [{elapsed}]"));
@@ -58,7 +75,10 @@ impl Progress {
             Self::Bars(Bars {
                 multi,
                 header,
-                items: Vec::new(),
+                running: Vec::new(),
+                ended: HashSet::new(),
+                max_spinners: usize::from(rows).saturating_sub(RESERVED_ROWS).max(1),
+                columns: usize::from(columns),
             })
         } else {
             Self::Lines(Lines {
@@ -77,8 +97,8 @@ impl Progress {
         }
     }
 
-    /// Ends the display: the bars stay on screen as they last were, the job's marked `✔` if
-    /// `ok`, `✘` if not, `…` if the wait ended before it did.
+    /// Ends the display: the header marked `✔` if `ok`, `✘` if not, `…` if the wait ended
+    /// before the job did; the spinners of items still running stay as they were.
     pub(crate) fn finish(self, ok: Option<bool>) {
         if let Self::Bars(bars) = self {
             let mark = match ok {
@@ -89,10 +109,8 @@ impl Progress {
             bars.header
                 .set_style(style(&format!("{mark} {{prefix}} {{wide_msg}} [{{elapsed}}]")));
             bars.header.finish();
-            for (_, bar) in &bars.items {
-                if !bar.is_finished() {
-                    bar.abandon();
-                }
+            for (_, bar) in &bars.running {
+                bar.abandon();
             }
             drop(bars.multi);
             // The bars stay as they were drawn, and the cursor at the end of the last one.
@@ -103,37 +121,49 @@ impl Progress {
 
 impl Bars {
     fn update<S>(&mut self, job: &SyncJob<S>) {
+        let mut running = 0usize;
+        for (item, text) in job.detailed_status.iter().flat_map(|status| status.iter()) {
+            if self.ended.contains(item) {
+                continue;
+            }
+            if ItemState::of(text) == ItemState::Running {
+                running += 1;
+                if self.running.len() < self.max_spinners && !self.running.iter().any(|(name, _)| name == item) {
+                    let bar = self.multi.add(ProgressBar::new_spinner());
+                    bar.set_style(spinner_style());
+                    // The end of a name tells items apart (`…/keyRings/eu-ring`), so a name
+                    // too long for the row loses its start.
+                    let width = self.columns.saturating_sub(6 + text.trim().chars().count()).max(8);
+                    bar.set_prefix(view::fit_end(item, width));
+                    bar.set_message(text.trim().to_owned());
+                    bar.enable_steady_tick(Duration::from_millis(120));
+                    self.running.push((item.to_owned(), bar));
+                }
+                continue;
+            }
+            if let Some(index) = self.running.iter().position(|(name, _)| name == item) {
+                let (_, bar) = self.running.remove(index);
+                bar.finish_and_clear();
+                self.multi.remove(&bar);
+            }
+            // A hidden draw target (a terminal that went away) prints nothing: nothing to do.
+            let _ = self.multi.println(ended_line(item, text));
+            self.ended.insert(item.to_owned());
+        }
         let counts = view::counts(job);
+        let hidden = running.saturating_sub(self.running.len());
+        let more = if hidden > 0 {
+            format!(" ({hidden} more running)")
+        } else {
+            String::new()
+        };
         self.header.set_prefix(format!("job {}", job.id));
         self.header.set_message(format!(
-            "{}, {} of {} items done",
+            "{}, {} of {} items done{more}",
             view::status_text(job),
             counts.done + counts.failed,
             counts.total
         ));
-        for (item, text) in job.detailed_status.iter().flat_map(|status| status.iter()) {
-            let bar = match self.items.iter().find(|(name, _)| name == item) {
-                Some((_, bar)) => bar.clone(),
-                None => {
-                    let bar = self.multi.add(ProgressBar::new(1));
-                    bar.set_style(item_style(ItemState::Running));
-                    bar.set_prefix(view::fit(item, ITEM_WIDTH));
-                    bar.enable_steady_tick(Duration::from_millis(120));
-                    self.items.push((item.to_owned(), bar.clone()));
-                    bar
-                }
-            };
-            if bar.is_finished() {
-                continue;
-            }
-            let state = ItemState::of(text);
-            bar.set_message(text.trim().to_owned());
-            if state != ItemState::Running {
-                bar.set_style(item_style(state));
-                bar.set_position(1);
-                bar.finish();
-            }
-        }
     }
 }
 

@@ -1,40 +1,19 @@
 //! How jobs are shown: the list table, the view of one job, the state of each item, and the
-//! one-line summary of an ended job. Every line fits [`WIDTH`] columns.
+//! one-line summary of an ended job. The table fits the terminal (at least [`WIDTH`] columns),
+//! cutting the scope, unless `-o wide`; the view of one job and the summary are never cut.
 
 use std::fmt::Write as _;
 use std::time::Duration;
 
 use cckm_sync::endpoints::Endpoint;
-use cckm_sync::{FamilyScope, JobStatus, SyncJob};
+use cckm_sync::{FamilyScope, SyncJob};
 use chrono::{DateTime, Utc};
 
 /// The widest a line is.
 pub(crate) const WIDTH: usize = 100;
 
-/// Where one item of a job stands, from its free-text `detailed_status`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ItemState {
-    /// `in_progress` or `in progress`.
-    Running,
-    /// Any other text but an error: `region synchronized successfully`, ….
-    Done,
-    /// A text that reports an error, such as `Error listing keys from SFDC: …` (the vendor's
-    /// example), or one that says it failed.
-    Failed,
-}
-
-impl ItemState {
-    pub(crate) fn of(text: &str) -> Self {
-        let lower = text.trim().to_ascii_lowercase();
-        if JobStatus::from(text.trim()) == JobStatus::InProgress {
-            Self::Running
-        } else if lower.starts_with("error") || lower.contains("failed") {
-            Self::Failed
-        } else {
-            Self::Done
-        }
-    }
-}
+/// Where one item of a job stands: the model crate's judgement, shared with every client.
+pub(crate) use cckm_sync::ItemState;
 
 /// How many items a job has, and how many have ended well or badly.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -50,38 +29,18 @@ pub(crate) fn counts<S>(job: &SyncJob<S>) -> Counts {
         counts.total += 1;
         match ItemState::of(text) {
             ItemState::Running => {}
-            ItemState::Done => counts.done += 1,
+            ItemState::Succeeded => counts.done += 1,
             ItemState::Failed => counts.failed += 1,
         }
     }
     counts
 }
 
-/// How a job ended, for the summary and the exit code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Outcome {
-    /// It completed and no item reported an error.
-    Completed,
-    /// It completed, but items reported errors.
-    CompletedWithErrors,
-    /// It was cancelled (`abort`), whatever its status says.
-    Cancelled,
-    /// It failed, or ended in an error or a status this program does not know.
-    Failed,
-}
+/// How a job ended, for the summary and the exit code: the model crate's judgement.
+pub(crate) use cckm_sync::JobOutcome as Outcome;
 
 pub(crate) fn outcome<S>(job: &SyncJob<S>) -> Outcome {
-    if job.was_cancelled() {
-        Outcome::Cancelled
-    } else if job.overall_status == JobStatus::Completed {
-        if counts(job).failed > 0 {
-            Outcome::CompletedWithErrors
-        } else {
-            Outcome::Completed
-        }
-    } else {
-        Outcome::Failed
-    }
+    job.outcome()
 }
 
 /// The status column: the server's status, but `cancelling` and `cancelled` for a job whose
@@ -101,6 +60,18 @@ pub(crate) fn fit(text: &str, width: usize) -> String {
     }
     let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
     cut.push('…');
+    cut
+}
+
+/// `text`, its start cut to `width` characters with `…` when longer: what tells the items of
+/// a job apart is the end of their names (`…/keyRings/eu-ring`), not their common start.
+pub(crate) fn fit_end(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        return text.to_owned();
+    }
+    let mut cut = String::from("…");
+    cut.extend(text.chars().skip(count - width.saturating_sub(1)));
     cut
 }
 
@@ -157,14 +128,19 @@ const STATUS_WIDTH: usize = 11;
 const CREATED_WIDTH: usize = 16;
 const ITEMS_WIDTH: usize = 7;
 
-/// The list table: a header and a line per job, each at most [`WIDTH`] columns.
-pub(crate) fn table<S: FamilyScope>(jobs: &[SyncJob<S>]) -> String {
-    let scope_width = WIDTH - ID_WIDTH - STATUS_WIDTH - CREATED_WIDTH - ITEMS_WIDTH - 4 * 2;
+/// The list table: a header and a line per job, each at most `width` columns (at least
+/// [`WIDTH`]), the scope cut to what is left; `None` (`-o wide`): nothing is cut.
+pub(crate) fn table<S: FamilyScope>(jobs: &[SyncJob<S>], width: Option<usize>) -> String {
+    let scope_width =
+        width.map(|width| width.max(WIDTH) - ID_WIDTH - STATUS_WIDTH - CREATED_WIDTH - ITEMS_WIDTH - 4 * 2);
     let mut out = String::new();
     let row = |out: &mut String, id: &str, status: &str, created: &str, items: &str, scope: &str| {
+        let scope = match scope_width {
+            Some(scope_width) => fit(scope, scope_width),
+            None => scope.to_owned(),
+        };
         let line = format!(
-            "{id:<ID_WIDTH$}  {status:<STATUS_WIDTH$}  {created:<CREATED_WIDTH$}  {items:>ITEMS_WIDTH$}  {}",
-            fit(scope, scope_width)
+            "{id:<ID_WIDTH$}  {status:<STATUS_WIDTH$}  {created:<CREATED_WIDTH$}  {items:>ITEMS_WIDTH$}  {scope}"
         );
         let _ = writeln!(out, "{}", line.trim_end());
     };
@@ -179,21 +155,22 @@ pub(crate) fn table<S: FamilyScope>(jobs: &[SyncJob<S>]) -> String {
         row(
             &mut out,
             &job.id.to_string(),
-            &fit(&status_text(job), STATUS_WIDTH),
+            &status_text(job),
             &minute(job.created_at),
-            &fit(&items, ITEMS_WIDTH),
+            &items,
             &scope_text(job),
         );
     }
     out
 }
 
-/// One job, field by field, then its items.
+/// One job, field by field, then its items; nothing is cut (the scope's names, the items'
+/// texts), a long line is the terminal's to wrap.
 pub(crate) fn details<S: FamilyScope>(endpoint: &Endpoint, job: &SyncJob<S>) -> String {
     const LABEL: usize = 12;
     let mut out = String::new();
     let mut line = |label: &str, value: &str| {
-        let _ = writeln!(out, "{}", fit(&format!("{label:<LABEL$} {value}"), WIDTH));
+        let _ = writeln!(out, "{label:<LABEL$} {value}");
     };
     line("id", &job.id.to_string());
     line("endpoint", &format!("{} ({})", endpoint.name, endpoint.title));
@@ -223,24 +200,36 @@ pub(crate) fn details<S: FamilyScope>(endpoint: &Endpoint, job: &SyncJob<S>) -> 
                 let _ = write!(summary, ", {} failed", counts.failed);
             }
             line("items", &summary);
+            // Items are never cut: two Google key rings differ only at the end of their
+            // names, and the text of a failed item is the reason an operator needs. Names are
+            // aligned while they are short; a long one pushes its text further.
             let key_width = status.keys().map(|key| key.chars().count()).max().unwrap_or(0).min(48);
             for (item, text) in status.iter() {
                 let mark = match ItemState::of(text) {
                     ItemState::Running => '-',
-                    ItemState::Done => '+',
+                    ItemState::Succeeded => '+',
                     ItemState::Failed => '!',
                 };
-                let item = fit(item, key_width);
                 let _ = writeln!(
                     out,
                     "{}",
-                    fit(&format!("  {mark} {item:<key_width$}  {text}"), WIDTH).trim_end()
+                    format!("  {mark} {item:<key_width$}  {}", text.trim()).trim_end()
                 );
             }
         }
         _ => line("items", "none reported yet"),
     }
     out
+}
+
+/// `; ITEM: TEXT` of the first item that reported an error, whole; empty if none did.
+fn first_failure<S>(job: &SyncJob<S>) -> String {
+    job.detailed_status
+        .iter()
+        .flat_map(|status| status.iter())
+        .find(|(_, text)| ItemState::of(text) == ItemState::Failed)
+        .map(|(item, text)| format!("; {item}: {}", text.trim()))
+        .unwrap_or_default()
 }
 
 /// The one line said when a job has ended, whole.
@@ -254,15 +243,10 @@ pub(crate) fn summary<S>(job: &SyncJob<S>) -> String {
         format!(": {} of {} items ok", counts.done, counts.total)
     };
     let text = match outcome(job) {
-        Outcome::Completed => format!("job {} completed{}{items}", job.id, took("in")),
+        Outcome::Succeeded => format!("job {} completed{}{items}", job.id, took("in")),
+        Outcome::Running => format!("job {} is {}{items}", job.id, status_text(job)),
         Outcome::CompletedWithErrors => {
-            let first = job
-                .detailed_status
-                .iter()
-                .flat_map(|status| status.iter())
-                .find(|(_, text)| ItemState::of(text) == ItemState::Failed)
-                .map(|(item, text)| format!("; {item}: {}", text.trim()))
-                .unwrap_or_default();
+            let first = first_failure(job);
             format!(
                 "job {} completed with errors{}: {} of {} items failed{first}",
                 job.id,
@@ -278,10 +262,11 @@ pub(crate) fn summary<S>(job: &SyncJob<S>) -> String {
             took("after")
         ),
         Outcome::Failed => format!(
-            "job {} ended {}{}{items}",
+            "job {} ended {}{}{items}{}",
             job.id,
             job.overall_status.as_str(),
-            took("after")
+            took("after"),
+            first_failure(job)
         ),
     };
     // Not cut to the width: the text of a failed item is what the reader needs.
@@ -291,7 +276,7 @@ pub(crate) fn summary<S>(job: &SyncJob<S>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cckm_sync::{AwsSyncJobPage, SalesforceSyncJobPage};
+    use cckm_sync::{AwsSyncJobPage, JobStatus, SalesforceSyncJobPage};
 
     fn fixture(name: &str) -> String {
         std::fs::read_to_string(
@@ -306,7 +291,7 @@ mod tests {
     fn item_texts_read_as_running_done_or_failed() {
         assert_eq!(ItemState::of("in_progress"), ItemState::Running);
         assert_eq!(ItemState::of("in progress"), ItemState::Running);
-        assert_eq!(ItemState::of("region synchronized successfully"), ItemState::Done);
+        assert_eq!(ItemState::of("region synchronized successfully"), ItemState::Succeeded);
         assert_eq!(ItemState::of("Error listing keys from SFDC: "), ItemState::Failed);
         assert_eq!(ItemState::of("refresh failed: timeout"), ItemState::Failed);
     }
@@ -314,7 +299,7 @@ mod tests {
     #[test]
     fn the_table_of_the_vendors_aws_example_fits_a_hundred_columns() {
         let page: AwsSyncJobPage = cckm_sync::from_str(&fixture("seed-aws-keys-aborted-and-completed.json")).unwrap();
-        let table = table(&page.resources);
+        let table = table(&page.resources, Some(WIDTH));
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.len(), 1 + page.resources.len());
         assert!(lines.iter().all(|line| line.chars().count() <= WIDTH), "{table}");
@@ -339,6 +324,37 @@ mod tests {
         let view = details(endpoint, job);
         assert!(view.contains("items        0 of 1 ok, 1 failed"), "{view}");
         assert!(view.lines().all(|line| line.chars().count() <= WIDTH), "{view}");
+    }
+
+    #[test]
+    fn a_failed_job_names_its_failed_item_and_the_whole_reason_everywhere() {
+        let page: SalesforceSyncJobPage =
+            cckm_sync::from_str(&fixture("seed-salesforce-keys-item-errors.json")).unwrap();
+        let mut job = page.resources[0].clone();
+        let reason = "Error listing keys from AWS: AccessDenied: not authorized to perform kms:ListKeys on \
+                      resource arn:aws:kms:eu-west-1:123456789012:key/* because no identity-based policy allows it";
+        job.overall_status = JobStatus::Failed.into();
+        let item = job.detailed_status.as_ref().unwrap().keys().next().unwrap().to_owned();
+        job.detailed_status
+            .as_mut()
+            .unwrap()
+            .insert(item.clone(), reason.to_owned());
+        assert_eq!(outcome(&job), Outcome::Failed);
+        assert!(
+            summary(&job).ends_with(&format!("0 of 1 items ok; {item}: {reason}")),
+            "{}",
+            summary(&job)
+        );
+        let endpoint = cckm_sync::endpoints::find("salesforce-keys").unwrap();
+        let view = details(endpoint, &job);
+        assert!(view.contains(&format!("  ! {item}  {reason}\n")), "{view}");
+    }
+
+    #[test]
+    fn long_names_keep_their_end() {
+        let ring = "projects/p/locations/global/keyRings/demo-key-ring";
+        assert_eq!(fit_end(ring, 20), "…Rings/demo-key-ring");
+        assert_eq!(fit_end(ring, 200), ring);
     }
 
     #[test]

@@ -14,6 +14,9 @@ use crate::scope::{
 use crate::status::OverallStatus;
 use crate::unknown::{JsonPointer, ReportUnknowns, Unknown, UnknownKind};
 
+pub use outcome::{ItemState, JobOutcome};
+
+mod outcome;
 mod read;
 #[cfg(feature = "schemars")]
 mod schema;

@@ -1,0 +1,172 @@
+//! The progress view of `cckm-sync jobs … --wait` in a real terminal of 24 rows and 80 columns:
+//! a tmux session runs the program against an in-process mock, and its screen and scrollback
+//! (`capture-pane`) are read when the program has ended.
+//!
+//! Needs tmux (`cargo xtask test` installs it with apt when missing); without it, this test
+//! fails and says so, rather than passing without having looked.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use cckm_sync_mock::{Fault, MockServer};
+
+/// A tmux server of its own (`-L`), stopped when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new() -> Self {
+        Self {
+            socket: format!("cckm-sync-test-{}", uuid::Uuid::new_v4()),
+        }
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new("tmux");
+        command.args(["-L", &self.socket, "-f", "/dev/null"]);
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let output = self
+            .command()
+            .args(args)
+            .output()
+            .unwrap_or_else(|error| panic!("tmux is needed for this test (apt-get install tmux): {error}"));
+        assert!(output.status.success(), "tmux {args:?}: {output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.command().arg("kill-server").output();
+    }
+}
+
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// Runs `cckm-sync ARGS` in a 24 × 80 terminal with `env`, standard output to `stdout`;
+/// returns the terminal's whole scrollback, wrapped lines joined, once the program has ended.
+fn in_terminal(args: &[&str], env: &[(&str, &str)], stdout: &Path) -> String {
+    let tmux = Tmux::new();
+    let mut script = String::from("env");
+    for (name, value) in env {
+        script.push_str(&format!(" {name}={}", quoted(value)));
+    }
+    script.push(' ');
+    script.push_str(&quoted(env!("CARGO_BIN_EXE_cckm-sync")));
+    for arg in args {
+        script.push(' ');
+        script.push_str(&quoted(arg));
+    }
+    script.push_str(&format!(" >{}", quoted(stdout.to_str().unwrap())));
+    // When the program ends: say so on a channel the test waits on, and keep the pane (and its
+    // scrollback) open until the server is killed.
+    script.push_str(&format!(
+        "; echo \"exit status $?\"; tmux -L {} wait-for -S ended; exec cat",
+        tmux.socket
+    ));
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "-s",
+        "wait",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    let waited = Command::new("timeout")
+        .args(["120", "tmux", "-L", &tmux.socket, "wait-for", "ended"])
+        .status()
+        .unwrap();
+    assert!(waited.success(), "the program did not end within 120 s");
+    let size = tmux.run(&[
+        "display-message",
+        "-p",
+        "-t",
+        "wait",
+        "#{window_height}x#{window_width}",
+    ]);
+    assert_eq!(size.trim(), "24x80");
+    tmux.run(&["capture-pane", "-p", "-J", "-S", "-", "-E", "-", "-t", "wait"])
+}
+
+#[tokio::test]
+async fn a_forty_item_job_whose_last_item_fails_shows_every_item_and_the_whole_failure() {
+    let server = MockServer::builder()
+        .job_duration(Duration::from_secs(4))
+        .start()
+        .unwrap();
+    let reason = "AccessDenied: User arn:aws:iam::123456789012:user/cckm is not authorized to perform \
+                  kms:ListKeys on resource * because no identity-based policy allows the kms:ListKeys action";
+    server.inject(Fault::fail_job(reason).endpoint("aws-keys")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let stdout: PathBuf = dir.path().join("stdout");
+    let (username, password) = server.credentials();
+    let url = server.base_url();
+    let env = [
+        ("CM_URL", url.as_str()),
+        ("CM_USERNAME", username),
+        ("CM_PASSWORD", password),
+    ];
+    let mut args = vec![
+        "jobs", "start", "aws-keys", "--item", "kms-0", "kms-1", "kms-2", "kms-3", "--region",
+    ];
+    let regions: Vec<String> = (0..10).map(|index| format!("eu-region-{index}")).collect();
+    args.extend(regions.iter().map(String::as_str));
+    args.push("--wait");
+
+    let screen = in_terminal(&args, &env, &stdout);
+
+    let printed = std::fs::read_to_string(&stdout).unwrap();
+    // Standard output holds the summary alone: `job ID ended …`.
+    let id = printed.split(' ').nth(1).unwrap_or_default().to_owned();
+    assert!(screen.contains("exit status 1"), "{screen}");
+    // The job as the server ended it: its 40 items, the last one failed.
+    let job = Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
+        .args(["jobs", "get", "aws-keys", &id, "--output", "json"])
+        .envs(env)
+        .output()
+        .unwrap();
+    let job: cckm_sync::AwsSyncJob = cckm_sync::from_slice(&job.stdout).unwrap();
+    let items: Vec<(String, String)> = job
+        .detailed_status
+        .unwrap()
+        .iter()
+        .map(|(item, text)| (item.to_owned(), text.to_owned()))
+        .collect();
+    assert_eq!(items.len(), 40, "{items:?}");
+    let (last, failure) = items.last().unwrap();
+    assert!(failure.ends_with(reason), "{failure}");
+
+    // Every item is on the screen or in its scrollback, once, with its mark and whole text.
+    let lines: Vec<&str> = screen.lines().collect();
+    for (item, text) in &items {
+        let mark = if item == last { '✘' } else { '✔' };
+        let expected = format!("  {mark} {item}: {text}");
+        let found = lines.iter().filter(|line| line.trim_end() == expected).count();
+        assert_eq!(found, 1, "{expected:?} in\n{screen}");
+    }
+    // The header ends marked failed, with the count.
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with(&format!("✘ job {id} failed, 40 of 40 items done"))),
+        "{screen}"
+    );
+    // The summary on standard output names the failed item and the whole reason.
+    assert_eq!(
+        printed.trim_end(),
+        format!("job {id} ended failed after 4.0s: 39 of 40 items ok; {last}: {failure}"),
+        "{printed}"
+    );
+}
