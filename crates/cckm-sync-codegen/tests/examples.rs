@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use cckm_sync_codegen::fixtures::schema_json;
 use serde_json::{Map, Value, json};
-use support::{COMPONENTS, Form, contract, token};
+use support::{COMPONENTS, Form, Model, contract, token};
 
 // The OpenAPI documents' examples.
 
@@ -55,7 +55,14 @@ fn media_type_examples(document: &Value) -> Vec<(String, Value, BTreeMap<String,
 #[test]
 fn every_example_of_the_openapi_3_1_document_validates_against_its_schema_and_parses() {
     let contract = contract();
-    let models = support::all_models();
+    // The payloads' models, and the token call's, which has no schema file of its own.
+    let mut models = support::all_models();
+    for model in [
+        Model::of::<cckm_sync::TokenRequest>(),
+        Model::of::<cckm_sync::TokenResponse>(),
+    ] {
+        models.insert(model.name.clone(), model);
+    }
     let media_types = media_type_examples(&contract.openapi_31);
     assert!(
         media_types.len() >= 10,
@@ -103,6 +110,64 @@ fn every_example_of_the_openapi_3_1_document_validates_against_its_schema_and_pa
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every response of every operation, in both documents, shows at least one example with a
+/// value, whose summary says where it comes from: a reference without one shows a sample made
+/// from the schema (`"account": "string"`, a 64-bit bound read as a double) instead.
+#[test]
+fn every_response_of_every_operation_shows_an_example_that_says_where_it_comes_from() {
+    let contract = contract();
+    let sources = [
+        "vendor's documentation",
+        "public client code",
+        "fixture of this project",
+        "the mock",
+    ];
+    for (version, document) in [("3.1", &contract.openapi_31), ("3.0", &contract.openapi_30)] {
+        let mut missing = Vec::new();
+        let mut responses = 0;
+        for (path, item) in document["paths"].as_object().into_iter().flatten() {
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                    responses += 1;
+                    let response = match response.get("$ref").and_then(Value::as_str) {
+                        Some(reference) => document
+                            .pointer(reference.trim_start_matches('#'))
+                            .unwrap_or_else(|| panic!("{method} {path} {status}: no {reference}")),
+                        None => response,
+                    };
+                    let content = response["content"].as_object().filter(|content| !content.is_empty());
+                    let Some(content) = content else {
+                        missing.push(format!("{method} {path} {status}: no body"));
+                        continue;
+                    };
+                    for (media_type, media) in content {
+                        let examples: Vec<&Value> = media["examples"]
+                            .as_object()
+                            .into_iter()
+                            .flat_map(|named| named.values())
+                            .collect();
+                        if examples.is_empty() {
+                            missing.push(format!("{method} {path} {status} {media_type}: no example"));
+                        }
+                        for example in examples {
+                            let summary = example["summary"].as_str().unwrap_or_default();
+                            if example.get("value").is_none() || !sources.iter().any(|source| summary.contains(source))
+                            {
+                                missing.push(format!(
+                                    "{method} {path} {status} {media_type}: an example without a value or a \
+                                     summary that names its source: {summary:?}"
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(responses >= 49 * 3, "OpenAPI {version}: only {responses} responses");
+        assert!(missing.is_empty(), "OpenAPI {version}:\n{}", missing.join("\n"));
+    }
 }
 
 #[test]

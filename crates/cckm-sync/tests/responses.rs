@@ -2,11 +2,11 @@
 
 mod support;
 
+use cckm_sync::endpoints;
 use cckm_sync::{
     AzureEnvironment, Cloud, CloudFamily, FamilyJob, JobStatus, RawJson, SyncJob, SyncJobPage, Unknown, UnknownKind,
     unknowns,
 };
-use cckm_sync::endpoints;
 use chrono::Timelike;
 use support::fixtures::{self, round_trip};
 
@@ -80,7 +80,10 @@ fn error_fixtures_carry_the_catalog_code_of_the_error_they_name() {
             );
         }
     }
-    assert!(checked >= 3, "only {checked} error fixtures name an error with a known code");
+    assert!(
+        checked >= 3,
+        "only {checked} error fixtures name an error with a known code"
+    );
 }
 
 /// Per job: its cloud, its status text, whether it is finished, whether it was cancelled.
