@@ -215,6 +215,74 @@ fn the_openapi_3_0_document_shows_the_same_examples_as_the_3_1_document() {
     }
 }
 
+/// Every timestamp of a job says in words how the server writes it and shows an example, which
+/// its schema (pattern and format) accepts and the parser reads, in the schema files and both
+/// documents: a reader of the reference should not have to decode the pattern.
+#[test]
+fn timestamps_are_described_in_words_with_an_example() {
+    let contract = contract();
+    let mut jobs: Vec<(String, Value)> = contract
+        .files
+        .iter()
+        .filter(|(name, _)| name.ends_with("SyncJob"))
+        .map(|(name, schema)| (format!("schemas/{name}"), schema.clone()))
+        .collect();
+    for (version, document) in [("3.1", &contract.openapi_31), ("3.0", &contract.openapi_30)] {
+        for (name, schema) in document["components"]["schemas"].as_object().into_iter().flatten() {
+            if name.ends_with("SyncJob") {
+                jobs.push((format!("OpenAPI {version} {name}"), schema.clone()));
+            }
+        }
+    }
+    assert!(jobs.len() >= 27, "only {} job schemas", jobs.len());
+    let template = support::valid_fixtures()
+        .into_iter()
+        .find(|fixture| fixture.to_string().contains("seed-google-completed"))
+        .expect("the Google seed job");
+    let template = schema_json(&template.text).unwrap();
+    let mut problems = Vec::new();
+    for (name, job) in &jobs {
+        for field in ["createdAt", "updatedAt", "completed_at"] {
+            let property = &job["properties"][field];
+            let description = property["description"].as_str().unwrap_or_default();
+            if !(description.contains("RFC 3339") && description.contains("UTC") && description.contains("nine")) {
+                problems.push(format!(
+                    "{name}.{field}: the description does not say how it is written"
+                ));
+            }
+            if property.get("pattern").is_none() {
+                problems.push(format!("{name}.{field}: the pattern is gone"));
+            }
+            // 3.1 and the schema files list examples; 3.0 has room for one.
+            let examples: Vec<Value> = match (property.get("examples"), property.get("example")) {
+                (Some(Value::Array(list)), _) => list.clone(),
+                (None, Some(one)) => vec![one.clone()],
+                _ => Vec::new(),
+            };
+            if examples.is_empty() {
+                problems.push(format!("{name}.{field}: no example"));
+            }
+            let validator = jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .should_validate_formats(true)
+                .build(&json!({"type": "string", "format": "date-time", "pattern": property["pattern"]}))
+                .unwrap_or_else(|error| panic!("{name}.{field}: {error}"));
+            for example in &examples {
+                let mut instance = template.clone();
+                instance[field] = example.clone();
+                let parsed = cckm_sync::from_str::<cckm_sync::SyncJob>(&instance.to_string()).is_ok();
+                if !validator.is_valid(example) || !parsed || !example.as_str().is_some_and(|text| text.ends_with('Z'))
+                {
+                    problems.push(format!(
+                        "{name}.{field}: the example {example} is not a timestamp as the server writes it"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// Many validators treat `format` as an annotation only (the draft 2020-12 default); the
 /// `pattern` beside each timestamp and UUID format makes them refuse, as the parser does, what is
 /// not even shaped like one. Here the parser and the job schema's property schemas, validated
