@@ -4,7 +4,7 @@
 // logs no error.
 //
 // usage: node check.mjs PAGE.html OPENAPI.json OUT_DIR   (CHROMIUM names the browser)
-// Writes OUT_DIR/top.png and OUT_DIR/operation.png.
+// Writes OUT_DIR/top.png, OUT_DIR/operation.png and OUT_DIR/list.png.
 
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -79,6 +79,12 @@ try {
     }
   }
 
+  // The 64-bit bounds show as written, not rounded to a double.
+  const shown = await page.evaluate(() => document.body.innerText);
+  if (shown.includes("9223372036854776000") || !shown.includes("9223372036854775807")) {
+    problems.push("the 64-bit bounds are not shown as written (9223372036854775807)");
+  }
+
   await page.screenshot({ path: join(outDir, "top.png") });
   // The start of AWS key jobs, its request and response samples beside it.
   const start =
@@ -90,6 +96,22 @@ try {
       .first()
       .evaluate((section) => section.scrollIntoView({ block: "start" }));
     await page.screenshot({ path: join(outDir, "operation.png") });
+  }
+
+  // The list of AWS key jobs at its responses: the page's schema, with its bounds as written.
+  const list = operations.find(
+    (operation) => operation.method === "get" && operation.path === "/cckm/aws/synchronization-jobs",
+  );
+  if (list) {
+    const heading = page
+      .locator(`[data-section-id$="operation/${list.operationId}"]`)
+      .first()
+      .getByText("Responses", { exact: true })
+      .first();
+    if ((await heading.count()) > 0) {
+      await heading.evaluate((element) => element.scrollIntoView({ block: "start" }));
+      await page.screenshot({ path: join(outDir, "list.png") });
+    }
   }
 
   const left = requests.filter((address) => !/^(file|data|blob|about):/.test(address));
