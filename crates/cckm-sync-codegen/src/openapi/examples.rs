@@ -75,6 +75,32 @@ pub(super) fn source_of(file: &str) -> (&'static str, String) {
     }
 }
 
+/// `description`, followed by where its example comes from when it has exactly one: Redoc shows
+/// an example's summary only in the menu it offers when there are several.
+pub(super) fn with_source(
+    description: &str,
+    examples: &[(impl AsRef<str>, utoipa::openapi::example::Example)],
+) -> String {
+    match examples {
+        [(_, example)] if !example.summary.is_empty() => {
+            format!(
+                "{description} The example shown: {}.",
+                lowercase_first(&example.summary)
+            )
+        }
+        _ => description.to_owned(),
+    }
+}
+
+/// `text` with its first letter in lower case, to follow a colon.
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// Whether a start body is one a client should send: the family's start request reads it,
 /// holds nothing this contract does not know, writes it back unchanged, and spells no field
 /// without a value (`null`, or `"synchronize_all": false`).
@@ -175,7 +201,10 @@ impl Fixtures {
                 if let Some(job) = self.get(file)?.pointer("/resources/0") {
                     let (key, summary) = source_of(file);
                     let example = ExampleBuilder::new()
-                        .summary(format!("The first job of the list's example. {summary}"))
+                        .summary(format!(
+                            "The first job of the list's example; {}",
+                            lowercase_first(&summary)
+                        ))
                         .value(Some(job.clone()))
                         .build();
                     return Ok(vec![(key.to_owned(), example)]);

@@ -170,11 +170,12 @@ fn document(version: Version, fixtures: &Fixtures) -> Result<Value, String> {
         if examples.is_empty() {
             return Err(format!("the {} response shows no example", response.spec.name));
         }
-        content = content.examples_from_iter(examples);
+        content = content.examples_from_iter(examples.clone());
+        let description = examples::with_source(&error_description(response), &examples);
         components = components.response(
             response.spec.name,
             ResponseBuilder::new()
-                .description(error_description(response))
+                .description(description)
                 .content(JSON, content.build())
                 .extensions(Some(evidence_extension(response.spec.evidence)))
                 .build(),

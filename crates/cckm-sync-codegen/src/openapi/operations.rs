@@ -14,7 +14,7 @@ use utoipa::openapi::schema::Ref;
 use utoipa::openapi::security::SecurityRequirement;
 
 use super::errors::error_responses;
-use super::examples::Fixtures;
+use super::examples::{Fixtures, with_source};
 use super::parameters::ParameterSchemas;
 use super::{AUTH_TAG, JSON, SECURITY_SCHEME};
 
@@ -115,7 +115,7 @@ pub(super) fn operation_of(
 
     let job_response = |description: &str, examples: Vec<(String, utoipa::openapi::example::Example)>| {
         ResponseBuilder::new()
-            .description(description)
+            .description(with_source(description, &examples))
             .content(
                 JSON,
                 ContentBuilder::new()
@@ -134,7 +134,10 @@ pub(super) fn operation_of(
             builder = builder.response(
                 "200",
                 ResponseBuilder::new()
-                    .description(format!("A page of {} jobs.", endpoint.kind.noun()))
+                    .description(with_source(
+                        &format!("A page of {} jobs.", endpoint.kind.noun()),
+                        &examples,
+                    ))
                     .content(
                         JSON,
                         ContentBuilder::new()
@@ -265,7 +268,10 @@ pub(super) fn token_operation(generator: &mut SchemaGenerator) -> utoipa::openap
         .response(
             "200",
             ResponseBuilder::new()
-                .description("A bearer token, and a refresh token.")
+                .description(with_source(
+                    "A bearer token, and a refresh token.",
+                    &[("mock", answered.clone())],
+                ))
                 .content(
                     JSON,
                     ContentBuilder::new()
