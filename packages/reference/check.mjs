@@ -1,9 +1,10 @@
 // Checks the offline API reference in headless Chromium (a step of `cargo xtask test`, run with
 // the Node tools of tools/dist/): every operation of the OpenAPI document renders, with each of
-// its responses, and the page makes no network request and logs no error.
+// its responses, every response carries an example, and the page makes no network request and
+// logs no error.
 //
 // usage: node check.mjs PAGE.html OPENAPI.json OUT_DIR   (CHROMIUM names the browser)
-// Writes OUT_DIR/top.png and OUT_DIR/operation.png.
+// Writes OUT_DIR/top.png, OUT_DIR/operation.png and OUT_DIR/list.png.
 
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -78,6 +79,12 @@ try {
     }
   }
 
+  // The 64-bit bounds show as written, not rounded to a double.
+  const shown = await page.evaluate(() => document.body.innerText);
+  if (shown.includes("9223372036854776000") || !shown.includes("9223372036854775807")) {
+    problems.push("the 64-bit bounds are not shown as written (9223372036854775807)");
+  }
+
   await page.screenshot({ path: join(outDir, "top.png") });
   // The start of AWS key jobs, its request and response samples beside it.
   const start =
@@ -91,21 +98,46 @@ try {
     await page.screenshot({ path: join(outDir, "operation.png") });
   }
 
+  // The list of AWS key jobs at its responses: the page's schema, with its bounds as written.
+  const list = operations.find(
+    (operation) => operation.method === "get" && operation.path === "/cckm/aws/synchronization-jobs",
+  );
+  if (list) {
+    const heading = page
+      .locator(`[data-section-id$="operation/${list.operationId}"]`)
+      .first()
+      .getByText("Responses", { exact: true })
+      .first();
+    if ((await heading.count()) > 0) {
+      await heading.evaluate((element) => element.scrollIntoView({ block: "start" }));
+      await page.screenshot({ path: join(outDir, "list.png") });
+    }
+  }
+
   const left = requests.filter((address) => !/^(file|data|blob|about):/.test(address));
   for (const address of left) {
     problems.push(`the page requested ${address}`);
   }
-  const examples = operations.flatMap((operation) =>
-    Object.entries(operation.responses ?? {}).filter(([, response]) => {
+  // Every response with a body shows a real example, never Redoc's sample made from the schema
+  // (`"account": "string"`, a 64-bit bound read as a double).
+  let examples = 0;
+  for (const operation of operations) {
+    for (const [status, response] of Object.entries(operation.responses ?? {})) {
       const resolved = response.$ref ? document.components.responses[response.$ref.split("/").pop()] : response;
-      return Object.values(resolved.content ?? {}).some((media) => media.example !== undefined || media.examples);
-    }),
-  );
+      for (const [mediaType, media] of Object.entries(resolved?.content ?? {})) {
+        const named = Object.values(media.examples ?? {}).filter((example) => example.value !== undefined);
+        if (media.example !== undefined || named.length > 0) {
+          examples += 1;
+        } else {
+          problems.push(`operation ${operation.operationId}: response ${status} (${mediaType}) has no example`);
+        }
+      }
+    }
+  }
   console.log(
     `reference: ${operations.length} operations and ${responses} responses rendered in ${renderMs} ms, ` +
       `${requests.length} requests, all for the page's own file or memory (its search worker), none to the network; ` +
-      `${examples.length} of ${responses} responses carry an example in the document, the others show Redoc's sample; ` +
-      `screenshots in ${outDir}`,
+      `${examples} of ${responses} responses carry an example; screenshots in ${outDir}`,
   );
 } finally {
   await browser.close();

@@ -32,14 +32,15 @@
 //! fresh environment installs offline.
 
 use std::fs;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::run::{output, root, status};
+use crate::run::{Timings, files_ending_with, output, read_json, root, status};
+use crate::tools::{self, Part, env_or};
+use crate::validators::{Validity, fixture_checks};
 
 /// Where `cargo xtask dist` writes, relative to the workspace root.
 const DIST_DIR: &str = "target/dist";
@@ -61,9 +62,6 @@ const NPM_PACKAGE: &str = "packages/npm";
 const REFERENCE: &str = "packages/reference";
 /// The longest any one program run here may take.
 const STEP_LIMIT: Duration = Duration::from_secs(15 * 60);
-/// The oldest Python the package supports, and Node.js.
-const MIN_PYTHON: (u32, u32) = (3, 11);
-const MIN_NODE: u32 = 20;
 /// The one address Redoc's bundle fetches: Redocly's logo beside the sidebar's attribution.
 const REDOC_LOGO: &str = "https://cdn.redoc.ly/redoc/logo-mini.svg";
 /// What it is replaced with: an empty image, in the page.
@@ -140,11 +138,10 @@ pub(crate) fn run_alone(options: &Options) -> Result<(), String> {
     if options.test {
         return test();
     }
-    let started = Instant::now();
     let mut timings = Timings::default();
     let tools = ensure_tools(&root(), &mut timings)?;
     let built = build(&tools, options, &mut timings)?;
-    timings.print("cargo xtask dist", started);
+    timings.print("cargo xtask dist: done");
     for file in [&built.wheel, &built.tarball, &built.reference] {
         println!("{} ({})", display_path(file), size(file)?);
     }
@@ -155,7 +152,6 @@ pub(crate) fn run_alone(options: &Options) -> Result<(), String> {
 /// environments and tested there, and the reference checked in Chromium.
 pub(crate) fn test() -> Result<(), String> {
     let root = root();
-    let started = Instant::now();
     let mut timings = Timings::default();
     let tools = ensure_tools(&root, &mut timings)?;
     let test_dir = root.join(TEST_DIR);
@@ -180,7 +176,7 @@ pub(crate) fn test() -> Result<(), String> {
     check_reference(&root, &tools, &built.reference, &test_dir.join("reference"))?;
     timings.push("reference in headless Chromium", step);
 
-    timings.print("the packages and the reference", started);
+    timings.print("the packages and the reference: done");
     Ok(())
 }
 
@@ -599,7 +595,7 @@ fn test_python(root: &Path, tools: &Tools, wheel: &Path, examples: &Examples, di
         write_text(&tests.join(name), code)?;
     }
     let checks = dir.join("fixtures.json");
-    write_text(&checks, &fixture_checks(root)?)?;
+    write_text(&checks, &models_checks(root)?)?;
     let mut pytest = Command::new(&python);
     pytest
         .args(["-m", "pytest", "-p", "no:cacheprovider", "-q", "tests"])
@@ -691,59 +687,21 @@ fn check_reference(root: &Path, tools: &Tools, page: &Path, dir: &Path) -> Resul
 /// `{"schemas": [names], "valid": {schema: [fixture, …]}, "invalid": {…}}` for the models'
 /// tests: each fixture with the schema of its payload (pages also with their family's page,
 /// jobs with their family's job), the invalid ones only where a JSON Schema can judge them.
-fn fixture_checks(root: &Path) -> Result<String, String> {
-    let fixtures = root.join(cckm_sync_codegen::fixtures::DIR);
-    let mut valid = serde_json::Map::new();
-    let mut invalid = serde_json::Map::new();
-    for folder in ["pages", "jobs", "errors", "start"] {
-        for is_valid in [true, false] {
-            let dir = if is_valid {
-                fixtures.join(folder)
-            } else {
-                fixtures.join("invalid").join(folder)
-            };
-            for name in files_ending_with(&dir, ".json")? {
-                let path = dir.join(&name);
-                let bytes = fs::read(&path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-                let judgeable = std::str::from_utf8(&bytes)
-                    .is_ok_and(|text| cckm_sync_codegen::fixtures::schema_json(text).is_ok());
-                if !judgeable {
-                    continue;
-                }
-                let stem = name.strip_suffix(".json").unwrap_or(&name);
-                let mut schemas = match folder {
-                    "pages" => vec!["SyncJobPage".to_owned()],
-                    "jobs" => vec!["SyncJob".to_owned()],
-                    "errors" => vec!["ApiError".to_owned()],
-                    _ => {
-                        let family = cckm_sync_codegen::fixtures::start_family(stem)
-                            .ok_or_else(|| format!("start fixture {name} names no family"))?;
-                        vec![cckm_sync_codegen::family_schemas(family)?.start]
-                    }
-                };
-                // A valid page or job of one known family is one of that family's too.
-                let family = match (is_valid, folder) {
-                    (true, "pages") => cckm_sync::from_slice::<cckm_sync::SyncJobPage>(&bytes)
-                        .ok()
-                        .and_then(|page| page.family()),
-                    (true, "jobs") => cckm_sync::from_slice::<cckm_sync::SyncJob>(&bytes)
-                        .ok()
-                        .and_then(|job| job.family()),
-                    _ => None,
-                };
-                if let Some(family) = family {
-                    let names = cckm_sync_codegen::family_schemas(family)?;
-                    schemas.push(if folder == "pages" { names.page } else { names.job });
-                }
-                let checks = if is_valid { &mut valid } else { &mut invalid };
-                for schema in schemas {
-                    if let Value::Array(list) = checks.entry(schema).or_insert_with(|| Value::Array(Vec::new())) {
-                        list.push(Value::String(path.display().to_string()));
-                    }
-                }
-            }
-        }
-    }
+fn models_checks(root: &Path) -> Result<String, String> {
+    let absolute = |checks: crate::validators::FixtureChecks| -> serde_json::Map<String, Value> {
+        checks
+            .into_iter()
+            .map(|(schema, fixtures)| {
+                let fixtures = fixtures
+                    .iter()
+                    .map(|fixture| Value::String(root.join(fixture).display().to_string()))
+                    .collect();
+                (schema, Value::Array(fixtures))
+            })
+            .collect()
+    };
+    let valid = absolute(fixture_checks(root, Validity::Valid, true)?);
+    let invalid = absolute(fixture_checks(root, Validity::Invalid, true)?);
     let mut names: Vec<String> = files_ending_with(&root.join(SCHEMAS_DIR), SCHEMA_SUFFIX)?
         .into_iter()
         .map(|file| file.trim_end_matches(SCHEMA_SUFFIX).to_owned())
@@ -797,32 +755,26 @@ struct Tools {
 
 fn ensure_tools(root: &Path, timings: &mut Timings) -> Result<Tools, String> {
     let started = Instant::now();
-    let system_python = PathBuf::from(env_or("PYTHON", "python3"));
-    let node = PathBuf::from(env_or("NODE", "node"));
-    let npm = PathBuf::from(env_or("NPM", "npm"));
-    check_version(
-        &system_python,
-        &[
-            "-c",
-            "import sys, venv, ensurepip; print('%d.%d' % sys.version_info[:2])",
-        ],
-        MIN_PYTHON,
-        "Python with the venv module (Debian: python3-venv), or set PYTHON",
-    )?;
-    check_version(&node, &["--version"], (MIN_NODE, 0), "Node.js, or set NODE")?;
+    let system_python = env_or("PYTHON", "python3");
+    let node = env_or("NODE", "node");
+    let npm = env_or("NPM", "npm");
+    tools::check_python(&system_python)?;
+    let node_version = tools::check_node(&node)?;
 
     let tools_dir = root.join(TOOLS_DIR);
     let venv = tools_dir.join("venv");
     let python = venv.join("bin/python");
     let maturin = venv.join("bin/maturin");
     let python_part = Part {
+        name: "maturin",
+        dir: venv.clone(),
         lock: root.join(PINS_DIR).join("requirements.txt"),
         stamp: tools_dir.join("requirements.txt"),
-        dir: venv.clone(),
+        copies: Vec::new(),
         programs: vec![python.clone(), maturin.clone()],
     };
-    if let Some(reason) = python_part.stale_because(&[])? {
-        eprintln!("installing maturin into {TOOLS_DIR}/venv ({reason})");
+    if let Some(reason) = python_part.stale_because()? {
+        python_part.announce(&reason);
         python_part.wipe()?;
         status(Command::new(&system_python).args(["-m", "venv"]).arg(&venv))?;
         bounded(
@@ -845,9 +797,11 @@ fn ensure_tools(root: &Path, timings: &mut Timings) -> Result<Tools, String> {
     let node_modules = node_dir.join("node_modules");
     let manifest = root.join(PINS_DIR).join("package.json");
     let node_part = Part {
+        name: "the Node tools",
+        dir: node_dir.clone(),
         lock: root.join(PINS_DIR).join("package-lock.json"),
         stamp: tools_dir.join("package-lock.json"),
-        dir: node_dir.clone(),
+        copies: vec![(manifest.clone(), node_dir.join("package.json"))],
         programs: [
             "openapi-typescript",
             "typescript",
@@ -860,8 +814,9 @@ fn ensure_tools(root: &Path, timings: &mut Timings) -> Result<Tools, String> {
         .map(|name| node_modules.join(name).join("package.json"))
         .collect(),
     };
-    if let Some(reason) = node_part.stale_because(&[(&manifest, &node_dir.join("package.json"))])? {
-        eprintln!("installing the Node tools into {TOOLS_DIR}/node ({reason})");
+    if let Some(reason) = node_part.stale_because()? {
+        node_part.announce(&reason);
+        tools::check_npm(&npm, &node_version)?;
         node_part.wipe()?;
         fs::create_dir_all(&node_dir).map_err(|error| format!("cannot create {}: {error}", node_dir.display()))?;
         copy_file(&manifest, &node_dir.join("package.json"))?;
@@ -881,11 +836,11 @@ fn ensure_tools(root: &Path, timings: &mut Timings) -> Result<Tools, String> {
     }
     timings.push("tools", started);
     Ok(Tools {
-        system_python,
+        system_python: system_python.into(),
         python,
         maturin,
-        node,
-        npm,
+        node: node.into(),
+        npm: npm.into(),
         node_modules,
     })
 }
@@ -894,13 +849,15 @@ fn ensure_tools(root: &Path, timings: &mut Timings) -> Result<Tools, String> {
 fn ensure_test_wheels(root: &Path, tools: &Tools) -> Result<PathBuf, String> {
     let dir = root.join(TOOLS_DIR).join("wheels");
     let part = Part {
+        name: "the test environment's wheels",
         lock: root.join(PINS_DIR).join("test-requirements.txt"),
         stamp: root.join(TOOLS_DIR).join("test-requirements.txt"),
         dir: dir.clone(),
+        copies: Vec::new(),
         programs: Vec::new(),
     };
-    if let Some(reason) = part.stale_because(&[])? {
-        eprintln!("downloading the test environment's wheels into {TOOLS_DIR}/wheels ({reason})");
+    if let Some(reason) = part.stale_because()? {
+        part.announce(&reason);
         part.wipe()?;
         bounded(
             Command::new(&tools.python)
@@ -954,138 +911,12 @@ fn on_path(name: &str) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// One part of `.tools/dist/`, installed from a lock file and reinstalled when it changes.
-struct Part {
-    lock: PathBuf,
-    /// The copy of `lock` written after the last successful install.
-    stamp: PathBuf,
-    dir: PathBuf,
-    programs: Vec<PathBuf>,
-}
-
-impl Part {
-    /// Why the part must be (re)installed; `same` are other files that must equal their
-    /// installed copies.
-    fn stale_because(&self, same: &[(&Path, &Path)]) -> Result<Option<String>, String> {
-        let Some(stamp) = read_optional(&self.stamp)? else {
-            return Ok(Some("not installed yet".to_owned()));
-        };
-        if read_optional(&self.lock)? != Some(stamp) {
-            return Ok(Some(format!("{} changed", display_path(&self.lock))));
-        }
-        for (file, copy) in same {
-            if read_optional(file)? != read_optional(copy)? {
-                return Ok(Some(format!("{} changed", display_path(file))));
-            }
-        }
-        Ok(self
-            .programs
-            .iter()
-            .find(|program| !program.exists())
-            .map(|program| format!("{} is missing", display_path(program))))
-    }
-
-    fn wipe(&self) -> Result<(), String> {
-        match fs::remove_file(&self.stamp) {
-            Err(error) if error.kind() != ErrorKind::NotFound => {
-                return Err(format!("cannot remove {}: {error}", self.stamp.display()));
-            }
-            _ => {}
-        }
-        if self.dir.exists() {
-            fs::remove_dir_all(&self.dir).map_err(|error| format!("cannot remove {}: {error}", self.dir.display()))?;
-        }
-        Ok(())
-    }
-
-    fn finish(&self) -> Result<(), String> {
-        if let Some(missing) = self.programs.iter().find(|program| !program.exists()) {
-            return Err(format!("installed, but {} is missing", display_path(missing)));
-        }
-        copy_file(&self.lock, &self.stamp)
-    }
-}
-
-/// Fails unless `program args` prints a version (`3.11`, `v20.19.2`) of at least `min`.
-fn check_version(program: &Path, args: &[&str], min: (u32, u32), need: &str) -> Result<(), String> {
-    let printed = output(Command::new(program).args(args)).map_err(|error| format!("{error}\n{need}"))?;
-    let printed = printed.trim().trim_start_matches('v');
-    let mut numbers = printed.split('.').map(str::parse::<u32>);
-    let found = match (numbers.next(), numbers.next()) {
-        (Some(Ok(major)), Some(Ok(minor))) => (major, minor),
-        _ => {
-            return Err(format!(
-                "`{}` printed {printed:?}, not a version; {need}",
-                program.display()
-            ));
-        }
-    };
-    if found < min {
-        return Err(format!(
-            "`{}` is version {printed}; {}.{} or later is needed ({need})",
-            program.display(),
-            min.0,
-            min.1
-        ));
-    }
-    Ok(())
-}
-
-fn env_or(name: &str, default: &str) -> std::ffi::OsString {
-    std::env::var_os(name)
-        .filter(|value| !value.is_empty())
-        .unwrap_or_else(|| default.into())
-}
-
 // --- running ---------------------------------------------------------------------------------
 
 /// Runs `command` (its output to the terminal), killing it after [`STEP_LIMIT`]; fails if it
 /// does not succeed.
 fn bounded(command: &mut Command) -> Result<(), String> {
-    let shown = crate::run::display(command);
-    eprintln!("$ {shown}");
-    let mut child = command
-        .stdin(Stdio::null())
-        .spawn()
-        .map_err(|error| format!("cannot run `{shown}`: {error}"))?;
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(done)) if done.success() => return Ok(()),
-            Ok(Some(done)) => return Err(format!("`{shown}` failed ({done})")),
-            Ok(None) if started.elapsed() > STEP_LIMIT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "`{shown}` ran longer than {} s and was stopped",
-                    STEP_LIMIT.as_secs()
-                ));
-            }
-            // Polls the child's exit: a bounded wait for another program, not a delay.
-            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(error) => return Err(format!("`{shown}`: {error}")),
-        }
-    }
-}
-
-/// How long each step took, printed at the end.
-#[derive(Default)]
-struct Timings(Vec<(String, Duration)>);
-
-impl Timings {
-    fn push(&mut self, name: &str, started: Instant) {
-        let elapsed = started.elapsed();
-        eprintln!("{name}: ok in {:.1} s", elapsed.as_secs_f64());
-        self.0.push((name.to_owned(), elapsed));
-    }
-
-    fn print(&self, what: &str, started: Instant) {
-        let width = self.0.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
-        eprintln!("{what}: done in {:.1} s", started.elapsed().as_secs_f64());
-        for (name, elapsed) in &self.0 {
-            eprintln!("  {name:<width$}  {:>6.1} s", elapsed.as_secs_f64());
-        }
-    }
+    crate::run::bounded(command, STEP_LIMIT)
 }
 
 // --- files -----------------------------------------------------------------------------------
@@ -1158,27 +989,6 @@ fn set_executable(_file: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The names of the files of `dir` that end with `suffix`, sorted.
-fn files_ending_with(dir: &Path, suffix: &str) -> Result<Vec<String>, String> {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(error) if error.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(error) => return Err(format!("cannot read {}: {error}", dir.display())),
-    };
-    let mut names = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
-        if let Some(name) = entry.file_name().to_str()
-            && entry.file_type().is_ok_and(|kind| kind.is_file())
-            && name.ends_with(suffix)
-        {
-            names.push(name.to_owned());
-        }
-    }
-    names.sort();
-    Ok(names)
-}
-
 /// The one file of `dir` named `<prefix>…<suffix>`.
 fn only_file(dir: &Path, prefix: &str, suffix: &str) -> Result<PathBuf, String> {
     let found: Vec<String> = files_ending_with(dir, suffix)?
@@ -1211,18 +1021,6 @@ fn read_text(path: &Path) -> Result<String, String> {
 
 fn write_text(path: &Path, text: &str) -> Result<(), String> {
     fs::write(path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))
-}
-
-fn read_json(path: &Path) -> Result<Value, String> {
-    serde_json::from_str(&read_text(path)?).map_err(|error| format!("{}: {error}", path.display()))
-}
-
-fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, String> {
-    match fs::read(path) {
-        Ok(contents) => Ok(Some(contents)),
-        Err(error) if error.kind() == ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(format!("cannot read {}: {error}", path.display())),
-    }
 }
 
 /// `text` with its line `line` replaced by `with`; an error if there is not exactly one.

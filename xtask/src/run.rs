@@ -1,7 +1,8 @@
 //! Running other programs from the workspace root, and reading what they write.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 pub(crate) use cckm_sync_codegen::project_root as root;
 
@@ -58,4 +59,78 @@ pub(crate) fn display(command: &Command) -> String {
         .map(|arg| arg.to_string_lossy().into_owned())
         .collect();
     format!("{program} {}", args.join(" "))
+}
+
+/// Runs `command` (its output to the terminal), killing it if it runs longer than `limit`;
+/// fails if it does not succeed.
+pub(crate) fn bounded(command: &mut Command, limit: Duration) -> Result<(), String> {
+    let shown = display(command);
+    eprintln!("$ {shown}");
+    let mut child = command
+        .stdin(Stdio::null())
+        .spawn()
+        .map_err(|error| format!("cannot run `{shown}`: {error}"))?;
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(done)) if done.success() => return Ok(()),
+            Ok(Some(done)) => return Err(format!("`{shown}` failed ({done})")),
+            Ok(None) if started.elapsed() > limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "`{shown}` ran longer than {} s and was stopped",
+                    limit.as_secs()
+                ));
+            }
+            // Polls the child's exit: a bounded wait for another program, not a delay.
+            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            Err(error) => return Err(format!("`{shown}`: {error}")),
+        }
+    }
+}
+
+/// The names of the files of `dir` that end with `suffix`, sorted; none if `dir` is missing.
+pub(crate) fn files_ending_with(dir: &Path, suffix: &str) -> Result<Vec<String>, String> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(format!("cannot read {}: {error}", dir.display())),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
+        let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
+        if let Some(name) = entry.file_name().to_str()
+            && is_file
+            && name.ends_with(suffix)
+        {
+            names.push(name.to_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// How long each step took, printed at the end.
+#[derive(Default)]
+pub(crate) struct Timings(Vec<(String, Duration)>);
+
+impl Timings {
+    /// Records the step `name` begun at `started`, and prints its time.
+    pub(crate) fn push(&mut self, name: &str, started: Instant) {
+        let elapsed = started.elapsed();
+        eprintln!("{name}: ok in {:.1} s", elapsed.as_secs_f64());
+        self.0.push((name.to_owned(), elapsed));
+    }
+
+    /// Prints `what`, the time of every step together, and each step's.
+    pub(crate) fn print(&self, what: &str) {
+        let total: Duration = self.0.iter().map(|(_, elapsed)| *elapsed).sum();
+        let width = self.0.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+        eprintln!("{what} in {:.1} s:", total.as_secs_f64());
+        for (name, elapsed) in &self.0 {
+            eprintln!("  {name:<width$}  {:>6.1} s", elapsed.as_secs_f64());
+        }
+    }
 }

@@ -103,6 +103,7 @@ pub(crate) fn ensure_tools(root: &Path) -> Result<Tools, String> {
         dir: venv.clone(),
         lock: root.join("tools/requirements.txt"),
         stamp: tools_dir.join("requirements.txt"),
+        copies: Vec::new(),
         programs: venv_programs.iter().map(|name| venv_bin.join(name)).collect(),
     };
     if let Some(reason) = python_part.stale_because()? {
@@ -158,19 +159,16 @@ pub(crate) fn ensure_tools(root: &Path) -> Result<Tools, String> {
                 .join("package.json")
         }),
     );
+    let manifest = root.join("tools/package.json");
     let node_part = Part {
         name: "Node validators",
         dir: node_dir.clone(),
         lock: root.join("tools/package-lock.json"),
         stamp: tools_dir.join("package-lock.json"),
+        copies: vec![(manifest.clone(), node_dir.join("package.json"))],
         programs,
     };
-    let manifest = root.join("tools/package.json");
-    let mut node_reason = node_part.stale_because()?;
-    if node_reason.is_none() && read_optional(&node_dir.join("package.json"))? != read_optional(&manifest)? {
-        node_reason = Some("tools/package.json changed".to_owned());
-    }
-    if let Some(reason) = node_reason {
+    if let Some(reason) = node_part.stale_because()? {
         node_part.announce(&reason);
         let npm = env_or("NPM", if cfg!(windows) { "npm.cmd" } else { "npm" });
         check_npm(&npm, &node_version)?;
@@ -210,6 +208,8 @@ pub(crate) struct Part {
     pub(crate) lock: PathBuf,
     /// The copy of `lock` written after the last successful install.
     pub(crate) stamp: PathBuf,
+    /// Other files of the project, each with its copy in the install, which must be equal.
+    pub(crate) copies: Vec<(PathBuf, PathBuf)>,
     /// Programs that must exist.
     pub(crate) programs: Vec<PathBuf>,
 }
@@ -222,6 +222,11 @@ impl Part {
         };
         if read_optional(&self.lock)? != Some(stamp) {
             return Ok(Some(format!("{} changed", self.relative(&self.lock))));
+        }
+        for (file, copy) in &self.copies {
+            if read_optional(file)? != read_optional(copy)? {
+                return Ok(Some(format!("{} changed", self.relative(file))));
+            }
         }
         Ok(self
             .programs
@@ -258,18 +263,16 @@ impl Part {
     }
 
     /// `path` as `tools/…` or `.tools/…` for messages.
+    #[allow(clippy::unused_self, reason = "a method, so that messages read `self.relative(…)`")]
     fn relative(&self, path: &Path) -> String {
-        let root = self.stamp.parent().and_then(Path::parent);
-        root.and_then(|root| path.strip_prefix(root).ok())
-            .unwrap_or(path)
-            .display()
-            .to_string()
+        let root = crate::run::root();
+        path.strip_prefix(&root).unwrap_or(path).display().to_string()
     }
 }
 
 /// Checks that `python` can create the virtual environment: a recent enough version, with the
 /// `venv` and `ensurepip` modules (Debian splits them off into `python3-venv`).
-fn check_python(python: &OsString) -> Result<(), String> {
+pub(crate) fn check_python(python: &OsString) -> Result<(), String> {
     let need = format!(
         "Python >= {}.{} with the venv module is needed to install the validators (or set PYTHON)",
         MIN_PYTHON.0, MIN_PYTHON.1
@@ -293,7 +296,7 @@ fn check_python(python: &OsString) -> Result<(), String> {
 
 /// Checks that `node` runs a version redocly supports (its `engines`: 20.19+ on 20.x, or
 /// 22.12+) and returns that version.
-fn check_node(node: &OsString) -> Result<String, String> {
+pub(crate) fn check_node(node: &OsString) -> Result<String, String> {
     let need = "Node.js 20.19+ (20.x) or 22.12+ is needed to run redocly (or set NODE)";
     let version = probe(Command::new(node).arg("--version"), need)?;
     let version = version.trim().to_owned();
@@ -307,7 +310,7 @@ fn check_node(node: &OsString) -> Result<String, String> {
 }
 
 /// Checks that `npm` runs (npm ci of a version 3 lock file).
-fn check_npm(npm: &OsString, node_version: &str) -> Result<(), String> {
+pub(crate) fn check_npm(npm: &OsString, node_version: &str) -> Result<(), String> {
     let version = probe(
         Command::new(npm).arg("--version"),
         "npm is needed to install redocly (it comes with Node.js; or set NPM)",
@@ -341,14 +344,14 @@ fn parse_version(version: &str) -> Option<(u32, u32)> {
 }
 
 /// The value of the environment variable `name`, or `default`.
-fn env_or(name: &str, default: &str) -> OsString {
+pub(crate) fn env_or(name: &str, default: &str) -> OsString {
     std::env::var_os(name)
         .filter(|value| !value.is_empty())
         .unwrap_or_else(|| default.into())
 }
 
 /// The contents of `path`, or `None` if it does not exist.
-fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, String> {
+pub(crate) fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, String> {
     match fs::read(path) {
         Ok(contents) => Ok(Some(contents)),
         Err(error) if error.kind() == ErrorKind::NotFound => Ok(None),

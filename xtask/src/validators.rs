@@ -27,14 +27,13 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use cckm_sync_codegen::fixtures;
 
-use crate::run::{root, status};
+use crate::run::{Timings, files_ending_with, root, status};
 use crate::tools::{Tools, ensure_tools};
 
 /// The generated files, relative to the workspace root.
@@ -62,8 +61,8 @@ pub(crate) fn run() -> Result<Tools, String> {
 fn run_at(root: &Path) -> Result<Tools, String> {
     let openapi = generated_files(root, OPENAPI_DIR, ".json")?;
     let schemas = generated_files(root, SCHEMAS_DIR, SCHEMA_SUFFIX)?;
-    let valid_checks = instance_checks(root, Validity::Valid)?;
-    let invalid_checks = instance_checks(root, Validity::Invalid)?;
+    let valid_checks = fixture_checks(root, Validity::Valid, false)?;
+    let invalid_checks = fixture_checks(root, Validity::Invalid, false)?;
 
     let mut timings = Timings::default();
     let started = Instant::now();
@@ -108,19 +107,20 @@ fn run_at(root: &Path) -> Result<Tools, String> {
     )?;
     timings.push("check-jsonschema --check-metaschema", started);
 
-    for (schema, instances) in &valid_checks {
+    for (name, instances) in &valid_checks {
         let started = Instant::now();
+        let schema = schema_file(name);
         // The schema's `$id` names where the contract's version is published; `--base-uri`
         // resolves its references to the sibling files on disk instead, as a user without
         // network access runs it.
-        let absolute = root.join(schema);
+        let absolute = root.join(&schema);
         status(
             tools
                 .python_tool("check-jsonschema")
                 .arg("--base-uri")
                 .arg(format!("file://{}", absolute.display()))
                 .arg("--schemafile")
-                .arg(schema)
+                .arg(&schema)
                 .args(instances)
                 .current_dir(root),
         )?;
@@ -142,7 +142,7 @@ fn run_at(root: &Path) -> Result<Tools, String> {
     crate::schemathesis::run(root, &tools)?;
     timings.push("schemathesis against cckm-sync mock", started);
 
-    timings.print();
+    timings.print("third-party validation passed");
     Ok(tools)
 }
 
@@ -161,27 +161,20 @@ fn interop_dir(root: &Path) -> Result<PathBuf, String> {
 
 /// Writes `checks.json` into `out` for the interop scripts, and returns its path:
 /// `{"valid": {"<schema name>": ["<absolute fixture path>", …]}, "invalid": {…}}`.
-fn write_checks(
-    out: &Path,
-    root: &Path,
-    valid: &BTreeMap<PathBuf, Vec<PathBuf>>,
-    invalid: &BTreeMap<PathBuf, Vec<PathBuf>>,
-) -> Result<PathBuf, String> {
-    let by_name = |checks: &BTreeMap<PathBuf, Vec<PathBuf>>| -> BTreeMap<String, Vec<String>> {
+fn write_checks(out: &Path, root: &Path, valid: &FixtureChecks, invalid: &FixtureChecks) -> Result<PathBuf, String> {
+    let absolute = |checks: &FixtureChecks| -> BTreeMap<String, Vec<String>> {
         checks
             .iter()
-            .map(|(schema, fixtures)| {
-                let name = schema.file_name().unwrap_or_default().to_string_lossy();
-                let name = name.strip_suffix(SCHEMA_SUFFIX).unwrap_or(&name).to_owned();
+            .map(|(name, fixtures)| {
                 let fixtures = fixtures
                     .iter()
                     .map(|fixture| root.join(fixture).display().to_string())
                     .collect();
-                (name, fixtures)
+                (name.clone(), fixtures)
             })
             .collect()
     };
-    let checks = serde_json::json!({"valid": by_name(valid), "invalid": by_name(invalid)});
+    let checks = serde_json::json!({"valid": absolute(valid), "invalid": absolute(invalid)});
     let checks = serde_json::to_string_pretty(&checks).map_err(|error| error.to_string())?;
     let path = out.join("checks.json");
     fs::write(&path, checks).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
@@ -280,46 +273,33 @@ fn generated_files(root: &Path, dir: &str, suffix: &str) -> Result<Vec<PathBuf>,
     Ok(files.into_iter().map(|name| Path::new(dir).join(name)).collect())
 }
 
-/// The names of the files of `dir` that end with `suffix`, sorted; none if `dir` is missing.
-fn files_ending_with(dir: &Path, suffix: &str) -> Result<Vec<String>, String> {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(error) if error.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(error) => return Err(format!("cannot read {}: {error}", dir.display())),
-    };
-    let mut names = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
-        let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
-        if let Some(name) = entry.file_name().to_str()
-            && is_file
-            && name.ends_with(suffix)
-        {
-            names.push(name.to_owned());
-        }
-    }
-    names.sort();
-    Ok(names)
-}
-
 /// Which fixtures: those every schema must accept, or those it must reject.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Validity {
+pub(crate) enum Validity {
     Valid,
     Invalid,
 }
 
-/// Each schema file (relative to the root) with its fixtures of the given validity, from the
-/// folders named in the fixtures' README. The invalid ones are only those a schema can judge
-/// (see [`fixtures::schema_json`]): not a truncated or repeated-key text, which only the
-/// parser can refuse. Fails if a folder is empty, a start fixture names no known family, or a
-/// schema file is missing.
-fn instance_checks(root: &Path, validity: Validity) -> Result<BTreeMap<PathBuf, Vec<PathBuf>>, String> {
+/// Fixtures (paths relative to the workspace root) by the name of the schema that judges them.
+pub(crate) type FixtureChecks = BTreeMap<String, Vec<PathBuf>>;
+
+/// The schema file of the schema `name`, relative to the workspace root.
+pub(crate) fn schema_file(name: &str) -> PathBuf {
+    Path::new(SCHEMAS_DIR).join(format!("{name}{SCHEMA_SUFFIX}"))
+}
+
+/// Each schema with its fixtures of the given validity, from the folders named in the
+/// fixtures' README; with `families`, a valid page or job of one known family is also checked
+/// against that family's schema. The invalid ones are only those a schema can judge (see
+/// [`fixtures::schema_json`]): not a truncated or repeated-key text, which only the parser can
+/// refuse. Fails if a folder is empty, a start fixture names no known family, or a schema file
+/// is missing.
+pub(crate) fn fixture_checks(root: &Path, validity: Validity, families: bool) -> Result<FixtureChecks, String> {
     let fixtures = match validity {
         Validity::Valid => PathBuf::from(fixtures::DIR),
         Validity::Invalid => Path::new(fixtures::DIR).join("invalid"),
     };
-    let mut checks: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut checks = FixtureChecks::new();
     for (folder, _) in fixtures::FOLDERS {
         let names = files_ending_with(&root.join(&fixtures).join(folder), ".json")?;
         if names.is_empty() {
@@ -327,48 +307,87 @@ fn instance_checks(root: &Path, validity: Validity) -> Result<BTreeMap<PathBuf, 
         }
         for name in names {
             let fixture = fixtures.join(folder).join(&name);
+            let bytes =
+                fs::read(root.join(&fixture)).map_err(|error| format!("cannot read {}: {error}", fixture.display()))?;
             if validity == Validity::Invalid {
-                let text = fs::read(root.join(&fixture))
-                    .map_err(|error| format!("cannot read {}: {error}", fixture.display()))?;
-                let judgeable = std::str::from_utf8(&text).is_ok_and(|text| fixtures::schema_json(text).is_ok());
+                let judgeable = std::str::from_utf8(&bytes).is_ok_and(|text| fixtures::schema_json(text).is_ok());
                 if !judgeable {
                     continue;
                 }
             }
-            let schema = fixtures::schema_of(folder, &name)?;
-            let schema = Path::new(SCHEMAS_DIR).join(format!("{schema}{SCHEMA_SUFFIX}"));
-            checks.entry(schema).or_default().push(fixture);
+            let mut schemas = vec![fixtures::schema_of(folder, &name)?];
+            // A valid page or job of one known family is one of that family's too.
+            let family = match (families && validity == Validity::Valid, folder) {
+                (true, "pages") => cckm_sync::from_slice::<cckm_sync::SyncJobPage>(&bytes)
+                    .ok()
+                    .and_then(|page| page.family()),
+                (true, "jobs") => cckm_sync::from_slice::<cckm_sync::SyncJob>(&bytes)
+                    .ok()
+                    .and_then(|job| job.family()),
+                _ => None,
+            };
+            if let Some(family) = family {
+                let names = cckm_sync_codegen::family_schemas(family)?;
+                schemas.push(if folder == "pages" { names.page } else { names.job });
+            }
+            for schema in schemas {
+                checks.entry(schema).or_default().push(fixture.clone());
+            }
         }
     }
-    for schema in checks.keys() {
-        if !root.join(schema).is_file() {
+    for name in checks.keys() {
+        if !root.join(schema_file(name)).is_file() {
             return Err(format!(
                 "{} is missing (the fixtures are checked against it): run `cargo xtask codegen` first",
-                schema.display()
+                schema_file(name).display()
             ));
         }
     }
     Ok(checks)
 }
 
-/// How long each step took, printed at the end.
-#[derive(Default)]
-struct Timings(Vec<(String, Duration)>);
+#[cfg(test)]
+mod tests {
+    use super::{Validity, fixture_checks};
+    use crate::run::root;
 
-impl Timings {
-    /// Records the step `name` begun at `started`, and prints its time.
-    fn push(&mut self, name: &str, started: Instant) {
-        let elapsed = started.elapsed();
-        eprintln!("{name}: ok in {:.1} s", elapsed.as_secs_f64());
-        self.0.push((name.to_owned(), elapsed));
-    }
+    #[test]
+    fn fixtures_are_checked_against_their_payload_schema_and_on_request_their_family_schema() {
+        let root = root();
+        let ends = |checks: &super::FixtureChecks, schema: &str, file: &str| {
+            checks
+                .get(schema)
+                .is_some_and(|fixtures| fixtures.iter().any(|fixture| fixture.ends_with(file)))
+        };
+        let plain = fixture_checks(&root, Validity::Valid, false).unwrap();
+        assert!(ends(&plain, "SyncJobPage", "pages/seed-dsm-refresh-completed.json"));
+        assert!(ends(&plain, "AwsStartJob", "start/aws-kms.json"));
+        assert!(!plain.contains_key("DsmSyncJobPage"));
 
-    fn print(&self) {
-        let total: Duration = self.0.iter().map(|(_, elapsed)| *elapsed).sum();
-        let width = self.0.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
-        eprintln!("third-party validation passed in {:.1} s:", total.as_secs_f64());
-        for (name, elapsed) in &self.0 {
-            eprintln!("  {name:<width$}  {:>5.1} s", elapsed.as_secs_f64());
-        }
+        let families = fixture_checks(&root, Validity::Valid, true).unwrap();
+        assert!(ends(
+            &families,
+            "DsmSyncJobPage",
+            "pages/seed-dsm-refresh-completed.json"
+        ));
+        assert!(ends(&families, "GoogleSyncJob", "jobs/seed-google-completed.json"));
+        // A page of jobs of several families is no family's.
+        assert!(ends(&families, "SyncJobPage", "pages/future-server.json"));
+        assert!(
+            !families
+                .values()
+                .flatten()
+                .any(|fixture| fixture.ends_with("future-server.json") && !families["SyncJobPage"].contains(fixture))
+        );
+
+        // Only the invalid fixtures a schema can judge: not a truncated text.
+        let invalid = fixture_checks(&root, Validity::Invalid, true).unwrap();
+        assert!(ends(&invalid, "SyncJobPage", "invalid/pages/bad-uuid.json"));
+        assert!(
+            !invalid
+                .values()
+                .flatten()
+                .any(|fixture| fixture.ends_with("truncated.json"))
+        );
     }
 }

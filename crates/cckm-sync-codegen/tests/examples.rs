@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use cckm_sync_codegen::fixtures::schema_json;
 use serde_json::{Map, Value, json};
-use support::{COMPONENTS, Form, contract, token};
+use support::{COMPONENTS, Form, Model, contract, token};
 
 // The OpenAPI documents' examples.
 
@@ -55,7 +55,14 @@ fn media_type_examples(document: &Value) -> Vec<(String, Value, BTreeMap<String,
 #[test]
 fn every_example_of_the_openapi_3_1_document_validates_against_its_schema_and_parses() {
     let contract = contract();
-    let models = support::all_models();
+    // The payloads' models, and the token call's, which has no schema file of its own.
+    let mut models = support::all_models();
+    for model in [
+        Model::of::<cckm_sync::TokenRequest>(),
+        Model::of::<cckm_sync::TokenResponse>(),
+    ] {
+        models.insert(model.name.clone(), model);
+    }
     let media_types = media_type_examples(&contract.openapi_31);
     assert!(
         media_types.len() >= 10,
@@ -105,6 +112,72 @@ fn every_example_of_the_openapi_3_1_document_validates_against_its_schema_and_pa
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Every response of every operation, in both documents, shows at least one example with a
+/// value, whose summary says where it comes from: a reference without one shows a sample made
+/// from the schema (`"account": "string"`, a 64-bit bound read as a double) instead.
+#[test]
+fn every_response_of_every_operation_shows_an_example_that_says_where_it_comes_from() {
+    let contract = contract();
+    let sources = [
+        "vendor's documentation",
+        "public client code",
+        "fixture of this project",
+        "the mock",
+    ];
+    for (version, document) in [("3.1", &contract.openapi_31), ("3.0", &contract.openapi_30)] {
+        let mut missing = Vec::new();
+        let mut responses = 0;
+        for (path, item) in document["paths"].as_object().into_iter().flatten() {
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                    responses += 1;
+                    let response = match response.get("$ref").and_then(Value::as_str) {
+                        Some(reference) => document
+                            .pointer(reference.trim_start_matches('#'))
+                            .unwrap_or_else(|| panic!("{method} {path} {status}: no {reference}")),
+                        None => response,
+                    };
+                    let content = response["content"].as_object().filter(|content| !content.is_empty());
+                    let Some(content) = content else {
+                        missing.push(format!("{method} {path} {status}: no body"));
+                        continue;
+                    };
+                    for (media_type, media) in content {
+                        let examples: Vec<&Value> = media["examples"]
+                            .as_object()
+                            .into_iter()
+                            .flat_map(|named| named.values())
+                            .collect();
+                        if examples.is_empty() {
+                            missing.push(format!("{method} {path} {status} {media_type}: no example"));
+                        }
+                        // Redoc shows a summary only in the menu of several examples: a lone
+                        // example's source is said in the response's description.
+                        let description = response["description"].as_str().unwrap_or_default();
+                        if examples.len() == 1 && !description.contains("The example shown: ") {
+                            missing.push(format!(
+                                "{method} {path} {status}: the description does not say where its example comes from"
+                            ));
+                        }
+                        for example in examples {
+                            let summary = example["summary"].as_str().unwrap_or_default();
+                            if example.get("value").is_none() || !sources.iter().any(|source| summary.contains(source))
+                            {
+                                missing.push(format!(
+                                    "{method} {path} {status} {media_type}: an example without a value or a \
+                                     summary that names its source: {summary:?}"
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(responses >= 49 * 3, "OpenAPI {version}: only {responses} responses");
+        assert!(missing.is_empty(), "OpenAPI {version}:\n{}", missing.join("\n"));
+    }
+}
+
 #[test]
 fn the_openapi_3_0_document_shows_the_same_examples_as_the_3_1_document() {
     let contract = contract();
@@ -148,6 +221,74 @@ fn the_openapi_3_0_document_shows_the_same_examples_as_the_3_1_document() {
             "{COMPONENTS}{name}: the 3.0 `example` is not the first 3.1 example"
         );
     }
+}
+
+/// Every timestamp of a job says in words how the server writes it and shows an example, which
+/// its schema (pattern and format) accepts and the parser reads, in the schema files and both
+/// documents: a reader of the reference should not have to decode the pattern.
+#[test]
+fn timestamps_are_described_in_words_with_an_example() {
+    let contract = contract();
+    let mut jobs: Vec<(String, Value)> = contract
+        .files
+        .iter()
+        .filter(|(name, _)| name.ends_with("SyncJob"))
+        .map(|(name, schema)| (format!("schemas/{name}"), schema.clone()))
+        .collect();
+    for (version, document) in [("3.1", &contract.openapi_31), ("3.0", &contract.openapi_30)] {
+        for (name, schema) in document["components"]["schemas"].as_object().into_iter().flatten() {
+            if name.ends_with("SyncJob") {
+                jobs.push((format!("OpenAPI {version} {name}"), schema.clone()));
+            }
+        }
+    }
+    assert!(jobs.len() >= 27, "only {} job schemas", jobs.len());
+    let template = support::valid_fixtures()
+        .into_iter()
+        .find(|fixture| fixture.to_string().contains("seed-google-completed"))
+        .expect("the Google seed job");
+    let template = schema_json(&template.text).unwrap();
+    let mut problems = Vec::new();
+    for (name, job) in &jobs {
+        for field in ["createdAt", "updatedAt", "completed_at"] {
+            let property = &job["properties"][field];
+            let description = property["description"].as_str().unwrap_or_default();
+            if !(description.contains("RFC 3339") && description.contains("UTC") && description.contains("nine")) {
+                problems.push(format!(
+                    "{name}.{field}: the description does not say how it is written"
+                ));
+            }
+            if property.get("pattern").is_none() {
+                problems.push(format!("{name}.{field}: the pattern is gone"));
+            }
+            // 3.1 and the schema files list examples; 3.0 has room for one.
+            let examples: Vec<Value> = match (property.get("examples"), property.get("example")) {
+                (Some(Value::Array(list)), _) => list.clone(),
+                (None, Some(one)) => vec![one.clone()],
+                _ => Vec::new(),
+            };
+            if examples.is_empty() {
+                problems.push(format!("{name}.{field}: no example"));
+            }
+            let validator = jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .should_validate_formats(true)
+                .build(&json!({"type": "string", "format": "date-time", "pattern": property["pattern"]}))
+                .unwrap_or_else(|error| panic!("{name}.{field}: {error}"));
+            for example in &examples {
+                let mut instance = template.clone();
+                instance[field] = example.clone();
+                let parsed = cckm_sync::from_str::<cckm_sync::SyncJob>(&instance.to_string()).is_ok();
+                if !validator.is_valid(example) || !parsed || !example.as_str().is_some_and(|text| text.ends_with('Z'))
+                {
+                    problems.push(format!(
+                        "{name}.{field}: the example {example} is not a timestamp as the server writes it"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// Many validators treat `format` as an annotation only (the draft 2020-12 default); the

@@ -2,6 +2,7 @@
 
 mod support;
 
+use cckm_sync::endpoints;
 use cckm_sync::{
     AzureEnvironment, Cloud, CloudFamily, FamilyJob, JobStatus, RawJson, SyncJob, SyncJobPage, Unknown, UnknownKind,
     unknowns,
@@ -41,6 +42,48 @@ fn every_error_body_round_trips() {
     for fixture in fixtures::all("errors") {
         round_trip::<cckm_sync::ApiError>(&fixture);
     }
+}
+
+/// An error fixture that names an error of the catalog (`NCERRInvalidParamValue`, …) carries
+/// the catalog's `code` for it: a fixture is an example clients read, and the catalog's codes
+/// are the ones public client code written against live servers shows.
+#[test]
+fn error_fixtures_carry_the_catalog_code_of_the_error_they_name() {
+    let catalog = [
+        &endpoints::BAD_REQUEST,
+        &endpoints::INVALID_PARAMETER,
+        &endpoints::UNAUTHORIZED,
+        &endpoints::WRONG_CREDENTIALS,
+        &endpoints::NOT_FOUND,
+        &endpoints::METHOD_NOT_ALLOWED,
+        &endpoints::CONFLICT,
+        &endpoints::SERVER_ERROR,
+        &endpoints::REQUEST_TIMEOUT,
+        &endpoints::PAYLOAD_TOO_LARGE,
+        &endpoints::TOO_MANY_REQUESTS,
+    ];
+    let mut checked = 0;
+    for fixture in fixtures::all("errors") {
+        let error: cckm_sync::ApiError = round_trip(&fixture);
+        let Some(name) = error.ncerr_name() else { continue };
+        let spec = catalog
+            .iter()
+            .find(|spec| spec.code_desc.split(':').next() == Some(name))
+            .unwrap_or_else(|| panic!("{}: {name} is no error of the catalog", fixture.name));
+        if let Some(code) = spec.code {
+            checked += 1;
+            assert_eq!(
+                error.code,
+                Some(code),
+                "{}: {name} has code {code} in the catalog",
+                fixture.name
+            );
+        }
+    }
+    assert!(
+        checked >= 3,
+        "only {checked} error fixtures name an error with a known code"
+    );
 }
 
 /// Per job: its cloud, its status text, whether it is finished, whether it was cancelled.

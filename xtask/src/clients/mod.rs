@@ -40,7 +40,7 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use cckm_sync::endpoints::{self, Operation};
@@ -494,7 +494,7 @@ fn to_json(value: &impl serde::Serialize) -> Result<String, String> {
 /// Runs `command` (its output to the terminal), killing it if it runs longer than
 /// [`STEP_LIMIT`]; fails if it does not succeed.
 pub(crate) fn bounded(command: &mut Command) -> Result<(), String> {
-    wait_bounded(command)
+    crate::run::bounded(command, STEP_LIMIT)
 }
 
 /// [`bounded`], with the output of `command` written to `log`; the lines that warn or report
@@ -502,7 +502,7 @@ pub(crate) fn bounded(command: &mut Command) -> Result<(), String> {
 fn bounded_logged(log: &Path, command: &mut Command) -> Result<(), String> {
     let file = fs::File::create(log).map_err(|error| format!("cannot create {}: {error}", log.display()))?;
     let copy = file.try_clone().map_err(|error| error.to_string())?;
-    let result = wait_bounded(command.stdout(file).stderr(copy));
+    let result = bounded(command.stdout(file).stderr(copy));
     let text = fs::read_to_string(log).unwrap_or_default();
     let noteworthy =
         |line: &&str| result.is_err() || line.contains("WARN") || line.contains("ERROR") || line.contains("Exception");
@@ -511,31 +511,4 @@ fn bounded_logged(log: &Path, command: &mut Command) -> Result<(), String> {
     }
     eprintln!("(its whole output: {})", log.display());
     result
-}
-
-fn wait_bounded(command: &mut Command) -> Result<(), String> {
-    let shown = crate::run::display(command);
-    eprintln!("$ {shown}");
-    let mut child = command
-        .stdin(Stdio::null())
-        .spawn()
-        .map_err(|error| format!("cannot run `{shown}`: {error}"))?;
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) if status.success() => return Ok(()),
-            Ok(Some(status)) => return Err(format!("`{shown}` failed ({status})")),
-            Ok(None) if started.elapsed() > STEP_LIMIT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "`{shown}` ran longer than {} s and was stopped",
-                    STEP_LIMIT.as_secs()
-                ));
-            }
-            // Polls the child's exit: a bounded wait for another program, not a delay.
-            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(error) => return Err(format!("`{shown}`: {error}")),
-        }
-    }
 }

@@ -249,6 +249,7 @@ fn ensure_semver_checks(root: &Path) -> Result<PathBuf, String> {
         dir: dir.clone(),
         lock: root.join(SEMVER_CHECKS_PIN),
         stamp: root.join(".tools/semver-checks.txt"),
+        copies: Vec::new(),
         programs: vec![program.clone()],
     };
     if let Some(reason) = part.stale_because()? {

@@ -8,8 +8,10 @@ use cckm_sync::{CloudFamily, FamilyScope, FamilyVisitor, StartJob};
 use serde_json::Value;
 use utoipa::openapi::example::ExampleBuilder;
 
-/// The vendor's example responses, and the operation each one answers.
-pub(super) const SEED_EXAMPLES: [(&str, &str, Operation); 5] = [
+/// The examples of the job endpoints' responses that the rules of [`Fixtures::response_examples`]
+/// do not find by name: the vendor's example responses (`seed-*`), and fixtures of this project
+/// for what no vendor page shows, by endpoint and operation.
+pub(super) const RESPONSE_EXAMPLES: [(&str, &str, Operation); 15] = [
     ("pages/seed-azure-keys-in-progress.json", "azure-keys", Operation::List),
     (
         "pages/seed-aws-keys-aborted-and-completed.json",
@@ -23,7 +25,81 @@ pub(super) const SEED_EXAMPLES: [(&str, &str, Operation); 5] = [
         Operation::List,
     ),
     ("pages/seed-dsm-refresh-completed.json", "dsm", Operation::List),
+    (
+        "pages/aws-custom-key-stores-in-progress.json",
+        "aws-custom-key-stores",
+        Operation::List,
+    ),
+    (
+        "pages/azure-sovereign-clouds.json",
+        "azure-certificates",
+        Operation::List,
+    ),
+    ("pages/azure-sovereign-clouds.json", "azure-secrets", Operation::List),
+    ("pages/google-error-status.json", "google", Operation::List),
+    ("pages/oci-vaults-completed.json", "oci", Operation::List),
+    ("pages/sap-groups-failed.json", "sap", Operation::List),
+    (
+        "pages/salesforce-certificates-completed.json",
+        "salesforce-certificates",
+        Operation::List,
+    ),
+    (
+        "pages/external-cm-in-progress-without-detailed-status.json",
+        "external-cm",
+        Operation::List,
+    ),
+    ("jobs/azure-start-response.json", "azure-keys", Operation::Start),
+    ("jobs/aws-cancel-response.json", "aws-keys", Operation::Cancel),
 ];
+
+/// Where a fixture comes from, by its name (see the fixtures' README): its example's key in
+/// the document and the summary that says so.
+pub(super) fn source_of(file: &str) -> (&'static str, String) {
+    let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".json");
+    if stem.starts_with("seed-") {
+        ("vendor", "Example response of the vendor's documentation".to_owned())
+    } else if stem.starts_with("mock-") {
+        (
+            "mock",
+            "What the mock (`cckm-sync mock`) answers: no source shows this response".to_owned(),
+        )
+    } else {
+        (
+            "fixture",
+            format!(
+                "A fixture of this project ({}): no source shows this response",
+                stem.replace('-', " ")
+            ),
+        )
+    }
+}
+
+/// `description`, followed by where its example comes from when it has exactly one: Redoc shows
+/// an example's summary only in the menu it offers when there are several.
+pub(super) fn with_source(
+    description: &str,
+    examples: &[(impl AsRef<str>, utoipa::openapi::example::Example)],
+) -> String {
+    match examples {
+        [(_, example)] if !example.summary.is_empty() => {
+            format!(
+                "{description} The example shown: {}.",
+                lowercase_first(&example.summary)
+            )
+        }
+        _ => description.to_owned(),
+    }
+}
+
+/// `text` with its first letter in lower case, to follow a colon.
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
 
 /// Whether a start body is one a client should send: the family's start request reads it,
 /// holds nothing this contract does not know, writes it back unchanged, and spells no field
@@ -86,22 +162,60 @@ impl Fixtures {
             .build())
     }
 
-    /// The vendor's example response of `operation` on `endpoint`, if it has one.
-    pub(super) fn seed_examples(
+    /// The examples of the success response of `operation` on `endpoint`, each saying where it
+    /// comes from: the fixtures [`RESPONSE_EXAMPLES`] names for it; else, for a start or a
+    /// cancel, what the mock answered (`jobs/mock-<endpoint>-started.json`,
+    /// `…-cancelled.json`), and for a get, the first job of the list's example. An error when
+    /// none is found: every response of the document shows a real example.
+    pub(super) fn response_examples(
         &self,
         endpoint: &Endpoint,
         operation: Operation,
     ) -> Result<Vec<(String, utoipa::openapi::example::Example)>, String> {
-        SEED_EXAMPLES
-            .iter()
-            .filter(|(_, name, seed_operation)| *name == endpoint.name && *seed_operation == operation)
-            .map(|(file, ..)| {
-                Ok((
-                    "vendor".to_owned(),
-                    self.example(file, "Example response of the vendor's documentation")?,
-                ))
-            })
-            .collect()
+        let named = |operation: Operation| {
+            RESPONSE_EXAMPLES
+                .iter()
+                .filter(move |(_, name, of)| *name == endpoint.name && *of == operation)
+                .map(|(file, ..)| *file)
+        };
+        let mut examples = Vec::new();
+        for file in named(operation) {
+            let (key, summary) = source_of(file);
+            examples.push((key.to_owned(), self.example(file, &summary)?));
+        }
+        if !examples.is_empty() {
+            return Ok(examples);
+        }
+        let recorded = match operation {
+            Operation::Start => Some("started"),
+            Operation::Cancel => Some("cancelled"),
+            Operation::List | Operation::Get => None,
+        };
+        if let Some(what) = recorded {
+            let file = format!("jobs/mock-{}-{what}.json", endpoint.name);
+            let (key, summary) = source_of(&file);
+            return Ok(vec![(key.to_owned(), self.example(&file, &summary)?)]);
+        }
+        if operation == Operation::Get {
+            for file in named(Operation::List) {
+                if let Some(job) = self.get(file)?.pointer("/resources/0") {
+                    let (key, summary) = source_of(file);
+                    let example = ExampleBuilder::new()
+                        .summary(format!(
+                            "The first job of the list's example; {}",
+                            lowercase_first(&summary)
+                        ))
+                        .value(Some(job.clone()))
+                        .build();
+                    return Ok(vec![(key.to_owned(), example)]);
+                }
+            }
+        }
+        Err(format!(
+            "no example of the {} response of {}: name a fixture in RESPONSE_EXAMPLES",
+            operation.as_str(),
+            endpoint.name
+        ))
     }
 
     /// Start-request bodies of `family`: every fixture `start/<family>-*.json` that holds

@@ -32,7 +32,7 @@ mod operations;
 mod parameters;
 
 use errors::{ERROR_RESPONSES, error_description, evidence_extension};
-use examples::{Fixtures, SEED_EXAMPLES};
+use examples::{Fixtures, RESPONSE_EXAMPLES};
 pub use operations::operation_id;
 use operations::{operation_of, pascal_case, tag_description, token_operation};
 use parameters::ParameterSchemas;
@@ -57,13 +57,11 @@ pub(super) enum Version {
 
 pub(crate) fn files() -> Result<Vec<GeneratedFile>, String> {
     // An example must not vanish silently when an endpoint is renamed in the catalog.
-    if let Some((file, name, _)) = SEED_EXAMPLES
+    if let Some((file, name, _)) = RESPONSE_EXAMPLES
         .iter()
         .find(|(_, name, _)| endpoints::find(name).is_none())
     {
-        return Err(format!(
-            "the seed example {file} names no endpoint of the catalog: {name:?}"
-        ));
+        return Err(format!("the example {file} names no endpoint of the catalog: {name:?}"));
     }
     let root = crate::project_root();
     let fixtures = Fixtures::read(&root.join(crate::fixtures::DIR))?;
@@ -165,16 +163,19 @@ fn document(version: Version, fixtures: &Fixtures) -> Result<Value, String> {
     );
     for response in &ERROR_RESPONSES {
         let mut content = ContentBuilder::new().schema(Some(Ref::from_schema_name(type_name::<cckm_sync::ApiError>())));
-        if let Some(example) = response.example {
-            content = content.examples_from_iter([(
-                "example",
-                fixtures.example(example, "An error body from public client code")?,
-            )]);
+        let mut examples = Vec::new();
+        for (key, file, summary) in response.examples {
+            examples.push((*key, fixtures.example(file, summary)?));
         }
+        if examples.is_empty() {
+            return Err(format!("the {} response shows no example", response.spec.name));
+        }
+        content = content.examples_from_iter(examples.clone());
+        let description = examples::with_source(&error_description(response), &examples);
         components = components.response(
             response.spec.name,
             ResponseBuilder::new()
-                .description(error_description(response))
+                .description(description)
                 .content(JSON, content.build())
                 .extensions(Some(evidence_extension(response.spec.evidence)))
                 .build(),

@@ -14,7 +14,7 @@ use utoipa::openapi::schema::Ref;
 use utoipa::openapi::security::SecurityRequirement;
 
 use super::errors::error_responses;
-use super::examples::Fixtures;
+use super::examples::{Fixtures, with_source};
 use super::parameters::ParameterSchemas;
 use super::{AUTH_TAG, JSON, SECURITY_SCHEME};
 
@@ -115,7 +115,7 @@ pub(super) fn operation_of(
 
     let job_response = |description: &str, examples: Vec<(String, utoipa::openapi::example::Example)>| {
         ResponseBuilder::new()
-            .description(description)
+            .description(with_source(description, &examples))
             .content(
                 JSON,
                 ContentBuilder::new()
@@ -125,7 +125,7 @@ pub(super) fn operation_of(
             )
             .build()
     };
-    let seeds = fixtures.seed_examples(endpoint, operation)?;
+    let examples = fixtures.response_examples(endpoint, operation)?;
     match operation {
         Operation::List => {
             for parameter in endpoint.spec().list_parameters() {
@@ -134,19 +134,22 @@ pub(super) fn operation_of(
             builder = builder.response(
                 "200",
                 ResponseBuilder::new()
-                    .description(format!("A page of {} jobs.", endpoint.kind.noun()))
+                    .description(with_source(
+                        &format!("A page of {} jobs.", endpoint.kind.noun()),
+                        &examples,
+                    ))
                     .content(
                         JSON,
                         ContentBuilder::new()
                             .schema(Some(Ref::from_schema_name(names.page.as_str())))
-                            .examples_from_iter(seeds)
+                            .examples_from_iter(examples)
                             .build(),
                     )
                     .build(),
             );
         }
         Operation::Start => {
-            let examples = fixtures.start_examples(endpoint.family)?;
+            let bodies = fixtures.start_examples(endpoint.family)?;
             builder = builder
                 .request_body(Some(
                     RequestBodyBuilder::new()
@@ -155,16 +158,16 @@ pub(super) fn operation_of(
                             JSON,
                             ContentBuilder::new()
                                 .schema(Some(Ref::from_schema_name(names.start.as_str())))
-                                .examples_from_iter(examples)
+                                .examples_from_iter(bodies)
                                 .build(),
                         )
                         .build(),
                 ))
                 .response(
                     "200",
-                    with_links(job_response("The job started.", seeds.clone()), endpoint),
+                    with_links(job_response("The job started.", examples.clone()), endpoint),
                 )
-                .response("201", with_links(job_response("The job started.", seeds), endpoint));
+                .response("201", with_links(job_response("The job started.", examples), endpoint));
         }
         Operation::Get | Operation::Cancel => {
             builder = builder.parameter(parameters.path_id()?);
@@ -173,7 +176,7 @@ pub(super) fn operation_of(
             } else {
                 "The job, with `abort: true`."
             };
-            builder = builder.response("200", job_response(description, seeds));
+            builder = builder.response("200", job_response(description, examples));
         }
     }
     Ok(error_responses(builder, Call::of(operation)).build())
@@ -224,6 +227,17 @@ pub(super) fn token_operation(generator: &mut SchemaGenerator) -> utoipa::openap
             "renew_refresh_token": true
         })))
         .build();
+    // What the mock answered to the password grant above: no source shows a server's answer
+    // (public client code reads these fields from one).
+    let answered = ExampleBuilder::new()
+        .summary("What the mock (`cckm-sync mock`) answers: no source shows this response")
+        .value(Some(json!({
+            "jwt": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsb2NhbHxlNWNkZTdmZC1kYTMyLTg0NTQtZGEzMi04NDU0ZTVjZGU3ZmQiLCJpc3MiOiJreWxvIiwicHJlZmVycmVkX3VzZXJuYW1lIjoiYWRtaW4iLCJjdXN0Ijp7ImRvbWFpbl9pZCI6IjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMCIsImdyb3VwcyI6WyJhZG1pbiJdLCJzaWQiOiJjYWE4Mzc2ZS1mMDlkLTQ3NzAtYTRiMi05OTlmNjRkOGQ1MzEiLCJ6b25lX2lkIjoiMDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwIn0sImp3dGlkIjoiMTE1NDIwYzMtYzFkNy00MGFkLWJiMmEtZjBhMmQxYWJjYTcxIiwiaWF0IjoxNzk2NjYxMjI4LCJleHAiOjE3OTY2NjE1Mjh9.2w2me6eEpOQJYdUMWryKEB7FjlW-Ud8ge8eO2regvlw",
+            "duration": 300,
+            "token_type": "Bearer",
+            "refresh_token": "6724df7983190bc83ec3d635fc970201c3229181eaaf2407114767e7e4d93d9a"
+        })))
+        .build();
     let builder = OperationBuilder::new()
         .operation_id(Some("createToken"))
         .summary(Some("Get a bearer token"))
@@ -254,8 +268,17 @@ pub(super) fn token_operation(generator: &mut SchemaGenerator) -> utoipa::openap
         .response(
             "200",
             ResponseBuilder::new()
-                .description("A bearer token, and a refresh token.")
-                .content(JSON, ContentBuilder::new().schema(Some(schema_ref(&answer))).build())
+                .description(with_source(
+                    "A bearer token, and a refresh token.",
+                    &[("mock", answered.clone())],
+                ))
+                .content(
+                    JSON,
+                    ContentBuilder::new()
+                        .schema(Some(schema_ref(&answer)))
+                        .examples_from_iter([("mock", answered)])
+                        .build(),
+                )
                 .build(),
         );
     error_responses(builder, Call::Token).build()

@@ -98,7 +98,8 @@ pub static CONFLICT: ErrorSpec = ErrorSpec {
     evidence: Evidence::Inferred,
 };
 
-/// The server failed. The vendor's documentation lists 5xx answers without a body.
+/// The server failed. The vendor's documentation lists 5xx answers for every call and shows no
+/// body for them: that the body, when there is one, is the error body of 4xx answers is inferred.
 pub static SERVER_ERROR: ErrorSpec = ErrorSpec {
     name: "ServerError",
     status: 500,

@@ -102,22 +102,39 @@ pub struct SyncJob<S = AnyScope> {
     /// Developer account of the application.
     #[cfg_attr(feature = "schemars", serde(rename = "devAccount"))]
     pub dev_account: String,
-    /// When the job was created.
+    /// When the job was created. The server writes RFC 3339 in UTC, with `Z` and up to nine
+    /// fraction digits (trailing zeros dropped, as Go writes them); any RFC 3339 timestamp is read.
     #[cfg_attr(
         feature = "schemars",
         serde(rename = "createdAt"),
-        schemars(pattern(crate::timestamp::PATTERN))
+        schemars(
+            pattern(crate::timestamp::PATTERN),
+            extend("examples" = ["2020-11-05T06:39:45.726289Z"])
+        )
     )]
     pub created_at: DateTime<Utc>,
-    /// When the job record last changed.
+    /// When the job record last changed. The server writes RFC 3339 in UTC, with `Z` and up to
+    /// nine fraction digits (trailing zeros dropped, as Go writes them); any RFC 3339 timestamp is
+    /// read.
     #[cfg_attr(
         feature = "schemars",
         serde(rename = "updatedAt"),
-        schemars(pattern(crate::timestamp::PATTERN))
+        schemars(
+            pattern(crate::timestamp::PATTERN),
+            extend("examples" = ["2020-11-05T06:39:57.973309Z"])
+        )
     )]
     pub updated_at: DateTime<Utc>,
-    /// When the job ended; absent (or `null`) while it runs.
-    #[cfg_attr(feature = "schemars", schemars(pattern(crate::timestamp::PATTERN)))]
+    /// When the job ended; absent (or `null`) while it runs. The server writes RFC 3339 in UTC,
+    /// with `Z` and up to nine fraction digits (trailing zeros dropped, as Go writes them); any
+    /// RFC 3339 timestamp is read.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            pattern(crate::timestamp::PATTERN),
+            extend("examples" = ["2020-11-05T06:39:57.973157Z"])
+        )
+    )]
     pub completed_at: Option<DateTime<Utc>>,
     /// Overall state of the job, with the server's exact spelling.
     pub overall_status: OverallStatus,
