@@ -163,6 +163,8 @@ async fn calls_reach_the_mock_unchanged_and_the_recording_validates_as_the_repor
     let mock = MockServer::builder()
         .credentials("ops", "s3cret-pw")
         .job_duration(Duration::from_secs(60))
+        // The header must reach the mock as the client sent it.
+        .record_credentials(true)
         .start()
         .unwrap();
     mock.pause_clock();

@@ -10,7 +10,7 @@
 //! | `POST /__mock/clock/advance` | `{"by": "90s"}`: moves the clock forward (pausing it first) |
 //! | `POST /__mock/clock/resume` | back to the system clock |
 //! | `GET`, `POST`, `DELETE /__mock/faults` | the pending faults; add one ([`Fault`] as JSON); clear them |
-//! | `GET`, `DELETE /__mock/requests` | the requests received; forget them |
+//! | `GET`, `DELETE /__mock/requests` | the requests received (`X-Dropped-Requests`: how many the bounds dropped); forget them |
 //! | `PUT /__mock/inventory/{family}` | `{"items": […], "regions": […]}`: what `synchronize_all` selects |
 //! | `POST /__mock/tokens/revoke` | revokes every token |
 
@@ -200,7 +200,16 @@ async fn clear_faults(State(app): State<Arc<App>>) -> Response {
 }
 
 async fn requests(State(app): State<Arc<App>>) -> Response {
-    ok(&app.requests().list())
+    // Copied under the lock, written without it: the recording of other calls goes on.
+    let (list, dropped) = {
+        let log = app.requests();
+        (log.list(), log.dropped())
+    };
+    let mut response = ok(&list);
+    response
+        .headers_mut()
+        .insert("x-dropped-requests", axum::http::HeaderValue::from(dropped));
+    response
 }
 
 async fn clear_requests(State(app): State<Arc<App>>) -> Response {

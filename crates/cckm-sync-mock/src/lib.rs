@@ -84,7 +84,11 @@
 //! Request bodies of at most [`MockServer::BODY_LIMIT`] bytes (413 beyond), sent within 30 s
 //! (408 beyond); at most [`MAX_CONNECTIONS`] connections at once; at most
 //! [`MockServer::DEFAULT_MAX_JOBS`] jobs (settable; a start beyond is refused with 409);
-//! received requests kept in a ring of [`MockServer::DEFAULT_RECORDED_REQUESTS`] (settable);
+//! received requests kept in a ring of [`MockServer::DEFAULT_RECORDED_REQUESTS`] and
+//! [`DEFAULT_RECORDED_BYTES`] (both settable; the oldest dropped and counted), each with at most
+//! [`MAX_RECORDED_HEADERS`] bytes of headers and [`MAX_RECORDED_BODY`] of body, credentials
+//! redacted unless kept on purpose; connections closed after [`accept::IDLE_TIMEOUT`] without a
+//! request in flight;
 //! at most [`MAX_PENDING_FAULTS`] faults, each stall at most [`MAX_STALL`].
 
 #![deny(missing_docs)]
@@ -114,7 +118,7 @@ pub use builder::MockServerBuilder;
 pub use clock::{ClockError, ClockState};
 pub use fault::{Call, Fault, FaultError, FaultKind, MAX_PENDING_FAULTS, MAX_STALL};
 pub use inventory::Inventory;
-pub use record::{MAX_RECORDED_BODY, ReceivedRequest};
+pub use record::{DEFAULT_RECORDED_BYTES, MAX_RECORDED_BODY, MAX_RECORDED_HEADERS, REDACTED, ReceivedRequest};
 pub use seed::{LoadError, LoadReport, Skipped};
 pub use server::MockServer;
 pub use start::StartError;

@@ -81,6 +81,23 @@ pub(crate) fn job_items_field(family: CloudFamily) -> Option<&'static str> {
     }
 }
 
+/// The most items (for AWS, KMS resources times regions) one job covers: a start beyond is
+/// refused with 400 before any work.
+pub(crate) const MAX_JOB_ITEMS: usize = 10_000;
+
+/// How many items a job of `family` for `request` would cover, before deduplication: what
+/// [`new_job`] would make, counted without making it.
+pub(crate) fn item_count(family: CloudFamily, request: &StartRequest, inventory: &Inventory) -> usize {
+    let items = request
+        .items
+        .as_ref()
+        .map_or_else(|| inventory.items(family).len(), Vec::len);
+    match family {
+        CloudFamily::Aws => items.saturating_mul(request.option("regions").unwrap_or(inventory.aws_regions()).len()),
+        _ => items,
+    }
+}
+
 /// A new job of `family`, started at `now` for `request`, with every item running; and the
 /// keys of its items, in the order they run.
 pub(crate) fn new_job(

@@ -28,6 +28,9 @@ struct Claims {
     jwtid: String,
     iat: i64,
     exp: i64,
+    /// Not before: the mock writes none, and refuses a token that has one in the future.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nbf: Option<i64>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -45,6 +48,8 @@ pub(crate) enum Refusal {
     Malformed,
     Invalid,
     Expired,
+    /// Issued (`iat`) or valid (`nbf`) only later than now by the mock's clock.
+    NotYetValid,
 }
 
 impl Refusal {
@@ -56,6 +61,7 @@ impl Refusal {
             Self::Malformed => "Token is malformed: expected `Authorization: Bearer <jwt>`",
             Self::Invalid => "Token is invalid or revoked",
             Self::Expired => "Token is expired",
+            Self::NotYetValid => "Token is not valid yet: its iat or nbf lies in the future",
         }
     }
 }
@@ -143,6 +149,7 @@ impl Tokens {
             jwtid: Uuid::new_v4().to_string(),
             iat,
             exp: iat.saturating_add(i64::try_from(lifetime_secs).unwrap_or(i64::MAX)),
+            nbf: None,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|error| format!("cannot sign the token: {error}"))
@@ -208,6 +215,10 @@ impl Tokens {
         if now.timestamp() >= claims.exp {
             return Err(Refusal::Expired);
         }
+        // A token from the future (a clock moved back, a forged `iat`) is not valid yet.
+        if claims.iat > now.timestamp() || claims.nbf.is_some_and(|nbf| nbf > now.timestamp()) {
+            return Err(Refusal::NotYetValid);
+        }
         Ok(())
     }
 }
@@ -250,6 +261,31 @@ mod tests {
         assert_eq!(tokens.check(Some(&bearer(&tampered)), time(1)), Err(Refusal::Invalid));
         tokens.revoke_all();
         assert_eq!(tokens.check(Some(&bearer(&issued.jwt)), time(1)), Err(Refusal::Invalid));
+    }
+
+    #[test]
+    fn a_token_issued_or_valid_only_in_the_future_is_refused() {
+        let mut tokens = Tokens::default();
+        let issued = tokens.login("admin", time(100), 300).unwrap();
+        assert_eq!(
+            tokens.check(Some(&bearer(&issued.jwt)), time(99)),
+            Err(Refusal::NotYetValid)
+        );
+        assert_eq!(tokens.check(Some(&bearer(&issued.jwt)), time(100)), Ok(()));
+        let mut claims: Claims = jsonwebtoken::decode(&issued.jwt, &tokens.decoding, &{
+            let mut validation = Validation::new(Algorithm::HS256);
+            validation.validate_exp = false;
+            validation
+        })
+        .unwrap()
+        .claims;
+        claims.nbf = Some(time(200).timestamp());
+        let later = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &tokens.encoding).unwrap();
+        assert_eq!(
+            tokens.check(Some(&bearer(&later)), time(150)),
+            Err(Refusal::NotYetValid)
+        );
+        assert_eq!(tokens.check(Some(&bearer(&later)), time(200)), Ok(()));
     }
 
     #[test]
