@@ -418,7 +418,7 @@ fn closed_port() -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_upstream_that_is_down_is_a_502_at_once() {
+async fn an_upstream_that_is_down_is_a_502_at_once_and_fails_the_run() {
     let session = Session::new();
     let proxy = Proxy::start(&closed_port(), &strs(&session.args()));
     let client = client();
@@ -438,13 +438,21 @@ async fn an_upstream_that_is_down_is_a_502_at_once() {
         "{message}"
     );
     let (status, stderr) = proxy.stop();
-    assert!(status.success(), "nothing was checked, nothing failed: {stderr}");
+    // Nothing could be checked: the run is no success.
+    assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("ERROR call 0 GET /api/v1/cckm/aws/synchronization-jobs: cannot connect"),
         "{stderr}"
     );
     let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
     assert_eq!(report["totals"]["skipped"], 1, "{report:#}");
+    assert_eq!(report["ok"], false, "{report:#}");
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{report:#}");
+    assert!(
+        errors[0].as_str().unwrap().contains("cannot connect to the upstream"),
+        "{report:#}"
+    );
     let (code, validated) = validate(&[], &session.har);
     assert_eq!(code, 0);
     assert_eq!(
@@ -478,7 +486,42 @@ async fn a_stalled_upstream_is_a_504_after_the_timeout() {
             .contains("did not answer within 300ms")
     );
     let (status, stderr) = proxy.stop();
-    assert!(status.success(), "{stderr}");
+    assert_eq!(status.code(), Some(1), "an unanswered call fails the run: {stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_timeout_covers_a_streamed_body_too() {
+    // A call outside the catalog whose answer's head comes at once and whose body never ends.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0_u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let _ = socket
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n")
+                    .await;
+                // Then nothing, for longer than the test.
+                tokio::time::sleep(Duration::from_secs(600)).await;
+            });
+        }
+    });
+    let proxy = Proxy::start(&upstream, &["--timeout", "500ms"]);
+    let answer = client()
+        .get(format!("{}/api/v1/usermgmt/users", proxy.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    // Guard only: without the deadline the body never ends.
+    let body = tokio::time::timeout(Duration::from_secs(20), answer.bytes()).await;
+    let error = body
+        .expect("the streamed body outlived the proxy's timeout")
+        .unwrap_err();
+    assert!(error.is_body() || error.is_decode(), "{error:?}");
+    drop(proxy);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -529,18 +572,19 @@ fn bad_flags_are_usage_errors_and_a_bad_upstream_is_one_line() {
         vec!["proxy"],
         vec!["proxy", "--upstream", "http://h", "--insecure", "--ca-cert", "x.pem"],
         vec!["proxy", "--upstream", "http://h", "--timeout", "soon"],
+        vec!["proxy", "--upstream", "ftp://h"],
+        vec!["proxy", "--upstream", "http://h", "--listen", "nowhere"],
     ] {
         let output = cckm_sync().args(&args).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: "));
     }
-    for (args, expected) in [
-        (vec!["--upstream", "ftp://h"], "must start with http:// or https://"),
-        (
-            vec!["--upstream", "https://h", "--ca-cert", "/no/such.pem"],
-            "cannot read /no/such.pem",
-        ),
-    ] {
+    let output = cckm_sync().args(["proxy", "--upstream", "ftp://h"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("must start with http:// or https://"));
+    for (args, expected) in [(
+        vec!["--upstream", "https://h", "--ca-cert", "/no/such.pem"],
+        "cannot read /no/such.pem",
+    )] {
         let output = cckm_sync()
             .args(["proxy", "--listen", "127.0.0.1:0"])
             .args(&args)

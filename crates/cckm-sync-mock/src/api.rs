@@ -70,7 +70,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         router = router.route(&path, route);
     }
     router
-        .nest(CONTROL_PREFIX, crate::control::router())
+        .nest(CONTROL_PREFIX, crate::control::router(&app))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(app.clone(), read_and_record))
         .with_state(app)
@@ -416,7 +416,7 @@ async fn token_call(app: Arc<App>, request: Request) -> Response {
     };
     match issued {
         Ok(issued) => {
-            let mut answer = payload::token(issued.jwt, lifetime, issued.refresh_token);
+            let mut answer = payload::token(issued, lifetime);
             if let Some(newer) = &asked.newer {
                 newer.token(&mut answer);
             }

@@ -21,6 +21,8 @@ pub(crate) struct Config {
     pub(crate) record_capacity: usize,
     pub(crate) record_bytes: usize,
     pub(crate) record_credentials: bool,
+    /// The token every control call needs, if any.
+    pub(crate) control_token: Option<String>,
     pub(crate) body_limit: usize,
     pub(crate) inventory: Inventory,
 }

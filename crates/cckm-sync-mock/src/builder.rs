@@ -53,6 +53,7 @@ impl Default for MockServerBuilder {
                 record_capacity: DEFAULT_RECORDED_REQUESTS,
                 record_bytes: crate::record::DEFAULT_RECORDED_BYTES,
                 record_credentials: false,
+                control_token: None,
                 body_limit: BODY_LIMIT,
                 inventory: Inventory::default(),
             },
@@ -129,6 +130,13 @@ impl MockServerBuilder {
     /// [`REDACTED`](crate::REDACTED).
     pub fn record_credentials(mut self, keep: bool) -> Self {
         self.config.record_credentials = keep;
+        self
+    }
+
+    /// Makes every control call (`/__mock/…`) need `Authorization: Bearer <token>`, for a server
+    /// that others than its owner can reach (default: none, for a server on loopback).
+    pub fn control_token(mut self, token: impl Into<String>) -> Self {
+        self.config.control_token = Some(token.into());
         self
     }
 

@@ -77,7 +77,13 @@
 //! | `GET`, `POST`, `DELETE /__mock/faults` | pending faults; add one (a [`Fault`] as JSON); clear | [`MockServer::inject`] |
 //! | `GET`, `DELETE /__mock/requests` | received requests; forget them | [`MockServer::received_requests`] |
 //! | `PUT /__mock/inventory/{family}` | `{"items": […], "regions": […]}` | [`MockServer::set_inventory`] |
+//! | `POST /__mock/tokens` | a token answer, without the token call (no fault applies) | [`MockServer::token`] |
 //! | `POST /__mock/tokens/revoke` | revokes every token | [`MockServer::revoke_tokens`] |
+//!
+//! The control API needs no token on a server of its own (the default: loopback only); one
+//! started with [`MockServerBuilder::control_token`] answers each control call 401 without
+//! `Authorization: Bearer <control token>`. Received requests are kept with credentials
+//! redacted ([`REDACTED`]) unless [`MockServerBuilder::record_credentials`] says otherwise.
 //!
 //! # Bounds
 //!

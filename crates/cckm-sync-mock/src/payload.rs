@@ -209,12 +209,12 @@ pub(crate) fn page(skip: u64, limit: i64, total: u64, resources: Vec<SyncJob>) -
 }
 
 /// The answer to a token request.
-pub(crate) fn token(jwt: String, duration: u64, refresh_token: String) -> TokenResponse {
+pub(crate) fn token(issued: crate::tokens::Issued, duration: u64) -> TokenResponse {
     TokenResponse {
-        jwt,
+        jwt: issued.jwt,
         duration: Some(duration),
         token_type: Some("Bearer".to_owned()),
-        refresh_token: Some(refresh_token),
+        refresh_token: Some(issued.refresh_token),
         unknown_fields: serde_json::Map::new(),
     }
 }

@@ -54,12 +54,12 @@ Example:
 pub(crate) struct ProxyArgs {
     /// The server to forward to: its root URL or its API URL (`…/api/v1`), `http://` or
     /// `https://`.
-    #[arg(long, value_name = "URL")]
-    upstream: String,
+    #[arg(long, value_name = "URL", value_parser = Upstream::parse)]
+    upstream: Upstream,
 
     /// Address to listen on (plain HTTP); port 0 picks a free port (the first line printed
     /// names it).
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", value_parser = crate::parse_listen)]
     listen: SocketAddr,
 
     /// Accept any certificate of an HTTPS upstream (a CipherTrust Manager's self-signed
@@ -125,7 +125,7 @@ pub(crate) fn run(args: ProxyArgs) -> ExitCode {
 
 /// Serves until a signal; `Ok(true)` when every call checked passed.
 async fn serve(args: ProxyArgs) -> Result<bool, String> {
-    let upstream = Upstream::parse(&args.upstream)?;
+    let upstream = args.upstream.clone();
     let trust = match (&args.ca_cert, args.insecure) {
         (Some(path), _) => Trust::Roots(path.clone()),
         (None, true) => Trust::Anything,
@@ -162,6 +162,7 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
         report: std::sync::Mutex::new(Report::new(args.strict).keep_at_most(MAX_CASES)),
         recorder,
         calls: AtomicUsize::new(0),
+        unanswered: AtomicUsize::new(0),
         color,
     });
 
@@ -197,6 +198,7 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
     let _ = std::io::stdout().flush();
 
     accept(listener, state.clone()).await?;
+    state.count_unlisted_errors();
 
     let (report_json, ok, summary) = {
         let report = state
