@@ -18,6 +18,9 @@ use crate::inventory::{self, Inventory};
 
 const JSON: &str = "application/json";
 
+/// The `client_id` of every token answer: one client, as a mock has.
+const CLIENT_ID: &str = "0a7e1c55-7c3d-4b1e-9d8e-6f1a2b3c4d5e";
+
 /// The account, application and developer account of every job the mock makes: those of
 /// the vendor's examples.
 const ACCOUNT: &str = "kylo:kylo:admin:accounts:kylo";
@@ -215,6 +218,9 @@ pub(crate) fn token(issued: crate::tokens::Issued, duration: u64) -> TokenRespon
         duration: Some(duration),
         token_type: Some("Bearer".to_owned()),
         refresh_token: Some(issued.refresh_token),
+        refresh_token_id: Some(issued.refresh_token_id),
+        // A real server names the client the token was issued to; the mock has one client.
+        client_id: Some(CLIENT_ID.to_owned()),
         unknown_fields: serde_json::Map::new(),
     }
 }

@@ -69,6 +69,8 @@ impl Refusal {
 struct Session {
     username: String,
     sid: String,
+    /// The refresh token's id, as a real server names it in its answer.
+    id: String,
 }
 
 /// The secret and the refresh tokens of a server.
@@ -104,6 +106,8 @@ impl std::fmt::Debug for Tokens {
 pub(crate) struct Issued {
     pub(crate) jwt: String,
     pub(crate) refresh_token: String,
+    /// The id of `refresh_token` (a UUID).
+    pub(crate) refresh_token_id: String,
 }
 
 /// A stable made-up id of the user `username`.
@@ -160,14 +164,20 @@ impl Tokens {
         let sid = Uuid::new_v4().to_string();
         let jwt = self.jwt(username, &sid, now, lifetime_secs)?;
         let refresh_token = opaque();
+        let refresh_token_id = Uuid::new_v4().to_string();
         self.remember(
             refresh_token.clone(),
             Session {
                 username: username.to_owned(),
                 sid,
+                id: refresh_token_id.clone(),
             },
         );
-        Ok(Issued { jwt, refresh_token })
+        Ok(Issued {
+            jwt,
+            refresh_token,
+            refresh_token_id,
+        })
     }
 
     /// A JWT for a refresh token, and the refresh token to use next (a new one when
@@ -180,21 +190,33 @@ impl Tokens {
         lifetime_secs: u64,
     ) -> Option<Result<Issued, String>> {
         let session = self.refresh.get(refresh_token)?;
-        let (username, sid) = (session.username.clone(), session.sid.clone());
+        let (username, sid, id) = (session.username.clone(), session.sid.clone(), session.id.clone());
         let jwt = match self.jwt(&username, &sid, now, lifetime_secs) {
             Ok(jwt) => jwt,
             Err(error) => return Some(Err(error)),
         };
-        let refresh_token = if renew {
+        let (refresh_token, refresh_token_id) = if renew {
             self.refresh.remove(refresh_token);
             self.order.retain(|token| token != refresh_token);
             let next = opaque();
-            self.remember(next.clone(), Session { username, sid });
-            next
+            let next_id = Uuid::new_v4().to_string();
+            self.remember(
+                next.clone(),
+                Session {
+                    username,
+                    sid,
+                    id: next_id.clone(),
+                },
+            );
+            (next, next_id)
         } else {
-            refresh_token.to_owned()
+            (refresh_token.to_owned(), id)
         };
-        Some(Ok(Issued { jwt, refresh_token }))
+        Some(Ok(Issued {
+            jwt,
+            refresh_token,
+            refresh_token_id,
+        }))
     }
 
     /// Checks the `Authorization` header of a job call at `now`.
