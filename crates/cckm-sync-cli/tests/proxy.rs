@@ -462,6 +462,45 @@ async fn an_upstream_that_is_down_is_a_502_at_once_and_fails_the_run() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_proxy_killed_without_warning_leaves_a_har_and_a_report_that_read() {
+    let mock = MockServer::start();
+    let session = Session::new();
+    let mut proxy = Proxy::start(&mock.base_url(), &strs(&session.args()));
+    // Before any call, the report is a whole one already.
+    let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
+    assert_eq!(report["ok"], true, "{report:#}");
+    for _ in 0..2 {
+        let answer = client()
+            .get(format!("{}{}", proxy.url, aws().collection_path()))
+            .header("authorization", mock.authorization())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+    }
+    // The report is written again once calls were checked: wait (bounded) until it shows both.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let report = loop {
+        let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
+        if report["cases"].as_array().map_or(0, Vec::len) == 4 {
+            break report;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the report never showed the calls: {report:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(report["ok"], true, "{report:#}");
+    // SIGKILL: no chance to finish anything.
+    proxy.child.kill().unwrap();
+    proxy.child.wait().unwrap();
+    let (code, validated) = validate(&[], &session.har);
+    assert_eq!(code, 0, "{validated:#}");
+    assert_eq!(validated["cases"].as_array().map(Vec::len), Some(4), "{validated:#}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_stalled_upstream_is_a_504_after_the_timeout() {
     let mock = MockServer::start();
     mock.inject(Fault::stall(Duration::from_secs(30)).on(Call::Get))

@@ -140,10 +140,11 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
     let address = listener
         .local_addr()
         .map_err(|error| format!("cannot read the address listened on: {error}"))?;
-    // The report's file is made now, so that a path that cannot be written fails at start,
-    // not after a session of traffic.
+    // The report's file is written now, so that a path that cannot be written fails at start,
+    // not after a session of traffic; then again as calls are checked (below), so that a proxy
+    // killed without a chance to write it at exit leaves the report of what it saw.
     if let Some(path) = &args.report {
-        std::fs::write(path, b"").map_err(|error| format!("cannot write the report {}: {error}", path.display()))?;
+        write_report(path, &Report::new(args.strict).to_json(&crate::validate::tool()))?;
     }
     let (recorder, recorder_thread) = match &args.har {
         Some(path) => {
@@ -197,7 +198,15 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
     println!("Press Ctrl-C to stop.");
     let _ = std::io::stdout().flush();
 
+    let reporter = args
+        .report
+        .clone()
+        .map(|path| tokio::spawn(keep_report_written(state.clone(), path)));
     accept(listener, state.clone()).await?;
+    if let Some(reporter) = reporter {
+        reporter.abort();
+        let _ = reporter.await;
+    }
     state.count_unlisted_errors();
 
     let (report_json, ok, summary) = {
@@ -234,16 +243,53 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
         }
     }
     if let Some(path) = &args.report {
-        let text = report_json + "\n";
-        match std::fs::write(path, text) {
+        match write_report(path, &report_json) {
             Ok(()) => eprintln!("report written to {}", path.display()),
-            Err(error) => problems.push(format!("cannot write the report {}: {error}", path.display())),
+            Err(error) => problems.push(error),
         }
     }
     if problems.is_empty() {
         Ok(ok)
     } else {
         Err(problems.join("; "))
+    }
+}
+
+/// How often the report is written again while calls are checked.
+const REPORT_EVERY: Duration = Duration::from_secs(1);
+
+/// Writes the report whole: to a file beside it, then renamed over it, so that a reader (or a
+/// kill) never sees half of one.
+fn write_report(path: &std::path::Path, json: &str) -> Result<(), String> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, format!("{json}\n"))
+        .and_then(|()| std::fs::rename(&partial, path))
+        .map_err(|error| format!("cannot write the report {}: {error}", path.display()))
+}
+
+/// Writes the report again each [`REPORT_EVERY`] in which calls arrived, until aborted.
+async fn keep_report_written(state: Arc<State>, path: PathBuf) {
+    let mut written = 0;
+    let mut ticks = tokio::time::interval(REPORT_EVERY);
+    loop {
+        ticks.tick().await;
+        let calls = state.calls.load(Ordering::Relaxed);
+        if calls == written {
+            continue;
+        }
+        let json = match state.report.lock() {
+            Ok(report) => report.to_json(&crate::validate::tool()),
+            Err(_) => return,
+        };
+        let path = path.clone();
+        if tokio::task::spawn_blocking(move || write_report(&path, &json))
+            .await
+            .is_ok()
+        {
+            written = calls;
+        }
     }
 }
 

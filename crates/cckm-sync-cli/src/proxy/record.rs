@@ -1,8 +1,9 @@
 //! The proxy's recording: a HAR entry per call, written by a thread of its own as calls end,
-//! with credentials redacted.
+//! with credentials redacted. After each entry the file is a whole HAR file, so that a proxy
+//! killed without a chance to finish it (SIGKILL, a crash) leaves one that `validate` reads.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{Seek as _, SeekFrom, Write};
 use std::path::Path;
 use std::time::Duration;
 
@@ -21,6 +22,52 @@ const REDACTED: &str = "[redacted by cckm-sync proxy]";
 const SECRET_HEADERS: [&str; 4] = ["authorization", "proxy-authorization", "cookie", "set-cookie"];
 /// Fields of the token call's bodies whose values are credentials.
 const SECRET_FIELDS: [&str; 3] = ["password", "refresh_token", "jwt"];
+
+/// What ends a HAR file that [`HarWriter`] has started: the same bytes its `finish` writes.
+const HAR_END: &[u8] = b"\n]}}\n";
+
+/// A file that holds what was written up to the last flush followed by [`HAR_END`]: each
+/// flush writes the two at once and steps back before the end, which the next write
+/// replaces. [`end`](Self::end) cuts what follows the position (the last end, once `finish`
+/// has written its own).
+struct SelfClosing {
+    file: File,
+    pending: Vec<u8>,
+}
+
+impl SelfClosing {
+    fn new(file: File) -> Self {
+        Self {
+            file,
+            pending: Vec::new(),
+        }
+    }
+
+    fn end(mut self) -> std::io::Result<()> {
+        if !self.pending.is_empty() {
+            self.flush()?;
+        }
+        let position = self.file.stream_position()?;
+        self.file.set_len(position)?;
+        self.file.sync_data()
+    }
+}
+
+impl Write for SelfClosing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        // The new bytes and the end in one write: the file is whole before and after it.
+        self.pending.extend_from_slice(HAR_END);
+        self.file.write_all(&self.pending)?;
+        self.pending.clear();
+        self.file.seek(SeekFrom::Current(-(HAR_END.len() as i64)))?;
+        Ok(())
+    }
+}
 
 /// Sends entries to the thread that writes the HAR file.
 #[derive(Clone, Debug)]
@@ -42,7 +89,7 @@ impl Recorder {
             name: "cckm-sync proxy".to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
         };
-        let mut writer = HarWriter::new(BufWriter::new(file), creator)
+        let mut writer = HarWriter::new(SelfClosing::new(file), creator)
             .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
         let (sender, mut receiver) = mpsc::channel::<Entry>(QUEUE);
         let name = path.display().to_string();
@@ -57,6 +104,7 @@ impl Recorder {
                 let entries = writer.len();
                 writer
                     .finish()
+                    .and_then(SelfClosing::end)
                     .map_err(|error| format!("cannot write {name}: {error}"))?;
                 Ok(entries)
             })
