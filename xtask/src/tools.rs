@@ -269,7 +269,7 @@ impl Part {
 
 /// Checks that `python` can create the virtual environment: a recent enough version, with the
 /// `venv` and `ensurepip` modules (Debian splits them off into `python3-venv`).
-fn check_python(python: &OsString) -> Result<(), String> {
+pub(crate) fn check_python(python: &OsString) -> Result<(), String> {
     let need = format!(
         "Python >= {}.{} with the venv module is needed to install the validators (or set PYTHON)",
         MIN_PYTHON.0, MIN_PYTHON.1
@@ -341,7 +341,7 @@ fn parse_version(version: &str) -> Option<(u32, u32)> {
 }
 
 /// The value of the environment variable `name`, or `default`.
-fn env_or(name: &str, default: &str) -> OsString {
+pub(crate) fn env_or(name: &str, default: &str) -> OsString {
     std::env::var_os(name)
         .filter(|value| !value.is_empty())
         .unwrap_or_else(|| default.into())
