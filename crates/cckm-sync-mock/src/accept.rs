@@ -92,11 +92,17 @@ pub const EVICTABLE_AFTER: Duration = Duration::from_secs(1);
 /// assert_eq!(limits.max_connections(), 64);
 /// assert_eq!(Limits::new(64).idle(), IDLE_TIMEOUT);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Limits {
     max_connections: usize,
     idle_timeout: Duration,
+    error_body: Option<ErrorBody>,
 }
+
+/// Makes the JSON body of an error the HTTP layer answers on its own, before any service sees
+/// a request (400 for bytes that are not HTTP, 414 for a request line too long, 431 for
+/// headers too large): given the status, the bytes of the body.
+pub type ErrorBody = fn(status: u16) -> Vec<u8>;
 
 impl Limits {
     /// At most `max_connections` served at once (at least one), each closed after
@@ -105,7 +111,16 @@ impl Limits {
         Self {
             max_connections: max_connections.max(1),
             idle_timeout: IDLE_TIMEOUT,
+            error_body: None,
         }
+    }
+
+    /// Gives the errors the HTTP layer answers on its own (400, 414, 431, sent with an empty
+    /// body otherwise) the JSON body `make` writes, with `Content-Type: application/json`.
+    #[must_use]
+    pub fn error_bodies(mut self, make: ErrorBody) -> Self {
+        self.error_body = Some(make);
+        self
     }
 
     /// Closes a connection once it has had no request in flight for `timeout` (at least 1 ms):
@@ -144,6 +159,7 @@ pub struct Http {
     idle_timeout: Duration,
     /// `true` while a new client waits for a slot: idle connections then close at once.
     pressure: watch::Receiver<bool>,
+    error_body: Option<ErrorBody>,
 }
 
 impl std::fmt::Debug for Http {
@@ -179,6 +195,12 @@ impl Http {
             inner: service,
             active: Arc::new(active),
         };
+        let io = ErrorBodies {
+            io,
+            activity: activity.clone(),
+            make: self.error_body,
+            pending: Vec::new(),
+        };
         let connection = self.builder.serve_connection(TokioIo::new(io), service).into_owned();
         let served = self.watcher.watch(connection);
         tokio::select! {
@@ -210,6 +232,102 @@ async fn idle(mut activity: watch::Receiver<usize>, timeout: Duration, mut press
             // A request began or ended: wait again.
             _ = activity.changed() => {}
         }
+    }
+}
+
+/// A stream that gives the HTTP layer's own error answers (written while no request is in
+/// flight, with an empty body) the body its server makes, when it has a maker.
+struct ErrorBodies<I> {
+    io: I,
+    activity: watch::Receiver<usize>,
+    make: Option<ErrorBody>,
+    /// What is still to be written of a rewritten answer.
+    pending: Vec<u8>,
+}
+
+impl<I: AsyncWrite + Unpin> ErrorBodies<I> {
+    fn drain(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        while !self.pending.is_empty() {
+            let written = std::task::ready!(Pin::new(&mut self.io).poll_write(cx, &self.pending))?;
+            if written == 0 {
+                return Poll::Ready(Err(std::io::ErrorKind::WriteZero.into()));
+            }
+            self.pending.drain(..written);
+        }
+        Poll::Ready(Ok(()))
+    }
+
+    /// The answer `bytes` with a body, if they are a whole error answer of the HTTP layer.
+    fn rewritten(&self, bytes: &[u8]) -> Option<Vec<u8>> {
+        let make = self.make?;
+        if *self.activity.borrow() != 0 || !bytes.starts_with(b"HTTP/1.1 4") || !bytes.ends_with(b"\r\n\r\n") {
+            return None;
+        }
+        let head = std::str::from_utf8(bytes).ok()?;
+        let mut lines = head.trim_end().split("\r\n");
+        let status_line = lines.next()?;
+        let status: u16 = status_line.get(9..12)?.parse().ok()?;
+        let headers: Vec<&str> = lines.collect();
+        if !headers
+            .iter()
+            .any(|line| line.eq_ignore_ascii_case("content-length: 0"))
+        {
+            return None;
+        }
+        let body = make(status);
+        let mut answer = format!("{status_line}\r\n");
+        for line in headers
+            .iter()
+            .filter(|line| !line.to_ascii_lowercase().starts_with("content-length:"))
+        {
+            answer.push_str(line);
+            answer.push_str("\r\n");
+        }
+        answer.push_str(&format!(
+            "content-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        ));
+        let mut answer = answer.into_bytes();
+        answer.extend_from_slice(&body);
+        Some(answer)
+    }
+}
+
+impl<I: AsyncRead + Unpin> AsyncRead for ErrorBodies<I> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+impl<I: AsyncWrite + Unpin> AsyncWrite for ErrorBodies<I> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, bytes: &[u8]) -> Poll<std::io::Result<usize>> {
+        std::task::ready!(self.drain(cx))?;
+        if let Some(answer) = self.rewritten(bytes) {
+            self.pending = answer;
+            // Written as far as the caller knows; the rest goes with the next write or flush.
+            let _ = self.drain(cx)?;
+            return Poll::Ready(Ok(bytes.len()));
+        }
+        Pin::new(&mut self.io).poll_write(cx, bytes)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        std::task::ready!(self.drain(cx))?;
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        std::task::ready!(self.drain(cx))?;
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+
+    // One buffer per write: an answer is then seen whole, head and body.
+    fn is_write_vectored(&self) -> bool {
+        false
     }
 }
 
@@ -372,6 +490,7 @@ where
             watcher: graceful.watcher(),
             idle_timeout: limits.idle_timeout,
             pressure: pressed.clone(),
+            error_body: limits.error_body,
         };
         let connection = serve(stream, http);
         connections.spawn(async move {

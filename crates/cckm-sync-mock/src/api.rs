@@ -128,6 +128,19 @@ async fn read_and_record(State(app): State<Arc<App>>, request: Request, next: Ne
     response
 }
 
+/// The vendor's error body of an error the HTTP layer answers before any route sees the
+/// request: 400 (bytes that are not HTTP/1.1), 414 (a request line too long), 431 (headers too
+/// large).
+pub(crate) fn http_error_body(status: u16) -> Vec<u8> {
+    let message = match status {
+        414 => "the request line (method, path and query) is longer than the server reads",
+        431 => "the request's headers are larger than the server reads",
+        400 => "the request cannot be read as HTTP: a malformed request line or header",
+        _ => "the request cannot be read",
+    };
+    serde_json::to_vec(&payload::api_error(&BAD_REQUEST, message)).unwrap_or_default()
+}
+
 /// Every error answer carries the vendor's JSON error body: one that does not (a rejection of
 /// an extractor of the framework, in plain text) gets one, with its text as the message.
 fn vendor_error_body(response: Response) -> Response {

@@ -211,13 +211,8 @@ impl MockServerBuilder {
             Some(dir) => Some(app.load_dir(dir).map_err(StartError::Seed)?),
             None => None,
         };
-        BareServer::spawn(
-            app,
-            listener,
-            certificate,
-            seed_report,
-            self.worker_threads,
-            self.limits,
-        )
+        // The errors the HTTP layer answers on its own carry the vendor's body too.
+        let limits = self.limits.error_bodies(crate::api::http_error_body);
+        BareServer::spawn(app, listener, certificate, seed_report, self.worker_threads, limits)
     }
 }
