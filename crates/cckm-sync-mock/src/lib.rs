@@ -112,6 +112,7 @@ mod job;
 mod payload;
 mod pool;
 mod record;
+pub mod redact;
 mod seed;
 mod server;
 mod start;

@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::redact::{is_secret_name, looks_like_jwt};
+
 /// How many bytes of a body are kept.
 pub const MAX_RECORDED_BODY: usize = 64 * 1024;
 
@@ -21,74 +23,15 @@ pub const DEFAULT_RECORDED_BYTES: usize = 8 * 1024 * 1024;
 /// What replaces a credential in a received request.
 pub const REDACTED: &str = "[redacted by cckm-sync mock]";
 
-/// Headers that carry credentials, whatever their value.
-const SECRET_HEADERS: [&str; 8] = [
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-    "x-api-key",
-    "api-key",
-    "x-auth-token",
-    "x-csrf-token",
-];
-
-/// Words that make a header or query parameter name a credential's (`X-Vault-Token`,
-/// `access_token`, `client_secret`, `apikey`).
-const SECRET_WORDS: [&str; 7] = ["token", "secret", "password", "passwd", "apikey", "api-key", "api_key"];
-
 /// The token call's fields that are credentials.
 const SECRET_FIELDS: [&str; 3] = ["password", "refresh_token", "jwt"];
 
-/// Whether a header or a query parameter named `name` carries a credential.
-pub(crate) fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    SECRET_HEADERS.contains(&lower.as_str()) || SECRET_WORDS.iter().any(|word| lower.contains(word))
-}
-
-/// Whether `value` looks like a JWT (three base64url parts, the first a JSON object's).
-pub(crate) fn looks_like_jwt(value: &str) -> bool {
-    let mut parts = value.split('.');
-    let header = parts.next().unwrap_or_default();
-    header.starts_with("eyJ")
-        && parts.count() == 2
-        && value
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'='))
-}
-
-/// A header's value with its credential redacted: `Bearer <token>` keeps its scheme.
 fn redact_header(value: &str) -> String {
-    match value.split_once(' ') {
-        Some((scheme, _)) if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("basic") => {
-            format!("{scheme} {REDACTED}")
-        }
-        _ => REDACTED.to_owned(),
-    }
+    crate::redact::header(value, REDACTED)
 }
 
-/// A query string with the values of credential parameters (by name, or JWTs by their look)
-/// redacted; the rest as sent.
 pub(crate) fn redact_query(query: &str) -> String {
-    query
-        .split('&')
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let decoded = form_urlencoded::parse(pair.as_bytes()).next();
-            let secret = decoded
-                .as_ref()
-                .is_some_and(|(name, value)| is_secret_name(name) || looks_like_jwt(value));
-            if secret && !value.is_empty() {
-                format!(
-                    "{name}={}",
-                    form_urlencoded::byte_serialize(REDACTED.as_bytes()).collect::<String>()
-                )
-            } else {
-                pair.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+    crate::redact::query(query, REDACTED)
 }
 
 /// A body with the token call's credentials redacted (any JSON object's `password`,

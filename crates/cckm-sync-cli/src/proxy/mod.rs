@@ -39,11 +39,14 @@ The proxy answers on its own only when it must, with the API's error body (a `me
 starts with `cckm-sync proxy`): 502 `NCERRBadGateway` when the upstream cannot be reached or \
 breaks off, 504 `NCERRGatewayTimeout` when it does not answer within --timeout, and with \
 --strict 502 `NCERRContractViolation` listing the violations. Credentials (the Authorization \
-and Cookie headers, the token call's password, refresh token and JWT) are redacted in the HAR \
-file.
+and Cookie headers, headers named for a credential such as X-Api-Key, credential query \
+parameters and JWTs in the URL, the token call's password, refresh token and JWT) are redacted \
+in the HAR file. --timeout covers the whole exchange, streamed bodies included. The HAR file \
+and the report are readable even if the proxy is killed.
 
-Exit status after Ctrl-C (or SIGTERM): 0 when every call checked passed, 1 when one failed \
-(or could not start), 2 for a usage error.
+Exit status after Ctrl-C (or SIGTERM): 0 when every call checked passed and the upstream \
+answered every call, 1 when one failed, went unanswered (upstream down, an untrusted \
+certificate, a timeout) or the proxy could not start, 2 for a usage error.
 
 Example:
   cckm-sync mock --listen 127.0.0.1:8443 &

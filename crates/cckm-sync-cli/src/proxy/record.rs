@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use cckm_sync_contract::har::{Content, Creator, Entry, HarWriter, Header, PostData, Request, Response, Timings};
+use cckm_sync_mock::redact;
 use chrono::{DateTime, SecondsFormat, Utc};
 use http::HeaderMap;
 use serde_json::Value;
@@ -18,8 +19,6 @@ use tokio::sync::mpsc;
 const QUEUE: usize = 1024;
 /// What replaces a credential.
 const REDACTED: &str = "[redacted by cckm-sync proxy]";
-/// Headers whose values are credentials.
-const SECRET_HEADERS: [&str; 4] = ["authorization", "proxy-authorization", "cookie", "set-cookie"];
 /// Fields of the token call's bodies whose values are credentials.
 const SECRET_FIELDS: [&str; 3] = ["password", "refresh_token", "jwt"];
 
@@ -170,7 +169,9 @@ fn version(version: http::Version) -> String {
 fn headers(map: &HeaderMap) -> Vec<Header> {
     map.iter()
         .map(|(name, value)| {
-            let value = if SECRET_HEADERS.contains(&name.as_str()) {
+            // The same credentials as the mock hides: the usual headers, and any whose name
+            // says token, secret, password or API key (`X-Api-Key`, `X-Vault-Token`).
+            let value = if redact::is_secret_name(name.as_str()) {
                 redact_header(value.to_str().unwrap_or_default())
             } else {
                 String::from_utf8_lossy(value.as_bytes()).into_owned()
@@ -185,11 +186,14 @@ fn headers(map: &HeaderMap) -> Vec<Header> {
 
 /// `Bearer <token>` keeps its scheme; any other credential goes whole.
 fn redact_header(value: &str) -> String {
-    match value.split_once(' ') {
-        Some((scheme, _)) if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("basic") => {
-            format!("{scheme} {REDACTED}")
-        }
-        _ => REDACTED.to_owned(),
+    redact::header(value, REDACTED)
+}
+
+/// A URL with the credentials of its query string redacted (`access_token=…`, a JWT).
+fn redact_url(url: &str) -> String {
+    match url.split_once('?') {
+        Some((base, query)) => format!("{base}?{}", redact::query(query, REDACTED)),
+        None => url.to_owned(),
     }
 }
 
@@ -220,7 +224,15 @@ fn header_value<'a>(map: &'a HeaderMap, name: &str) -> &'a str {
 pub(crate) fn entry(seen: &Seen<'_>) -> Entry {
     let query_string = seen
         .query
-        .map(|query| form_pairs(query).map(|(name, value)| Header { name, value }).collect())
+        .map(|query| {
+            form_pairs(query)
+                .map(|(name, value)| {
+                    let secret = redact::is_secret_name(&name) || redact::looks_like_jwt(&value);
+                    let value = if secret { REDACTED.to_owned() } else { value };
+                    Header { name, value }
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let post_data = seen.request_body.filter(|body| !body.is_empty()).map(|body| {
         let (text, encoding) = body_text(body, seen.token_call);
@@ -232,7 +244,7 @@ pub(crate) fn entry(seen: &Seen<'_>) -> Entry {
     });
     let request = Request {
         method: seen.method.to_owned(),
-        url: seen.url.clone(),
+        url: redact_url(&seen.url),
         http_version: version(seen.version),
         cookies: Vec::new(),
         headers: headers(seen.request_headers),
@@ -319,6 +331,23 @@ mod tests {
         assert!(text.contains("kept"));
         let (text, encoding) = body_text(&[0xff, 0x00], false);
         assert_eq!((text.as_str(), encoding.as_deref()), ("/wA=", Some("base64")));
+    }
+
+    #[test]
+    fn custom_credential_headers_and_query_credentials_are_redacted() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln";
+        let mut map = HeaderMap::new();
+        map.insert("x-api-key", http::HeaderValue::from_static("k-1"));
+        map.insert("x-trace", http::HeaderValue::from_static("t-1"));
+        let kept = headers(&map);
+        assert_eq!(kept[0].value, REDACTED);
+        assert_eq!(kept[1].value, "t-1");
+        let url = redact_url(&format!("http://h/api/v1/x?limit=5&access_token=abc&t={jwt}"));
+        assert!(
+            url.starts_with("http://h/api/v1/x?limit=5&access_token=%5Bredacted"),
+            "{url}"
+        );
+        assert!(!url.contains("abc") && !url.contains(jwt), "{url}");
     }
 
     #[test]
