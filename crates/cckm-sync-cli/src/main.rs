@@ -297,7 +297,7 @@ async fn mock(args: MockArgs) -> Result<(), String> {
         println!(
             "  listening beyond loopback on {}: anyone who reaches it can log in with the credentials above; \
              received requests are kept{}",
-            args.listen,
+            server.address(),
             if args.record_credentials {
                 " with their credentials (--record-credentials)"
             } else {
