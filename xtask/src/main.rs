@@ -24,10 +24,12 @@ mod clients;
 mod codegen;
 mod dist;
 mod fuzz;
+mod probe;
 mod probe_drift;
 mod release;
 mod run;
 mod schemathesis;
+mod sdk;
 mod server;
 mod test;
 mod tools;
@@ -97,6 +99,20 @@ const COMMANDS: &[Command] = &[
                 .map_err(|message| CommandError::Usage(format!("{message}\n\n{}", dist::USAGE)))?;
             dist::run_alone(&options).map_err(CommandError::from)
         },
+    },
+    Command {
+        name: "probe",
+        arguments: "[--program PATH]",
+        help: "replay the hostile-client probes against `cckm-sync mock` at full size (idle sockets, large starts, \
+               the control API, the received-requests log) and print each figure beside its bound",
+        run: |args| probe::run(args).map_err(CommandError::from),
+    },
+    Command {
+        name: "sdk",
+        arguments: "",
+        help: "drive `cckm-sync mock` with the vendor's Python SDK (ciphertrust-sdk, pinned in tools/sdk/): \
+               login, start, get, list with filters and limit=-1, cancel, refresh, on two families",
+        run: |args| none(args).and_then(|()| sdk::run().map_err(CommandError::from)),
     },
     Command {
         name: "bench",

@@ -27,6 +27,8 @@ pub(crate) fn run() -> Result<(), String> {
     crate::release::gate().map(drop)?;
     let tools = crate::validators::run()?;
     crate::clients::run(&tools)?;
+    // The vendor's own Python client against the mock.
+    crate::sdk::run()?;
     // The Python and npm packages, installed into fresh environments and tested there, and the
     // offline reference in headless Chromium (`cargo xtask dist`).
     crate::dist::test()?;

@@ -93,9 +93,33 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct MockArgs {
-    /// Address to listen on; port 0 picks a free port (the first line printed names it).
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
+    /// Address to listen on (`127.0.0.1:8443`, `localhost:0`); port 0 picks a free port (the
+    /// first line printed names it). On an address other than loopback, the control API needs
+    /// a token (--control-token, or one made at start and printed once).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443", value_parser = parse_listen)]
     listen: SocketAddr,
+
+    /// Make every control call (`/__mock/…`) need `Authorization: Bearer TOKEN`. Without it,
+    /// a mock listening beyond loopback makes one at start and prints it once.
+    #[arg(long, value_name = "TOKEN")]
+    control_token: Option<String>,
+
+    /// Keep credentials in the received requests (`GET /__mock/requests`): the Authorization
+    /// and other credential headers, credential query parameters and JWTs, the token call's
+    /// password and refresh token. By default they are redacted.
+    #[arg(long)]
+    record_credentials: bool,
+
+    /// The most jobs the mock holds; a start beyond is refused with 409 (a `--seed` of more
+    /// cannot start).
+    #[arg(long, value_name = "N", default_value_t = MockServer::DEFAULT_MAX_JOBS, value_parser = clap::value_parser!(usize))]
+    max_jobs: usize,
+
+    /// Print one JSON line first, for programs that start the mock: `{"url", "api_url",
+    /// "username", "certificate", "control_token"}` (`certificate` and `control_token` null
+    /// when there are none); the lines for humans follow.
+    #[arg(long)]
+    ready_json: bool,
 
     /// User name the token call accepts.
     #[arg(long, value_name = "NAME", default_value = "admin")]
@@ -129,6 +153,21 @@ struct MockArgs {
     /// and written to a file whose path is printed (give it to `curl --cacert`).
     #[arg(long)]
     tls: bool,
+}
+
+/// An address to listen on: an IP address and port, or a name that resolves to one
+/// (`localhost:0`); the first address the name resolves to.
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs as _;
+    if let Ok(address) = text.parse() {
+        return Ok(address);
+    }
+    let mut addresses = text
+        .to_socket_addrs()
+        .map_err(|error| format!("{error} (expected HOST:PORT, such as `127.0.0.1:8443` or `localhost:0`)"))?;
+    addresses
+        .next()
+        .ok_or_else(|| format!("{text:?} resolves to no address"))
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -198,13 +237,24 @@ fn main() -> ExitCode {
 
 async fn mock(args: MockArgs) -> Result<(), String> {
     let threads = std::thread::available_parallelism().map_or(2, usize::from);
-    let builder = MockServer::builder()
+    // Beyond loopback, others can reach the control API: it needs a token.
+    let exposed = !args.listen.ip().is_loopback();
+    let control_token = args
+        .control_token
+        .clone()
+        .or_else(|| exposed.then(|| format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())));
+    let mut builder = MockServer::builder()
         .listen(args.listen)
         .credentials(&args.username, &args.password)
         .job_duration(args.job_duration)
         .token_lifetime(args.token_lifetime)
         .tls(args.tls)
+        .record_credentials(args.record_credentials)
+        .max_jobs(args.max_jobs)
         .worker_threads(threads);
+    if let Some(token) = &control_token {
+        builder = builder.control_token(token);
+    }
     let server = builder.start().map_err(|error| error.to_string())?;
     let seeded = seed::load(&server, &args.seed, args.max_input_size)?;
 
@@ -224,9 +274,19 @@ async fn mock(args: MockArgs) -> Result<(), String> {
         None => None,
     };
 
-    // The first line names the URL: scripts read it to learn a port picked with `:0`.
-    println!("cckm-sync mock serving {}", server.api_url());
     let (username, password) = server.credentials();
+    if args.ready_json {
+        let ready = serde_json::json!({
+            "url": server.base_url(),
+            "api_url": server.api_url(),
+            "username": username,
+            "certificate": certificate.as_ref().map(|path| path.display().to_string()),
+            "control_token": control_token,
+        });
+        println!("{ready}");
+    }
+    // The first line for humans names the URL: scripts read it to learn a port picked with `:0`.
+    println!("cckm-sync mock serving {}", server.api_url());
     println!(
         "  credentials: {username} / {password} (POST {}{} for a token)",
         server.api_url(),
@@ -256,9 +316,25 @@ async fn mock(args: MockArgs) -> Result<(), String> {
         }
     }
     println!(
-        "  control API: {}/__mock/ (reset, jobs, clock, faults, requests)",
+        "  control API: {}/__mock/ (reset, jobs, clock, faults, requests, tokens)",
         server.base_url()
     );
+    match &control_token {
+        Some(token) => println!("  control API token: {token} (send `Authorization: Bearer <token>` to /__mock/)"),
+        None => println!("  control API: no token (loopback only; --control-token to require one)"),
+    }
+    if exposed {
+        println!(
+            "  listening beyond loopback on {}: anyone who reaches it can log in with the credentials above; \
+             received requests are kept{}",
+            server.address(),
+            if args.record_credentials {
+                " with their credentials (--record-credentials)"
+            } else {
+                ", credentials redacted"
+            }
+        );
+    }
     println!("Press Ctrl-C to stop.");
     let _ = std::io::stdout().flush();
 
@@ -296,6 +372,13 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().version(version()).debug_assert();
+    }
+
+    #[test]
+    fn a_listen_address_is_an_address_or_a_name_that_resolves() {
+        assert_eq!(parse_listen("127.0.0.1:0").unwrap().to_string(), "127.0.0.1:0");
+        assert!(parse_listen("localhost:0").unwrap().ip().is_loopback());
+        assert!(parse_listen("localhost").unwrap_err().contains("expected HOST:PORT"));
     }
 
     #[test]

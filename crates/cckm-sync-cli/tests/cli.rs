@@ -19,8 +19,12 @@ struct Mock {
 
 impl Mock {
     fn start(args: &[&str]) -> Self {
+        Self::start_on("127.0.0.1:0", args)
+    }
+
+    fn start_on(listen: &str, args: &[&str]) -> Self {
         let mut child = cckm_sync()
-            .args(["mock", "--listen", "127.0.0.1:0"])
+            .args(["mock", "--listen", listen])
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -147,9 +151,84 @@ fn help_describes_every_flag() {
         "--token-lifetime",
         "--seed",
         "--tls",
+        "--max-jobs",
+        "--control-token",
+        "--record-credentials",
+        "--ready-json",
     ] {
         assert!(help.contains(flag), "{flag}: {help}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ready_json_comes_first_a_name_is_listened_on_and_max_jobs_bounds_the_store() {
+    let mock = Mock::start_on("localhost:0", &["--ready-json", "--max-jobs", "1"]);
+    let ready: serde_json::Value = serde_json::from_str(&mock.printed[0]).unwrap();
+    let api_url = ready["api_url"].as_str().unwrap().to_owned();
+    assert!(
+        api_url.starts_with("http://127.0.0.1:") || api_url.starts_with("http://[::1]:"),
+        "{ready}"
+    );
+    assert_eq!(ready["url"].as_str().unwrap(), api_url.trim_end_matches("/api/v1"));
+    assert_eq!(ready["username"], "admin");
+    assert_eq!(
+        (&ready["certificate"], &ready["control_token"]),
+        (&serde_json::Value::Null, &serde_json::Value::Null)
+    );
+    assert_eq!(mock.printed[1], format!("cckm-sync mock serving {api_url}"));
+
+    let http = client(None);
+    let answer: serde_json::Value = token(&http, &api_url, "admin", "admin").await.json().await.unwrap();
+    let jwt = answer["jwt"].as_str().unwrap().to_owned();
+    let start = |path: &'static str, body: serde_json::Value| {
+        let request = http.post(format!("{api_url}{path}")).bearer_auth(&jwt).json(&body);
+        async move { request.send().await.unwrap() }
+    };
+    assert_eq!(
+        start("/cckm/aws/synchronization-jobs", serde_json::json!({"kms": ["kms"]}))
+            .await
+            .status(),
+        201
+    );
+    let full = start("/cckm/dsm/refresh", serde_json::json!({"domains": ["d-1"]})).await;
+    assert_eq!(full.status(), 409);
+    let error: serde_json::Value = full.json().await.unwrap();
+    assert!(error["message"].as_str().unwrap().contains("--max-jobs"), "{error}");
+    let (status, _) = mock.terminate();
+    assert!(status.success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn beyond_loopback_the_control_api_needs_the_token_printed_at_start() {
+    let mock = Mock::start_on("0.0.0.0:0", &[]);
+    let line = mock.line_starting("control API token: ").unwrap().to_owned();
+    let control_token = line
+        .strip_prefix("control API token: ")
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap()
+        .to_owned();
+    assert!(control_token.len() >= 32, "{line}");
+    assert!(
+        mock.line_starting("listening beyond loopback").is_some(),
+        "{:#?}",
+        mock.printed
+    );
+    let port = mock
+        .api_url()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let control = format!("http://127.0.0.1:{port}/__mock/requests");
+    let http = client(None);
+    assert_eq!(http.get(&control).send().await.unwrap().status(), 401);
+    let allowed = http.get(&control).bearer_auth(&control_token).send().await.unwrap();
+    assert_eq!(allowed.status(), 200);
+    let (status, _) = mock.terminate();
+    assert!(status.success());
 }
 
 #[tokio::test(flavor = "multi_thread")]

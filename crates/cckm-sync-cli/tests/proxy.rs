@@ -163,6 +163,8 @@ async fn calls_reach_the_mock_unchanged_and_the_recording_validates_as_the_repor
     let mock = MockServer::builder()
         .credentials("ops", "s3cret-pw")
         .job_duration(Duration::from_secs(60))
+        // The header must reach the mock as the client sent it.
+        .record_credentials(true)
         .start()
         .unwrap();
     mock.pause_clock();
@@ -416,7 +418,7 @@ fn closed_port() -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_upstream_that_is_down_is_a_502_at_once() {
+async fn an_upstream_that_is_down_is_a_502_at_once_and_fails_the_run() {
     let session = Session::new();
     let proxy = Proxy::start(&closed_port(), &strs(&session.args()));
     let client = client();
@@ -436,19 +438,66 @@ async fn an_upstream_that_is_down_is_a_502_at_once() {
         "{message}"
     );
     let (status, stderr) = proxy.stop();
-    assert!(status.success(), "nothing was checked, nothing failed: {stderr}");
+    // Nothing could be checked: the run is no success.
+    assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("ERROR call 0 GET /api/v1/cckm/aws/synchronization-jobs: cannot connect"),
         "{stderr}"
     );
     let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
     assert_eq!(report["totals"]["skipped"], 1, "{report:#}");
+    assert_eq!(report["ok"], false, "{report:#}");
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{report:#}");
+    assert!(
+        errors[0].as_str().unwrap().contains("cannot connect to the upstream"),
+        "{report:#}"
+    );
     let (code, validated) = validate(&[], &session.har);
     assert_eq!(code, 0);
     assert_eq!(
         validated["cases"][1]["skipped"],
         "no response: the connection failed or was cancelled"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_proxy_killed_without_warning_leaves_a_har_and_a_report_that_read() {
+    let mock = MockServer::start();
+    let session = Session::new();
+    let mut proxy = Proxy::start(&mock.base_url(), &strs(&session.args()));
+    // Before any call, the report is a whole one already.
+    let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
+    assert_eq!(report["ok"], true, "{report:#}");
+    for _ in 0..2 {
+        let answer = client()
+            .get(format!("{}{}", proxy.url, aws().collection_path()))
+            .header("authorization", mock.authorization())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+    }
+    // The report is written again once calls were checked: wait (bounded) until it shows both.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let report = loop {
+        let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
+        if report["cases"].as_array().map_or(0, Vec::len) == 4 {
+            break report;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the report never showed the calls: {report:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(report["ok"], true, "{report:#}");
+    // SIGKILL: no chance to finish anything.
+    proxy.child.kill().unwrap();
+    proxy.child.wait().unwrap();
+    let (code, validated) = validate(&[], &session.har);
+    assert_eq!(code, 0, "{validated:#}");
+    assert_eq!(validated["cases"].as_array().map(Vec::len), Some(4), "{validated:#}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -476,7 +525,42 @@ async fn a_stalled_upstream_is_a_504_after_the_timeout() {
             .contains("did not answer within 300ms")
     );
     let (status, stderr) = proxy.stop();
-    assert!(status.success(), "{stderr}");
+    assert_eq!(status.code(), Some(1), "an unanswered call fails the run: {stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_timeout_covers_a_streamed_body_too() {
+    // A call outside the catalog whose answer's head comes at once and whose body never ends.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0_u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let _ = socket
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n")
+                    .await;
+                // Then nothing, for longer than the test.
+                tokio::time::sleep(Duration::from_secs(600)).await;
+            });
+        }
+    });
+    let proxy = Proxy::start(&upstream, &["--timeout", "500ms"]);
+    let answer = client()
+        .get(format!("{}/api/v1/usermgmt/users", proxy.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    // Guard only: without the deadline the body never ends.
+    let body = tokio::time::timeout(Duration::from_secs(20), answer.bytes()).await;
+    let error = body
+        .expect("the streamed body outlived the proxy's timeout")
+        .unwrap_err();
+    assert!(error.is_body() || error.is_decode(), "{error:?}");
+    drop(proxy);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -527,28 +611,28 @@ fn bad_flags_are_usage_errors_and_a_bad_upstream_is_one_line() {
         vec!["proxy"],
         vec!["proxy", "--upstream", "http://h", "--insecure", "--ca-cert", "x.pem"],
         vec!["proxy", "--upstream", "http://h", "--timeout", "soon"],
+        vec!["proxy", "--upstream", "ftp://h"],
+        vec!["proxy", "--upstream", "http://h", "--listen", "nowhere"],
     ] {
         let output = cckm_sync().args(&args).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: "));
     }
-    for (args, expected) in [
-        (vec!["--upstream", "ftp://h"], "must start with http:// or https://"),
-        (
-            vec!["--upstream", "https://h", "--ca-cert", "/no/such.pem"],
-            "cannot read /no/such.pem",
-        ),
-    ] {
-        let output = cckm_sync()
-            .args(["proxy", "--listen", "127.0.0.1:0"])
-            .args(&args)
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(1), "{args:?}");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(stderr.starts_with("error: ") && stderr.contains(expected), "{stderr}");
-    }
+    let output = cckm_sync().args(["proxy", "--upstream", "ftp://h"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("must start with http:// or https://"));
+    // A CA file that cannot be read is a failure to start: one line, exit 1.
+    let output = cckm_sync()
+        .args(["proxy", "--listen", "127.0.0.1:0"])
+        .args(["--upstream", "https://h", "--ca-cert", "/no/such.pem"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("cannot read /no/such.pem"),
+        "{stderr}"
+    );
 }
 
 /// In front of an HTTPS server with a self-signed certificate (as a CipherTrust Manager

@@ -13,7 +13,8 @@ use support::{client_of, grants, mock};
 
 #[tokio::test]
 async fn one_login_serves_every_call_while_the_token_is_valid() {
-    let (server, client) = mock(MockServer::builder()).await;
+    // The mock redacts credentials in what it records unless told to keep them.
+    let (server, client) = mock(MockServer::builder().record_credentials(true)).await;
     let dsm = client.dsm();
     let job = dsm.start(&StartJob::all()).await.unwrap();
     for _ in 0..5 {

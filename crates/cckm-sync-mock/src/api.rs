@@ -24,7 +24,7 @@ use crate::app::App;
 use crate::fault::{Call, FaultKind};
 use crate::job::{Plan, StoredJob};
 use crate::payload::{self, ErrorAnswer, Newer};
-use crate::record::{MAX_RECORDED_BODY, ReceivedRequest};
+use crate::record::ReceivedRequest;
 use crate::store;
 
 /// How long a client may take to send its body.
@@ -70,7 +70,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         router = router.route(&path, route);
     }
     router
-        .nest(CONTROL_PREFIX, crate::control::router())
+        .nest(CONTROL_PREFIX, crate::control::router(&app))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(app.clone(), read_and_record))
         .with_state(app)
@@ -118,26 +118,7 @@ async fn read_and_record(State(app): State<Arc<App>>, request: Request, next: Ne
     };
     let control = parts.uri.path().starts_with(CONTROL_PREFIX);
     let seq = (!control && app.requests().enabled()).then(|| {
-        let kept = bytes.len().min(MAX_RECORDED_BODY);
-        let received = ReceivedRequest {
-            method: parts.method.to_string(),
-            path: parts.uri.path().to_owned(),
-            query: parts.uri.query().map(str::to_owned),
-            headers: parts
-                .headers
-                .iter()
-                .map(|(name, value)| {
-                    (
-                        name.as_str().to_owned(),
-                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                    )
-                })
-                .collect(),
-            body: bytes.get(..kept).unwrap_or_default().to_vec(),
-            body_truncated: kept < bytes.len(),
-            received_at: app.clock.now(),
-            status: 0,
-        };
+        let received = ReceivedRequest::new(&parts, &bytes, app.clock.now(), app.config.record_credentials);
         app.requests().push(received)
     });
     let response = vendor_error_body(next.run(Request::from_parts(parts, Body::from(bytes))).await);
@@ -145,6 +126,19 @@ async fn read_and_record(State(app): State<Arc<App>>, request: Request, next: Ne
         app.requests().set_status(seq, response.status().as_u16());
     }
     response
+}
+
+/// The vendor's error body of an error the HTTP layer answers before any route sees the
+/// request: 400 (bytes that are not HTTP/1.1), 414 (a request line too long), 431 (headers too
+/// large).
+pub(crate) fn http_error_body(status: u16) -> Vec<u8> {
+    let message = match status {
+        414 => "the request line (method, path and query) is longer than the server reads",
+        431 => "the request's headers are larger than the server reads",
+        400 => "the request cannot be read as HTTP: a malformed request line or header",
+        _ => "the request cannot be read",
+    };
+    serde_json::to_vec(&payload::api_error(&BAD_REQUEST, message)).unwrap_or_default()
 }
 
 /// Every error answer carries the vendor's JSON error body: one that does not (a rejection of
@@ -311,18 +305,23 @@ fn start(
 ) -> Result<Payload, ErrorAnswer> {
     let family = endpoint.family;
     let request = payload::parse_start(family, body).map_err(|message| ErrorAnswer::new(&BAD_REQUEST, message))?;
-    let now = app.clock.now();
-    let mut jobs = app.jobs_mut();
-    if let Some(running) = jobs.running(endpoint, now) {
-        return Err(ErrorAnswer::new(
-            &CONFLICT,
-            format!(
-                "a {} job of {endpoint} is in progress already ({running}): wait for it to end, or cancel it",
-                endpoint.kind.noun()
-            ),
-        ));
-    }
-    let (record, keys) = payload::new_job(family, now, &request, &app.inventory());
+    // The job is made before the store is locked, so that a large scope delays no other call;
+    // a scope beyond the bound is refused before any work.
+    let (record, keys) = {
+        let inventory = app.inventory();
+        let count = payload::item_count(family, &request, &inventory);
+        if count > payload::MAX_JOB_ITEMS {
+            return Err(ErrorAnswer::new(
+                &BAD_REQUEST,
+                format!(
+                    "the job would cover {count} items (each item times each region), more than the {} this mock runs in one job",
+                    payload::MAX_JOB_ITEMS
+                ),
+            ));
+        }
+        payload::new_job(family, app.clock.now(), &request, &inventory)
+    };
+    let now = record.created_at;
     let progress = &family.spec().progress;
     // An item named by the fault that the job does not have: the last item fails instead.
     let failure = failure.map(|(item, reason)| {
@@ -343,11 +342,22 @@ fn start(
         plan: Some(plan),
     };
     let shown = job.at(now);
+    let now = app.clock.now().max(now);
+    let mut jobs = app.jobs_mut();
+    if let Some(running) = jobs.running(endpoint, now) {
+        return Err(ErrorAnswer::new(
+            &CONFLICT,
+            format!(
+                "a {} job of {endpoint} is in progress already ({running}): wait for it to end, or cancel it",
+                endpoint.kind.noun()
+            ),
+        ));
+    }
     jobs.insert(job).map_err(|full| {
         ErrorAnswer::new(
             &CONFLICT,
             format!(
-                "the mock holds its maximum of {} jobs: reset it (POST {CONTROL_PREFIX}/reset) or start it with a higher limit",
+                "the mock holds its maximum of {} jobs: reset it (POST {CONTROL_PREFIX}/reset) or start it with a higher limit (`cckm-sync mock --max-jobs`, `MockServerBuilder::max_jobs`)",
                 full.max
             ),
         )
@@ -419,7 +429,7 @@ async fn token_call(app: Arc<App>, request: Request) -> Response {
     };
     match issued {
         Ok(issued) => {
-            let mut answer = payload::token(issued.jwt, lifetime, issued.refresh_token);
+            let mut answer = payload::token(issued, lifetime);
             if let Some(newer) = &asked.newer {
                 newer.token(&mut answer);
             }

@@ -19,6 +19,10 @@ pub(crate) struct Config {
     pub(crate) token_lifetime_secs: u64,
     pub(crate) max_jobs: usize,
     pub(crate) record_capacity: usize,
+    pub(crate) record_bytes: usize,
+    pub(crate) record_credentials: bool,
+    /// The token every control call needs, if any.
+    pub(crate) control_token: Option<String>,
     pub(crate) body_limit: usize,
     pub(crate) inventory: Inventory,
 }
@@ -47,7 +51,7 @@ impl App {
             jobs: RwLock::new(JobStore::new(config.max_jobs)),
             tokens: Mutex::new(Tokens::default()),
             faults: Mutex::new(Faults::default()),
-            requests: Mutex::new(RequestLog::new(config.record_capacity)),
+            requests: Mutex::new(RequestLog::new(config.record_capacity, config.record_bytes)),
             inventory: RwLock::new(config.inventory.clone()),
             clock: Clock::default(),
             config,

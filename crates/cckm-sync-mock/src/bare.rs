@@ -14,14 +14,15 @@ use axum::Router;
 use tokio::sync::{Notify, oneshot, watch};
 use tower::ServiceExt as _;
 
-use crate::accept::{self, HEADER_TIMEOUT, Http, Stop};
+use crate::accept::{self, Http, Limits, Stop};
 use crate::api::{self, CloseHandle};
 use crate::app::App;
 use crate::seed::LoadReport;
 use crate::start::StartError;
 use crate::tls::Certificate;
 
-/// The most connections served at once; more wait in the listen backlog.
+/// The most connections served at once by default (settable); more wait in the listen
+/// backlog, and idle connections make way for them.
 pub const MAX_CONNECTIONS: usize = 1024;
 
 /// What the server's thread is told.
@@ -56,6 +57,7 @@ impl BareServer {
         certificate: Option<Certificate>,
         seed_report: Option<LoadReport>,
         worker_threads: usize,
+        limits: Limits,
     ) -> Result<Self, StartError> {
         let address = listener.local_addr().map_err(StartError::Runtime)?;
         let acceptor = certificate.as_ref().map(crate::tls::tls_acceptor).transpose()?;
@@ -73,7 +75,15 @@ impl BareServer {
         let thread = std::thread::Builder::new()
             .name(format!("cckm-sync-mock {address}"))
             .spawn(move || {
-                runtime.block_on(serve(listener, acceptor, router, &state, signals, &recycled_sender));
+                runtime.block_on(serve(
+                    listener,
+                    limits,
+                    acceptor,
+                    router,
+                    &state,
+                    signals,
+                    &recycled_sender,
+                ));
                 // Tasks still running (stalled requests) are dropped with the runtime.
                 runtime.shutdown_timeout(Duration::ZERO);
                 let _ = done_sender.send(());
@@ -126,6 +136,7 @@ impl Drop for BareServer {
 /// The accept loop, again after each recycle, until a stop.
 async fn serve(
     listener: std::net::TcpListener,
+    limits: Limits,
     tls: Option<tokio_rustls::TlsAcceptor>,
     router: Router,
     app: &App,
@@ -152,7 +163,7 @@ async fn serve(
         };
         let on_error = |error: &std::io::Error| tracing::warn!(%error, "accept failed");
         let serve_one = |stream, http| serve_connection(stream, http, router.clone(), tls.clone());
-        let draining = accept::accept_loop(&listener, MAX_CONNECTIONS, when, on_error, serve_one).await;
+        let draining = accept::accept_loop_with(&listener, limits, when, on_error, serve_one).await;
         if draining.mode() != Stop::Now {
             drop(listener);
             draining.finish().await;
@@ -189,7 +200,7 @@ async fn serve_connection(
         match tls {
             None => http.serve(stream, service).await,
             Some(acceptor) => {
-                if let Ok(Ok(stream)) = tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream)).await {
+                if let Ok(Ok(stream)) = tokio::time::timeout(http.idle_timeout(), acceptor.accept(stream)).await {
                     http.serve(stream, service).await;
                 }
             }

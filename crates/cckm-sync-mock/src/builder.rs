@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::accept::Limits;
 use crate::app::{App, Config};
 use crate::bare::BareServer;
 use crate::inventory::Inventory;
@@ -36,6 +37,7 @@ pub struct MockServerBuilder {
     seed: Option<PathBuf>,
     worker_threads: usize,
     paused_at: Option<DateTime<Utc>>,
+    limits: Limits,
 }
 
 impl Default for MockServerBuilder {
@@ -49,6 +51,9 @@ impl Default for MockServerBuilder {
                 token_lifetime_secs: DEFAULT_TOKEN_LIFETIME.as_secs(),
                 max_jobs: DEFAULT_MAX_JOBS,
                 record_capacity: DEFAULT_RECORDED_REQUESTS,
+                record_bytes: crate::record::DEFAULT_RECORDED_BYTES,
+                record_credentials: false,
+                control_token: None,
                 body_limit: BODY_LIMIT,
                 inventory: Inventory::default(),
             },
@@ -56,6 +61,7 @@ impl Default for MockServerBuilder {
             seed: None,
             worker_threads: 1,
             paused_at: None,
+            limits: Limits::new(crate::MAX_CONNECTIONS),
         }
     }
 }
@@ -109,6 +115,31 @@ impl MockServerBuilder {
         self
     }
 
+    /// Keeps received requests within `bytes` bytes all together (default
+    /// [`DEFAULT_RECORDED_BYTES`](crate::DEFAULT_RECORDED_BYTES)), counted as their method, path,
+    /// query, kept headers and kept body: the oldest are dropped to make room, and
+    /// [`MockServer::dropped_requests`](crate::MockServer::dropped_requests) counts them.
+    pub fn record_bytes(mut self, bytes: usize) -> Self {
+        self.config.record_bytes = bytes;
+        self
+    }
+
+    /// Keeps credentials in received requests (default `false`): `Authorization`, cookies and
+    /// other credential headers, credential query parameters and JWTs, and the token call's
+    /// `password` and `refresh_token`, which are otherwise replaced with
+    /// [`REDACTED`](crate::REDACTED).
+    pub fn record_credentials(mut self, keep: bool) -> Self {
+        self.config.record_credentials = keep;
+        self
+    }
+
+    /// Makes every control call (`/__mock/…`) need `Authorization: Bearer <token>`, for a server
+    /// that others than its owner can reach (default: none, for a server on loopback).
+    pub fn control_token(mut self, token: impl Into<String>) -> Self {
+        self.config.control_token = Some(token.into());
+        self
+    }
+
     /// The most jobs the server holds (default [`DEFAULT_MAX_JOBS`](crate::MockServer::DEFAULT_MAX_JOBS)):
     /// a start beyond it is refused with 409.
     pub fn max_jobs(mut self, max: usize) -> Self {
@@ -126,6 +157,21 @@ impl MockServerBuilder {
     /// server wants the machine's cores).
     pub fn worker_threads(mut self, threads: usize) -> Self {
         self.worker_threads = threads.max(1);
+        self
+    }
+
+    /// The most connections served at once (default [`MAX_CONNECTIONS`](crate::MAX_CONNECTIONS),
+    /// at least one); more wait in the listen backlog, and idle connections make way for them.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.limits = Limits::new(max).idle_timeout(self.limits.idle());
+        self
+    }
+
+    /// Closes a connection once it has had no request in flight for `timeout` (default
+    /// [`IDLE_TIMEOUT`](crate::accept::IDLE_TIMEOUT), 30 s): the deadline of a connection's
+    /// first byte, of its TLS handshake, and of each request's headers, on HTTP/1 and HTTP/2.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits = self.limits.idle_timeout(timeout);
         self
     }
 
@@ -165,6 +211,8 @@ impl MockServerBuilder {
             Some(dir) => Some(app.load_dir(dir).map_err(StartError::Seed)?),
             None => None,
         };
-        BareServer::spawn(app, listener, certificate, seed_report, self.worker_threads)
+        // The errors the HTTP layer answers on its own carry the vendor's body too.
+        let limits = self.limits.error_bodies(crate::api::http_error_body);
+        BareServer::spawn(app, listener, certificate, seed_report, self.worker_threads, limits)
     }
 }

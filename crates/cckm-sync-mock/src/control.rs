@@ -10,9 +10,13 @@
 //! | `POST /__mock/clock/advance` | `{"by": "90s"}`: moves the clock forward (pausing it first) |
 //! | `POST /__mock/clock/resume` | back to the system clock |
 //! | `GET`, `POST`, `DELETE /__mock/faults` | the pending faults; add one ([`Fault`] as JSON); clear them |
-//! | `GET`, `DELETE /__mock/requests` | the requests received; forget them |
+//! | `GET`, `DELETE /__mock/requests` | the requests received (`X-Dropped-Requests`: how many the bounds dropped); forget them |
 //! | `PUT /__mock/inventory/{family}` | `{"items": […], "regions": […]}`: what `synchronize_all` selects |
+//! | `POST /__mock/tokens` | a token answer for the configured user, without the token call (no fault applies) |
 //! | `POST /__mock/tokens/revoke` | revokes every token |
+//!
+//! A server started with a control token ([`MockServerBuilder::control_token`](crate::MockServerBuilder::control_token))
+//! answers every control call 401 without `Authorization: Bearer <control token>`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,7 +38,7 @@ use crate::fault::{Fault, FaultError};
 use crate::payload::{self, ErrorAnswer};
 use crate::seed::{self, LoadError, LoadReport};
 
-pub(crate) fn router() -> Router<Arc<App>> {
+pub(crate) fn router(app: &Arc<App>) -> Router<Arc<App>> {
     Router::new()
         .route("/reset", post(reset))
         .route("/jobs", post(load_jobs))
@@ -45,7 +49,51 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/faults", get(faults).post(add_fault).delete(clear_faults))
         .route("/requests", get(requests).delete(clear_requests))
         .route("/inventory/{family}", put(set_inventory))
+        .route("/tokens", post(mint))
         .route("/tokens/revoke", post(revoke))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), control_token))
+}
+
+/// Lets a control call through only with the control token, when the server has one.
+async fn control_token(
+    State(app): State<Arc<App>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if let Some(expected) = &app.config.control_token {
+        let given = request
+            .headers()
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim().as_bytes());
+        if !given.is_some_and(|given| constant_time_eq(given, expected.as_bytes())) {
+            return payload::error(
+                &endpoints::UNAUTHORIZED,
+                "the control API needs `Authorization: Bearer <control token>` (printed at start)",
+            );
+        }
+    }
+    next.run(request).await
+}
+
+/// Compares without stopping at the first difference, so that the time taken does not tell
+/// how much of a guess was right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// `POST /__mock/tokens`: what [`MockServer::token`](crate::MockServer::token) gives, as the
+/// token call's answer, without the token call (so no fault of the token call is used).
+async fn mint(State(app): State<Arc<App>>) -> Response {
+    let now = app.clock.now();
+    let lifetime = app.config.token_lifetime_secs;
+    let issued = app.tokens().login(&app.config.username, now, lifetime);
+    match issued {
+        Ok(issued) => ok(&payload::token(issued, lifetime)),
+        Err(message) => payload::error(&endpoints::SERVER_ERROR, message),
+    }
 }
 
 fn ok(body: &impl serde::Serialize) -> Response {
@@ -200,7 +248,16 @@ async fn clear_faults(State(app): State<Arc<App>>) -> Response {
 }
 
 async fn requests(State(app): State<Arc<App>>) -> Response {
-    ok(&app.requests().list())
+    // Copied under the lock, written without it: the recording of other calls goes on.
+    let (list, dropped) = {
+        let log = app.requests();
+        (log.list(), log.dropped())
+    };
+    let mut response = ok(&list);
+    response
+        .headers_mut()
+        .insert("x-dropped-requests", axum::http::HeaderValue::from(dropped));
+    response
 }
 
 async fn clear_requests(State(app): State<Arc<App>>) -> Response {

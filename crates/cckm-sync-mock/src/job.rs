@@ -49,12 +49,9 @@ impl Plan {
         done_text: &str,
         failure: Option<(Option<String>, String)>,
     ) -> Self {
-        let mut unique: Vec<String> = Vec::with_capacity(keys.len());
-        for key in keys {
-            if !unique.contains(&key) {
-                unique.push(key);
-            }
-        }
+        // Linear in the items: a start's cost grows with its scope, not its square.
+        let mut seen = std::collections::HashSet::with_capacity(keys.len());
+        let unique: Vec<String> = keys.into_iter().filter(|key| seen.insert(key.clone())).collect();
         let total = TimeDelta::from_std(duration).unwrap_or(TimeDelta::MAX);
         let count = i32::try_from(unique.len()).unwrap_or(i32::MAX).max(1);
         let failing = failure.as_ref().map(|(item, _)| match item {
@@ -239,10 +236,27 @@ impl StoredJob {
             Phase::Running { ended_items } | Phase::Ended { ended_items, .. } => ended_items,
         };
         if let Some(ended) = plan.items.get(..ended_items).filter(|ended| !ended.is_empty()) {
-            let detailed = job.detailed_status.get_or_insert_with(DetailedStatus::new);
-            for item in ended {
-                detailed.insert(item.key.as_str(), item.outcome.as_str());
-            }
+            // One pass over the items, not an insert (a search) per ended item.
+            let outcomes: std::collections::HashMap<&str, &str> = ended
+                .iter()
+                .map(|item| (item.key.as_str(), item.outcome.as_str()))
+                .collect();
+            let recorded = job.detailed_status.take().unwrap_or_default();
+            let mut shown: Vec<(String, String)> = recorded
+                .into_iter()
+                .map(|(key, text)| {
+                    let text = outcomes.get(key.as_str()).map_or(text, |outcome| (*outcome).to_owned());
+                    (key, text)
+                })
+                .collect();
+            let present: std::collections::HashSet<&str> = shown.iter().map(|(key, _)| key.as_str()).collect();
+            let missing: Vec<(String, String)> = ended
+                .iter()
+                .filter(|item| !present.contains(item.key.as_str()))
+                .map(|item| (item.key.clone(), item.outcome.clone()))
+                .collect();
+            shown.extend(missing);
+            job.detailed_status = Some(shown.into_iter().collect::<DetailedStatus>());
         }
         job.overall_status = snapshot.status;
         job.updated_at = snapshot.updated_at;

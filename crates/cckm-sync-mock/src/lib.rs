@@ -77,14 +77,24 @@
 //! | `GET`, `POST`, `DELETE /__mock/faults` | pending faults; add one (a [`Fault`] as JSON); clear | [`MockServer::inject`] |
 //! | `GET`, `DELETE /__mock/requests` | received requests; forget them | [`MockServer::received_requests`] |
 //! | `PUT /__mock/inventory/{family}` | `{"items": […], "regions": […]}` | [`MockServer::set_inventory`] |
+//! | `POST /__mock/tokens` | a token answer, without the token call (no fault applies) | [`MockServer::token`] |
 //! | `POST /__mock/tokens/revoke` | revokes every token | [`MockServer::revoke_tokens`] |
+//!
+//! The control API needs no token on a server of its own (the default: loopback only); one
+//! started with [`MockServerBuilder::control_token`] answers each control call 401 without
+//! `Authorization: Bearer <control token>`. Received requests are kept with credentials
+//! redacted ([`REDACTED`]) unless [`MockServerBuilder::record_credentials`] says otherwise.
 //!
 //! # Bounds
 //!
 //! Request bodies of at most [`MockServer::BODY_LIMIT`] bytes (413 beyond), sent within 30 s
 //! (408 beyond); at most [`MAX_CONNECTIONS`] connections at once; at most
 //! [`MockServer::DEFAULT_MAX_JOBS`] jobs (settable; a start beyond is refused with 409);
-//! received requests kept in a ring of [`MockServer::DEFAULT_RECORDED_REQUESTS`] (settable);
+//! received requests kept in a ring of [`MockServer::DEFAULT_RECORDED_REQUESTS`] and
+//! [`DEFAULT_RECORDED_BYTES`] (both settable; the oldest dropped and counted), each with at most
+//! [`MAX_RECORDED_HEADERS`] bytes of headers and [`MAX_RECORDED_BODY`] of body, credentials
+//! redacted unless kept on purpose; connections closed after [`accept::IDLE_TIMEOUT`] without a
+//! request in flight;
 //! at most [`MAX_PENDING_FAULTS`] faults, each stall at most [`MAX_STALL`].
 
 #![deny(missing_docs)]
@@ -102,6 +112,7 @@ mod job;
 mod payload;
 mod pool;
 mod record;
+pub mod redact;
 mod seed;
 mod server;
 mod start;
@@ -114,7 +125,7 @@ pub use builder::MockServerBuilder;
 pub use clock::{ClockError, ClockState};
 pub use fault::{Call, Fault, FaultError, FaultKind, MAX_PENDING_FAULTS, MAX_STALL};
 pub use inventory::Inventory;
-pub use record::{MAX_RECORDED_BODY, ReceivedRequest};
+pub use record::{DEFAULT_RECORDED_BYTES, MAX_RECORDED_BODY, MAX_RECORDED_HEADERS, REDACTED, ReceivedRequest};
 pub use seed::{LoadError, LoadReport, Skipped, endpoint_of_file};
 pub use server::MockServer;
 pub use start::StartError;

@@ -18,6 +18,9 @@ use crate::inventory::{self, Inventory};
 
 const JSON: &str = "application/json";
 
+/// The `client_id` of every token answer: one client, as a mock has.
+const CLIENT_ID: &str = "0a7e1c55-7c3d-4b1e-9d8e-6f1a2b3c4d5e";
+
 /// The account, application and developer account of every job the mock makes: those of
 /// the vendor's examples.
 const ACCOUNT: &str = "kylo:kylo:admin:accounts:kylo";
@@ -78,6 +81,23 @@ pub(crate) fn job_items_field(family: CloudFamily) -> Option<&'static str> {
         Some(spec.start_scope_field)
     } else {
         spec.job_scope_fields.last().copied()
+    }
+}
+
+/// The most items (for AWS, KMS resources times regions) one job covers: a start beyond is
+/// refused with 400 before any work.
+pub(crate) const MAX_JOB_ITEMS: usize = 10_000;
+
+/// How many items a job of `family` for `request` would cover, before deduplication: what
+/// [`new_job`] would make, counted without making it.
+pub(crate) fn item_count(family: CloudFamily, request: &StartRequest, inventory: &Inventory) -> usize {
+    let items = request
+        .items
+        .as_ref()
+        .map_or_else(|| inventory.items(family).len(), Vec::len);
+    match family {
+        CloudFamily::Aws => items.saturating_mul(request.option("regions").unwrap_or(inventory.aws_regions()).len()),
+        _ => items,
     }
 }
 
@@ -192,12 +212,15 @@ pub(crate) fn page(skip: u64, limit: i64, total: u64, resources: Vec<SyncJob>) -
 }
 
 /// The answer to a token request.
-pub(crate) fn token(jwt: String, duration: u64, refresh_token: String) -> TokenResponse {
+pub(crate) fn token(issued: crate::tokens::Issued, duration: u64) -> TokenResponse {
     TokenResponse {
-        jwt,
+        jwt: issued.jwt,
         duration: Some(duration),
         token_type: Some("Bearer".to_owned()),
-        refresh_token: Some(refresh_token),
+        refresh_token: Some(issued.refresh_token),
+        refresh_token_id: Some(issued.refresh_token_id),
+        // A real server names the client the token was issued to; the mock has one client.
+        client_id: Some(CLIENT_ID.to_owned()),
         unknown_fields: serde_json::Map::new(),
     }
 }

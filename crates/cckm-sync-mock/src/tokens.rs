@@ -28,6 +28,9 @@ struct Claims {
     jwtid: String,
     iat: i64,
     exp: i64,
+    /// Not before: the mock writes none, and refuses a token that has one in the future.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nbf: Option<i64>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -45,6 +48,8 @@ pub(crate) enum Refusal {
     Malformed,
     Invalid,
     Expired,
+    /// Issued (`iat`) or valid (`nbf`) only later than now by the mock's clock.
+    NotYetValid,
 }
 
 impl Refusal {
@@ -56,6 +61,7 @@ impl Refusal {
             Self::Malformed => "Token is malformed: expected `Authorization: Bearer <jwt>`",
             Self::Invalid => "Token is invalid or revoked",
             Self::Expired => "Token is expired",
+            Self::NotYetValid => "Token is not valid yet: its iat or nbf lies in the future",
         }
     }
 }
@@ -63,6 +69,8 @@ impl Refusal {
 struct Session {
     username: String,
     sid: String,
+    /// The refresh token's id, as a real server names it in its answer.
+    id: String,
 }
 
 /// The secret and the refresh tokens of a server.
@@ -98,6 +106,8 @@ impl std::fmt::Debug for Tokens {
 pub(crate) struct Issued {
     pub(crate) jwt: String,
     pub(crate) refresh_token: String,
+    /// The id of `refresh_token` (a UUID).
+    pub(crate) refresh_token_id: String,
 }
 
 /// A stable made-up id of the user `username`.
@@ -143,6 +153,7 @@ impl Tokens {
             jwtid: Uuid::new_v4().to_string(),
             iat,
             exp: iat.saturating_add(i64::try_from(lifetime_secs).unwrap_or(i64::MAX)),
+            nbf: None,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|error| format!("cannot sign the token: {error}"))
@@ -153,14 +164,20 @@ impl Tokens {
         let sid = Uuid::new_v4().to_string();
         let jwt = self.jwt(username, &sid, now, lifetime_secs)?;
         let refresh_token = opaque();
+        let refresh_token_id = Uuid::new_v4().to_string();
         self.remember(
             refresh_token.clone(),
             Session {
                 username: username.to_owned(),
                 sid,
+                id: refresh_token_id.clone(),
             },
         );
-        Ok(Issued { jwt, refresh_token })
+        Ok(Issued {
+            jwt,
+            refresh_token,
+            refresh_token_id,
+        })
     }
 
     /// A JWT for a refresh token, and the refresh token to use next (a new one when
@@ -173,21 +190,33 @@ impl Tokens {
         lifetime_secs: u64,
     ) -> Option<Result<Issued, String>> {
         let session = self.refresh.get(refresh_token)?;
-        let (username, sid) = (session.username.clone(), session.sid.clone());
+        let (username, sid, id) = (session.username.clone(), session.sid.clone(), session.id.clone());
         let jwt = match self.jwt(&username, &sid, now, lifetime_secs) {
             Ok(jwt) => jwt,
             Err(error) => return Some(Err(error)),
         };
-        let refresh_token = if renew {
+        let (refresh_token, refresh_token_id) = if renew {
             self.refresh.remove(refresh_token);
             self.order.retain(|token| token != refresh_token);
             let next = opaque();
-            self.remember(next.clone(), Session { username, sid });
-            next
+            let next_id = Uuid::new_v4().to_string();
+            self.remember(
+                next.clone(),
+                Session {
+                    username,
+                    sid,
+                    id: next_id.clone(),
+                },
+            );
+            (next, next_id)
         } else {
-            refresh_token.to_owned()
+            (refresh_token.to_owned(), id)
         };
-        Some(Ok(Issued { jwt, refresh_token }))
+        Some(Ok(Issued {
+            jwt,
+            refresh_token,
+            refresh_token_id,
+        }))
     }
 
     /// Checks the `Authorization` header of a job call at `now`.
@@ -207,6 +236,10 @@ impl Tokens {
             .claims;
         if now.timestamp() >= claims.exp {
             return Err(Refusal::Expired);
+        }
+        // A token from the future (a clock moved back, a forged `iat`) is not valid yet.
+        if claims.iat > now.timestamp() || claims.nbf.is_some_and(|nbf| nbf > now.timestamp()) {
+            return Err(Refusal::NotYetValid);
         }
         Ok(())
     }
@@ -250,6 +283,31 @@ mod tests {
         assert_eq!(tokens.check(Some(&bearer(&tampered)), time(1)), Err(Refusal::Invalid));
         tokens.revoke_all();
         assert_eq!(tokens.check(Some(&bearer(&issued.jwt)), time(1)), Err(Refusal::Invalid));
+    }
+
+    #[test]
+    fn a_token_issued_or_valid_only_in_the_future_is_refused() {
+        let mut tokens = Tokens::default();
+        let issued = tokens.login("admin", time(100), 300).unwrap();
+        assert_eq!(
+            tokens.check(Some(&bearer(&issued.jwt)), time(99)),
+            Err(Refusal::NotYetValid)
+        );
+        assert_eq!(tokens.check(Some(&bearer(&issued.jwt)), time(100)), Ok(()));
+        let mut claims: Claims = jsonwebtoken::decode(&issued.jwt, &tokens.decoding, &{
+            let mut validation = Validation::new(Algorithm::HS256);
+            validation.validate_exp = false;
+            validation
+        })
+        .unwrap()
+        .claims;
+        claims.nbf = Some(time(200).timestamp());
+        let later = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &tokens.encoding).unwrap();
+        assert_eq!(
+            tokens.check(Some(&bearer(&later)), time(150)),
+            Err(Refusal::NotYetValid)
+        );
+        assert_eq!(tokens.check(Some(&bearer(&later)), time(200)), Ok(()));
     }
 
     #[test]

@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use cckm_sync::endpoints::{self, METHOD_NOT_ALLOWED, NOT_FOUND, PAYLOAD_TOO_LARGE};
+use cckm_sync::endpoints::{self, BAD_REQUEST, METHOD_NOT_ALLOWED, NOT_FOUND, PAYLOAD_TOO_LARGE};
 use cckm_sync_mock::MockServer;
 use reqwest::Method;
 use serde_json::json;
@@ -43,6 +43,29 @@ async fn unknown_paths_are_404_and_wrong_methods_405_with_allow_all_with_the_ven
         let reply = api.call(method.clone(), &path, None).await;
         reply.error_message(405, METHOD_NOT_ALLOWED.code_desc);
         assert_eq!(reply.header("allow"), Some(allow), "{method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn what_the_http_layer_refuses_on_its_own_has_the_vendor_body_too() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let api = Api::start().await;
+    let long_uri = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000));
+    let large_headers = format!("GET / HTTP/1.1\r\nHost: x\r\nX-A: {}\r\n\r\n", "b".repeat(500_000));
+    let invalid_byte = "GET /a\u{1}b HTTP/1.1\r\nHost: x\r\n\r\n".to_owned();
+    for (request, status) in [(long_uri, 414), (large_headers, 431), (invalid_byte, 400)] {
+        let mut connection = tokio::net::TcpStream::connect(api.server.address()).await.unwrap();
+        // The server may answer (and close) before it has read everything.
+        let _ = connection.write_all(request.as_bytes()).await;
+        let mut answer = Vec::new();
+        let _ = connection.read_to_end(&mut answer).await;
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with(&format!("HTTP/1.1 {status} ")), "{answer}");
+        assert!(answer.contains("content-type: application/json\r\n"), "{answer}");
+        let body = answer.split_once("\r\n\r\n").unwrap().1;
+        let error: cckm_sync::ApiError = cckm_sync::from_slice_strict(body.as_bytes()).unwrap();
+        assert_eq!(error.code_desc.as_deref(), Some(BAD_REQUEST.code_desc), "{body}");
+        support::assert_valid("ApiError", &serde_json::from_str(body).unwrap());
     }
 }
 

@@ -249,6 +249,36 @@ async fn what_the_start_request_types_refuse_is_a_400_naming_the_json_path() {
 }
 
 #[tokio::test]
+async fn a_scope_beyond_the_bound_is_refused_with_400_before_any_work_and_one_at_it_runs() {
+    let api = paused().await;
+    let aws = cckm_sync::endpoints::find("aws-keys").unwrap();
+    let names = |prefix: &str, count: usize| (0..count).map(|i| format!("{prefix}-{i}")).collect::<Vec<_>>();
+    // 101 × 100 items: one more row than the bound of 10,000.
+    let message = api
+        .start_job(aws, json!({"kms": names("kms", 101), "regions": names("r", 100)}))
+        .await
+        .error_message(400, BAD_REQUEST.code_desc);
+    assert!(
+        message.contains("10100 items") && message.contains("10000"),
+        "{message}"
+    );
+    assert_eq!(api.list(aws, "").await.page(aws).total, 0, "nothing was started");
+
+    // 100 × 100: every item is there, and half of them end at half the duration.
+    let job = api
+        .start_job(aws, json!({"kms": names("kms", 100), "regions": names("r", 100)}))
+        .await
+        .job(aws);
+    assert_eq!(job.detailed_status.as_ref().unwrap().len(), 10_000);
+    api.server.advance_clock(DURATION / 2);
+    let halfway = api.get_job(aws, job.id).await.job(aws);
+    let detailed = halfway.detailed_status.unwrap();
+    assert_eq!(detailed.len(), 10_000);
+    let done = aws.family.spec().progress.item_done;
+    assert_eq!(detailed.iter().filter(|(_, text)| *text == done).count(), 5_000);
+}
+
+#[tokio::test]
 async fn an_unknown_job_is_404_and_a_malformed_id_is_400_on_get_and_cancel() {
     let api = paused().await;
     let google = cckm_sync::endpoints::find("google").unwrap();

@@ -37,6 +37,10 @@ async fn a_password_grant_gives_a_signed_jwt_with_exp_and_a_refresh_token() {
             (Some(300), Some("Bearer"))
         );
         assert!(answer.refresh_token.is_some());
+        // As a real server's answer: the vendor's Python SDK reads both, the first unconditionally.
+        let refresh_token_id = answer.refresh_token_id.as_deref().unwrap();
+        assert!(uuid::Uuid::parse_str(refresh_token_id).is_ok(), "{refresh_token_id}");
+        assert!(answer.client_id.as_deref().is_some_and(|id| !id.is_empty()));
         // header.claims.signature, with `exp` 300 s after `iat`.
         let parts: Vec<&str> = answer.jwt.split('.').collect();
         assert_eq!(parts.len(), 3);
@@ -72,6 +76,44 @@ mod base64_claims {
         }
         out
     }
+}
+
+#[tokio::test]
+async fn a_refresh_keeps_the_refresh_token_and_its_id_and_a_renewal_changes_both() {
+    let api = Api::start().await;
+    let path = "/api/v1/auth/tokens";
+    let first = token(
+        &token_call(
+            &api,
+            path,
+            json!({"grant_type": "password", "username": "admin", "password": "admin"}),
+        )
+        .await,
+    );
+    let refresh = first.refresh_token.clone().unwrap();
+    let kept = token(
+        &token_call(
+            &api,
+            path,
+            json!({"grant_type": "refresh_token", "refresh_token": refresh}),
+        )
+        .await,
+    );
+    assert_eq!(
+        (&kept.refresh_token, &kept.refresh_token_id),
+        (&first.refresh_token, &first.refresh_token_id)
+    );
+    let renewed = token(
+        &token_call(
+            &api,
+            path,
+            json!({"grant_type": "refresh_token", "refresh_token": refresh, "renew_refresh_token": true}),
+        )
+        .await,
+    );
+    assert_ne!(renewed.refresh_token, first.refresh_token);
+    assert_ne!(renewed.refresh_token_id, first.refresh_token_id);
+    assert!(renewed.refresh_token_id.is_some());
 }
 
 #[tokio::test]

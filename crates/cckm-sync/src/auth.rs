@@ -92,7 +92,8 @@ impl TokenRequest {
 /// let bare: TokenResponse = serde_json::from_str(r#"{"jwt": "eyJ…"}"#)?;
 /// assert_eq!((bare.duration, bare.token_type), (None, None));
 /// assert_eq!(token.authorization(), "Bearer eyJ…");
-/// assert!(token.unknown_fields.contains_key("client_id"));
+/// assert_eq!(token.client_id.as_deref(), Some("c"));
+/// assert!(token.unknown_fields.is_empty());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +119,16 @@ pub struct TokenResponse {
     /// An opaque token for a refresh grant, when the server gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
+    /// The id of the refresh token (a UUID on a real server), which names it in the server's
+    /// list of refresh tokens. Evidence: code. The vendor's Python SDK (`ciphertrust-sdk`
+    /// 1.0.17, written against live servers) reads it from every token answer, without a
+    /// default: a server that leaves it out makes that client fail right after a 200. Read
+    /// when absent all the same, as older answers may lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_id: Option<String>,
+    /// The id of the client the token was issued to. Evidence: code (the same SDK reads it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     /// Fields this crate does not model, kept verbatim.
     #[serde(flatten)]
     pub unknown_fields: Map<String, Value>,
@@ -134,7 +145,14 @@ impl TokenResponse {
     /// assert!(written.as_object().unwrap().keys().all(|key| TokenResponse::FIELDS.contains(&key.as_str())));
     /// # Ok::<(), serde_json::Error>(())
     /// ```
-    pub const FIELDS: &'static [&'static str] = &["jwt", "duration", "token_type", "refresh_token"];
+    pub const FIELDS: &'static [&'static str] = &[
+        "jwt",
+        "duration",
+        "token_type",
+        "refresh_token",
+        "refresh_token_id",
+        "client_id",
+    ];
 
     /// The value of the `Authorization` header for this token: `Bearer <jwt>`.
     pub fn authorization(&self) -> String {

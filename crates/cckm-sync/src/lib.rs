@@ -125,7 +125,7 @@ pub use unknown::{JsonPointer, ReportUnknowns, Unknown, UnknownKind, UnknownValu
 /// ```
 /// assert_eq!(cckm_sync::CONTRACT_VERSION.split('.').count(), 3);
 /// ```
-pub const CONTRACT_VERSION: &str = "0.2.0";
+pub const CONTRACT_VERSION: &str = "0.2.1";
 
 /// The crate's README (its crates.io page): its examples, compiled and run as doctests so that
 /// they keep up with the crate. (The repository's README is checked by the xtask's doctests.)

@@ -10,10 +10,13 @@ import { fileURLToPath } from "node:url";
 /** The environment variable that names another build of the `cckm-sync` program. */
 export const PROGRAM_ENV = "CCKM_SYNC_PROGRAM";
 
-// What `cckm-sync mock` prints: its first line names the URL it serves (a port picked with
-// `--listen 127.0.0.1:0` is known only from it); with --tls a later line names the certificate.
-const SERVING = "cckm-sync mock serving ";
-const CERTIFICATE = "  certificate: ";
+// With `--ready-json`, the first line `cckm-sync mock` prints is one JSON object: where it serves
+// (a port picked with `--listen 127.0.0.1:0` is known only from it) and its certificate file.
+interface Ready {
+  url: string;
+  api_url: string;
+  certificate: string | null;
+}
 const API_PREFIX = "/api/v1";
 // How much of the program's standard error is kept for error messages.
 const STDERR_KEPT = 16 * 1024;
@@ -221,7 +224,7 @@ export class MockServer {
   /** Starts the program and resolves when it serves (within `startTimeoutMs`). */
   static async start(options: MockServerOptions = {}): Promise<MockServer> {
     const program = options.program ?? findProgram();
-    const args = ["mock", "--listen", "127.0.0.1:0"];
+    const args = ["mock", "--listen", "127.0.0.1:0", "--ready-json"];
     args.push("--username", options.username ?? "admin", "--password", options.password ?? "admin");
     if (options.jobDuration !== undefined) {
       args.push("--job-duration", duration(options.jobDuration, "jobDuration"));
@@ -281,12 +284,10 @@ export class MockServer {
           }
         });
         lines.on("line", (line) => {
-          if (line.startsWith(SERVING)) {
-            baseUrl = line.slice(SERVING.length).trim();
-          } else if (line.startsWith(CERTIFICATE)) {
-            certificate = line.slice(CERTIFICATE.length).split(" (")[0]?.trim();
-          }
-          if (baseUrl !== undefined && (!options.tls || certificate !== undefined)) {
+          if (baseUrl === undefined && line.startsWith("{")) {
+            const ready = JSON.parse(line) as Ready;
+            baseUrl = ready.api_url;
+            certificate = ready.certificate ?? undefined;
             done();
           }
         });
@@ -304,7 +305,7 @@ export class MockServer {
     }
     const server = new MockServer(child, stderr, urls, options);
     try {
-      await server.#renewToken(true);
+      await server.#renewToken();
     } catch (error) {
       await server.stop();
       throw error;
@@ -356,9 +357,9 @@ export class MockServer {
   }
 
   /**
-   * A valid JWT for `username`, renewed with the token call (`POST /api/v1/auth/tokens`) when
-   * the mock's clock has passed its expiry. The token calls made when the mock starts and after
-   * `reset()` are forgotten; a later one is recorded and meets pending faults like any other.
+   * A valid JWT for `username`, minted with the control call `POST /__mock/tokens` (what the
+   * token call answers, without it) when the mock starts, after `reset()`, and when the mock's
+   * clock has passed its expiry: it is not among the received requests and meets no fault.
    */
   async token(): Promise<string> {
     const clock = await this.clock();
@@ -372,30 +373,22 @@ export class MockServer {
     // enough for the call that uses it.
     const margin = clock.paused ? 0 : Math.min(30, (this.#expires - this.#issued) / 10);
     if (now + margin >= this.#expires) {
-      await this.#renewToken(false);
+      await this.#renewToken();
     }
   }
 
-  async #renewToken(forget: boolean): Promise<void> {
-    const body = { grant_type: "password", username: this.username, password: this.password };
-    const { status, text } = await this.#http("POST", `${this.baseUrl}/auth/tokens`, JSON.stringify(body));
-    if (status !== 200) {
-      throw this.#failure(`the token call answered ${status}: ${text}`);
-    }
-    const jwt = (JSON.parse(text) as { jwt: string }).jwt;
+  async #renewToken(): Promise<void> {
+    const jwt = ((await this.#control("POST", "tokens")) as { jwt: string }).jwt;
     const { issued, expires } = jwtTimes(jwt);
     this.#jwt = jwt;
     this.#issued = issued;
     this.#expires = expires;
-    if (forget) {
-      await this.#control("DELETE", "requests");
-    }
   }
 
   /** Back to a fresh server: no job, fault or received request; every earlier token revoked; the system clock. */
   async reset(): Promise<void> {
     await this.#control("POST", "reset");
-    await this.#renewToken(true);
+    await this.#renewToken();
   }
 
   /** What the mock's clock reads. */
@@ -486,7 +479,7 @@ export class MockServer {
   /** Revokes every token issued so far, and takes a new one. */
   async revokeTokens(): Promise<void> {
     await this.#control("POST", "tokens/revoke");
-    await this.#renewToken(false);
+    await this.#renewToken();
   }
 
   async #control(method: string, path: string, body?: unknown, text?: string): Promise<unknown> {

@@ -104,6 +104,20 @@ describe("MockServer and createClient", () => {
     assert.deepEqual(JSON.parse(requests[0]!.body), { kms: ["kms-prod"], regions: null });
   });
 
+  test("its tokens are minted without the token call or its faults", async () => {
+    const pending = await mock.inject({ kind: "status", status: 503, call: "token" });
+    await mock.revokeTokens();
+    const { response } = await client.GET(AWS, {});
+    assert.equal(response.status, 200);
+    assert.deepEqual(await mock.faults(), pending, "the token call's fault is still pending");
+    const requests = await mock.receivedRequests();
+    assert.deepEqual(
+      requests.map((request) => request.path),
+      [`/api/v1${AWS}`],
+    );
+    await mock.clearFaults();
+  });
+
   test("a fault answers the next matching call", async () => {
     const pending = await mock.inject({ kind: "status", status: 503, call: "list" });
     assert.equal(pending.length, 1);

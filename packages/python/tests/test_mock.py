@@ -179,6 +179,14 @@ def test_tokens_expire_by_the_mock_clock_and_authorization_renews(cckm_mock: Moc
     assert (status, TokenResponse.model_validate_json(body).duration) == (200, 60)
 
 
+def test_the_fixtures_tokens_are_minted_without_the_token_call_or_its_faults(cckm_mock: MockServer):
+    pending = cckm_mock.inject({"kind": "status", "status": 503, "call": "token"})
+    cckm_mock.revoke_tokens()
+    assert call(cckm_mock, "GET", AWS)[0] == 200
+    assert cckm_mock.faults() == pending, "the token call's fault is still pending"
+    assert [request.path for request in cckm_mock.received_requests()] == ["/api/v1" + AWS]
+
+
 @pytest.mark.cckm_mock(tls=True)
 def test_tls_serves_https_with_a_certificate_to_trust(cckm_mock: MockServer):
     assert cckm_mock.base_url.startswith("https://127.0.0.1:")

@@ -17,8 +17,8 @@ use http_body_util::{BodyExt as _, Either, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 
 use super::answer::{
-    BAD_GATEWAY, CONTRACT_VIOLATION, MALFORMED_REQUEST, NoAnswer, REQUEST_TOO_LARGE, REQUEST_TOO_SLOW, ResponseBody,
-    error_chain, own_answer,
+    BAD_GATEWAY, CONTRACT_VIOLATION, Deadline, MALFORMED_REQUEST, NoAnswer, REQUEST_TOO_LARGE, REQUEST_TOO_SLOW,
+    ResponseBody, error_chain, own_answer,
 };
 use super::check::{check, violations};
 use super::headers::strip_hop_by_hop;
@@ -153,8 +153,10 @@ fn to_upstream(state: &State, index: usize, parts: &mut Parts) -> Result<Forward
 
 /// A call that is not of the catalog: both bodies streamed through, unchecked, unrecorded.
 async fn streamed(state: &State, call: &Forwarded, parts: Parts, body: Incoming) -> Response<ResponseBody> {
-    let forwarded = Request::from_parts(parts, Either::Right(body));
-    let answer = match tokio::time::timeout(state.timeout, state.client.request(forwarded)).await {
+    // The whole exchange, bodies streamed both ways included, within the proxy's timeout.
+    let deadline = tokio::time::Instant::from_std(call.started) + state.timeout;
+    let forwarded = Request::from_parts(parts, Either::Right(Deadline::new(body, deadline, state.timeout)));
+    let answer = match tokio::time::timeout_at(deadline, state.client.request(forwarded)).await {
         Err(_) => Err(NoAnswer::timeout(state)),
         Ok(Err(error)) => Err(NoAnswer::of_client(state, &error)),
         Ok(Ok(response)) => Ok(response),
@@ -172,10 +174,11 @@ async fn streamed(state: &State, call: &Forwarded, parts: Parts, body: Incoming)
             let comment = "not a call of the catalog: bodies streamed, not recorded".to_owned();
             record(state, call.seen(None, Some(seen), wait, Some(comment))).await;
             strip_hop_by_hop(&mut parts.headers);
-            Response::from_parts(parts, Either::Right(body))
+            Response::from_parts(parts, Either::Right(Deadline::new(body, deadline, state.timeout)))
         }
         Err(no_answer) => {
             state.log(&[output::error_line(&format!("{}: {}", call.source, no_answer.reason))]);
+            state.add_error(&call.source, &no_answer);
             let entry = call.seen(None, None, call.started.elapsed(), Some(no_answer.reason.clone()));
             record(state, entry).await;
             no_answer.answer()
@@ -214,6 +217,7 @@ async fn held(state: &Arc<State>, call: &Forwarded, parts: Parts, body: Incoming
             response_case.skipped = Some(format!("no answer: {}", no_answer.reason));
             state.log(&[output::error_line(&format!("{}: {}", call.source, no_answer.reason))]);
             state.add_to_report(vec![request_case, response_case]);
+            state.add_error(&call.source, &no_answer);
             let comment = format!(
                 "{}; the proxy answered {}",
                 no_answer.reason,

@@ -39,11 +39,14 @@ The proxy answers on its own only when it must, with the API's error body (a `me
 starts with `cckm-sync proxy`): 502 `NCERRBadGateway` when the upstream cannot be reached or \
 breaks off, 504 `NCERRGatewayTimeout` when it does not answer within --timeout, and with \
 --strict 502 `NCERRContractViolation` listing the violations. Credentials (the Authorization \
-and Cookie headers, the token call's password, refresh token and JWT) are redacted in the HAR \
-file.
+and Cookie headers, headers named for a credential such as X-Api-Key, credential query \
+parameters and JWTs in the URL, the token call's password, refresh token and JWT) are redacted \
+in the HAR file. --timeout covers the whole exchange, streamed bodies included. The HAR file \
+and the report are readable even if the proxy is killed.
 
-Exit status after Ctrl-C (or SIGTERM): 0 when every call checked passed, 1 when one failed \
-(or could not start), 2 for a usage error.
+Exit status after Ctrl-C (or SIGTERM): 0 when every call checked passed and the upstream \
+answered every call, 1 when one failed, went unanswered (upstream down, an untrusted \
+certificate, a timeout) or the proxy could not start, 2 for a usage error.
 
 Example:
   cckm-sync mock --listen 127.0.0.1:8443 &
@@ -54,12 +57,12 @@ Example:
 pub(crate) struct ProxyArgs {
     /// The server to forward to: its root URL or its API URL (`…/api/v1`), `http://` or
     /// `https://`.
-    #[arg(long, value_name = "URL")]
-    upstream: String,
+    #[arg(long, value_name = "URL", value_parser = Upstream::parse)]
+    upstream: Upstream,
 
     /// Address to listen on (plain HTTP); port 0 picks a free port (the first line printed
     /// names it).
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", value_parser = crate::parse_listen)]
     listen: SocketAddr,
 
     /// Accept any certificate of an HTTPS upstream (a CipherTrust Manager's self-signed
@@ -125,7 +128,7 @@ pub(crate) fn run(args: ProxyArgs) -> ExitCode {
 
 /// Serves until a signal; `Ok(true)` when every call checked passed.
 async fn serve(args: ProxyArgs) -> Result<bool, String> {
-    let upstream = Upstream::parse(&args.upstream)?;
+    let upstream = args.upstream.clone();
     let trust = match (&args.ca_cert, args.insecure) {
         (Some(path), _) => Trust::Roots(path.clone()),
         (None, true) => Trust::Anything,
@@ -140,10 +143,11 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
     let address = listener
         .local_addr()
         .map_err(|error| format!("cannot read the address listened on: {error}"))?;
-    // The report's file is made now, so that a path that cannot be written fails at start,
-    // not after a session of traffic.
+    // The report's file is written now, so that a path that cannot be written fails at start,
+    // not after a session of traffic; then again as calls are checked (below), so that a proxy
+    // killed without a chance to write it at exit leaves the report of what it saw.
     if let Some(path) = &args.report {
-        std::fs::write(path, b"").map_err(|error| format!("cannot write the report {}: {error}", path.display()))?;
+        write_report(path, &Report::new(args.strict).to_json(&crate::validate::tool()))?;
     }
     let (recorder, recorder_thread) = match &args.har {
         Some(path) => {
@@ -162,6 +166,7 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
         report: std::sync::Mutex::new(Report::new(args.strict).keep_at_most(MAX_CASES)),
         recorder,
         calls: AtomicUsize::new(0),
+        unanswered: AtomicUsize::new(0),
         color,
     });
 
@@ -196,7 +201,16 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
     println!("Press Ctrl-C to stop.");
     let _ = std::io::stdout().flush();
 
+    let reporter = args
+        .report
+        .clone()
+        .map(|path| tokio::spawn(keep_report_written(state.clone(), path)));
     accept(listener, state.clone()).await?;
+    if let Some(reporter) = reporter {
+        reporter.abort();
+        let _ = reporter.await;
+    }
+    state.count_unlisted_errors();
 
     let (report_json, ok, summary) = {
         let report = state
@@ -232,16 +246,53 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
         }
     }
     if let Some(path) = &args.report {
-        let text = report_json + "\n";
-        match std::fs::write(path, text) {
+        match write_report(path, &report_json) {
             Ok(()) => eprintln!("report written to {}", path.display()),
-            Err(error) => problems.push(format!("cannot write the report {}: {error}", path.display())),
+            Err(error) => problems.push(error),
         }
     }
     if problems.is_empty() {
         Ok(ok)
     } else {
         Err(problems.join("; "))
+    }
+}
+
+/// How often the report is written again while calls are checked.
+const REPORT_EVERY: Duration = Duration::from_secs(1);
+
+/// Writes the report whole: to a file beside it, then renamed over it, so that a reader (or a
+/// kill) never sees half of one.
+fn write_report(path: &std::path::Path, json: &str) -> Result<(), String> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, format!("{json}\n"))
+        .and_then(|()| std::fs::rename(&partial, path))
+        .map_err(|error| format!("cannot write the report {}: {error}", path.display()))
+}
+
+/// Writes the report again each [`REPORT_EVERY`] in which calls arrived, until aborted.
+async fn keep_report_written(state: Arc<State>, path: PathBuf) {
+    let mut written = 0;
+    let mut ticks = tokio::time::interval(REPORT_EVERY);
+    loop {
+        ticks.tick().await;
+        let calls = state.calls.load(Ordering::Relaxed);
+        if calls == written {
+            continue;
+        }
+        let json = match state.report.lock() {
+            Ok(report) => report.to_json(&crate::validate::tool()),
+            Err(_) => return,
+        };
+        let path = path.clone();
+        if tokio::task::spawn_blocking(move || write_report(&path, &json))
+            .await
+            .is_ok()
+        {
+            written = calls;
+        }
     }
 }
 

@@ -1,13 +1,15 @@
 //! The proxy's recording: a HAR entry per call, written by a thread of its own as calls end,
-//! with credentials redacted.
+//! with credentials redacted. After each entry the file is a whole HAR file, so that a proxy
+//! killed without a chance to finish it (SIGKILL, a crash) leaves one that `validate` reads.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{Seek as _, SeekFrom, Write};
 use std::path::Path;
 use std::time::Duration;
 
 use base64::Engine as _;
 use cckm_sync_contract::har::{Content, Creator, Entry, HarWriter, Header, PostData, Request, Response, Timings};
+use cckm_sync_mock::redact;
 use chrono::{DateTime, SecondsFormat, Utc};
 use http::HeaderMap;
 use serde_json::Value;
@@ -17,10 +19,54 @@ use tokio::sync::mpsc;
 const QUEUE: usize = 1024;
 /// What replaces a credential.
 const REDACTED: &str = "[redacted by cckm-sync proxy]";
-/// Headers whose values are credentials.
-const SECRET_HEADERS: [&str; 4] = ["authorization", "proxy-authorization", "cookie", "set-cookie"];
 /// Fields of the token call's bodies whose values are credentials.
 const SECRET_FIELDS: [&str; 3] = ["password", "refresh_token", "jwt"];
+
+/// What ends a HAR file that [`HarWriter`] has started: the same bytes its `finish` writes.
+const HAR_END: &[u8] = b"\n]}}\n";
+
+/// A file that holds what was written up to the last flush followed by [`HAR_END`]: each
+/// flush writes the two at once and steps back before the end, which the next write
+/// replaces. [`end`](Self::end) cuts what follows the position (the last end, once `finish`
+/// has written its own).
+struct SelfClosing {
+    file: File,
+    pending: Vec<u8>,
+}
+
+impl SelfClosing {
+    fn new(file: File) -> Self {
+        Self {
+            file,
+            pending: Vec::new(),
+        }
+    }
+
+    fn end(mut self) -> std::io::Result<()> {
+        if !self.pending.is_empty() {
+            self.flush()?;
+        }
+        let position = self.file.stream_position()?;
+        self.file.set_len(position)?;
+        self.file.sync_data()
+    }
+}
+
+impl Write for SelfClosing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        // The new bytes and the end in one write: the file is whole before and after it.
+        self.pending.extend_from_slice(HAR_END);
+        self.file.write_all(&self.pending)?;
+        self.pending.clear();
+        self.file.seek(SeekFrom::Current(-(HAR_END.len() as i64)))?;
+        Ok(())
+    }
+}
 
 /// Sends entries to the thread that writes the HAR file.
 #[derive(Clone, Debug)]
@@ -42,7 +88,7 @@ impl Recorder {
             name: "cckm-sync proxy".to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
         };
-        let mut writer = HarWriter::new(BufWriter::new(file), creator)
+        let mut writer = HarWriter::new(SelfClosing::new(file), creator)
             .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
         let (sender, mut receiver) = mpsc::channel::<Entry>(QUEUE);
         let name = path.display().to_string();
@@ -57,6 +103,7 @@ impl Recorder {
                 let entries = writer.len();
                 writer
                     .finish()
+                    .and_then(SelfClosing::end)
                     .map_err(|error| format!("cannot write {name}: {error}"))?;
                 Ok(entries)
             })
@@ -122,7 +169,9 @@ fn version(version: http::Version) -> String {
 fn headers(map: &HeaderMap) -> Vec<Header> {
     map.iter()
         .map(|(name, value)| {
-            let value = if SECRET_HEADERS.contains(&name.as_str()) {
+            // The same credentials as the mock hides: the usual headers, and any whose name
+            // says token, secret, password or API key (`X-Api-Key`, `X-Vault-Token`).
+            let value = if redact::is_secret_name(name.as_str()) {
                 redact_header(value.to_str().unwrap_or_default())
             } else {
                 String::from_utf8_lossy(value.as_bytes()).into_owned()
@@ -137,11 +186,14 @@ fn headers(map: &HeaderMap) -> Vec<Header> {
 
 /// `Bearer <token>` keeps its scheme; any other credential goes whole.
 fn redact_header(value: &str) -> String {
-    match value.split_once(' ') {
-        Some((scheme, _)) if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("basic") => {
-            format!("{scheme} {REDACTED}")
-        }
-        _ => REDACTED.to_owned(),
+    redact::header(value, REDACTED)
+}
+
+/// A URL with the credentials of its query string redacted (`access_token=…`, a JWT).
+fn redact_url(url: &str) -> String {
+    match url.split_once('?') {
+        Some((base, query)) => format!("{base}?{}", redact::query(query, REDACTED)),
+        None => url.to_owned(),
     }
 }
 
@@ -172,7 +224,15 @@ fn header_value<'a>(map: &'a HeaderMap, name: &str) -> &'a str {
 pub(crate) fn entry(seen: &Seen<'_>) -> Entry {
     let query_string = seen
         .query
-        .map(|query| form_pairs(query).map(|(name, value)| Header { name, value }).collect())
+        .map(|query| {
+            form_pairs(query)
+                .map(|(name, value)| {
+                    let secret = redact::is_secret_name(&name) || redact::looks_like_jwt(&value);
+                    let value = if secret { REDACTED.to_owned() } else { value };
+                    Header { name, value }
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let post_data = seen.request_body.filter(|body| !body.is_empty()).map(|body| {
         let (text, encoding) = body_text(body, seen.token_call);
@@ -184,7 +244,7 @@ pub(crate) fn entry(seen: &Seen<'_>) -> Entry {
     });
     let request = Request {
         method: seen.method.to_owned(),
-        url: seen.url.clone(),
+        url: redact_url(&seen.url),
         http_version: version(seen.version),
         cookies: Vec::new(),
         headers: headers(seen.request_headers),
@@ -271,6 +331,23 @@ mod tests {
         assert!(text.contains("kept"));
         let (text, encoding) = body_text(&[0xff, 0x00], false);
         assert_eq!((text.as_str(), encoding.as_deref()), ("/wA=", Some("base64")));
+    }
+
+    #[test]
+    fn custom_credential_headers_and_query_credentials_are_redacted() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln";
+        let mut map = HeaderMap::new();
+        map.insert("x-api-key", http::HeaderValue::from_static("k-1"));
+        map.insert("x-trace", http::HeaderValue::from_static("t-1"));
+        let kept = headers(&map);
+        assert_eq!(kept[0].value, REDACTED);
+        assert_eq!(kept[1].value, "t-1");
+        let url = redact_url(&format!("http://h/api/v1/x?limit=5&access_token=abc&t={jwt}"));
+        assert!(
+            url.starts_with("http://h/api/v1/x?limit=5&access_token=%5Bredacted"),
+            "{url}"
+        );
+        assert!(!url.contains("abc") && !url.contains(jwt), "{url}");
     }
 
     #[test]

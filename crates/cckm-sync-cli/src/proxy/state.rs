@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use cckm_sync_contract::{Case, Contract, Report};
 
+use super::answer::NoAnswer;
 use super::record::Recorder;
 use super::upstream::{Upstream, UpstreamClient};
 use crate::output;
@@ -21,8 +22,14 @@ pub(crate) struct State {
     pub(crate) report: std::sync::Mutex<Report>,
     pub(crate) recorder: Option<Recorder>,
     pub(crate) calls: AtomicUsize,
+    /// How many calls the upstream did not answer (the first [`MAX_ERRORS`] are in the report).
+    pub(crate) unanswered: AtomicUsize,
     pub(crate) color: anstream::ColorChoice,
 }
+
+/// How many calls the upstream did not answer are listed in the report's errors; the rest
+/// are counted in one last error.
+pub(crate) const MAX_ERRORS: usize = 100;
 
 impl State {
     /// Writes lines to standard error, whole.
@@ -34,6 +41,30 @@ impl State {
         let mut err = anstream::AutoStream::new(std::io::stderr().lock(), self.color);
         for line in lines {
             let _ = writeln!(err, "{line}");
+        }
+    }
+
+    /// Counts a call the upstream did not answer (down, refused, an untrusted certificate, a
+    /// timeout) as an error of the report: the proxy did not check what it was there for.
+    pub(crate) fn add_error(&self, source: &impl std::fmt::Display, no_answer: &NoAnswer) {
+        let count = self.unanswered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if count < MAX_ERRORS
+            && let Ok(mut report) = self.report.lock()
+        {
+            report.add_error(format!("{source}: {}", no_answer.reason));
+        }
+    }
+
+    /// Adds to the report's errors the count of unanswered calls it does not list.
+    pub(crate) fn count_unlisted_errors(&self) {
+        let count = self.unanswered.load(std::sync::atomic::Ordering::Relaxed);
+        if count > MAX_ERRORS
+            && let Ok(mut report) = self.report.lock()
+        {
+            report.add_error(format!(
+                "{} more calls the upstream did not answer (the first {MAX_ERRORS} are listed)",
+                count - MAX_ERRORS
+            ));
         }
     }
 

@@ -15,7 +15,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 /// A request body: buffered (a call of the catalog, checked), or streamed (any other call).
-pub(crate) type RequestBody = Either<Full<Bytes>, Incoming>;
+pub(crate) type RequestBody = Either<Full<Bytes>, super::answer::Deadline<Incoming>>;
 
 /// The client of the upstream.
 pub(crate) type UpstreamClient = Client<HttpsConnector<HttpConnector>, RequestBody>;

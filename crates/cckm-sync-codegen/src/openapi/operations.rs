@@ -232,10 +232,12 @@ pub(super) fn token_operation(generator: &mut SchemaGenerator) -> utoipa::openap
     let answered = ExampleBuilder::new()
         .summary("What the mock (`cckm-sync mock`) answers: no source shows this response")
         .value(Some(json!({
-            "jwt": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsb2NhbHxlNWNkZTdmZC1kYTMyLTg0NTQtZGEzMi04NDU0ZTVjZGU3ZmQiLCJpc3MiOiJreWxvIiwicHJlZmVycmVkX3VzZXJuYW1lIjoiYWRtaW4iLCJjdXN0Ijp7ImRvbWFpbl9pZCI6IjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMCIsImdyb3VwcyI6WyJhZG1pbiJdLCJzaWQiOiJjYWE4Mzc2ZS1mMDlkLTQ3NzAtYTRiMi05OTlmNjRkOGQ1MzEiLCJ6b25lX2lkIjoiMDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwIn0sImp3dGlkIjoiMTE1NDIwYzMtYzFkNy00MGFkLWJiMmEtZjBhMmQxYWJjYTcxIiwiaWF0IjoxNzk2NjYxMjI4LCJleHAiOjE3OTY2NjE1Mjh9.2w2me6eEpOQJYdUMWryKEB7FjlW-Ud8ge8eO2regvlw",
+            "jwt": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsb2NhbHxlNWNkZTdmZC1kYTMyLTg0NTQtZGEzMi04NDU0ZTVjZGU3ZmQiLCJpc3MiOiJreWxvIiwicHJlZmVycmVkX3VzZXJuYW1lIjoiYWRtaW4iLCJjdXN0Ijp7ImRvbWFpbl9pZCI6IjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMCIsImdyb3VwcyI6WyJhZG1pbiJdLCJzaWQiOiJjYjg3YjliZC01N2E3LTQyYzktOGIyNS01ZTUwOWM2YmU0MDIiLCJ6b25lX2lkIjoiMDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwIn0sImp3dGlkIjoiZmM0MjZiNjMtYzZhOS00MDc4LTk3NzQtNzExYmRmZmY3OTA4IiwiaWF0IjoxNzk2NjY2NTk0LCJleHAiOjE3OTY2NjY4OTR9.a0oWEkKqgeOC7lek-wk2TDojOcHXsjt8OLpC95wBtGI",
             "duration": 300,
             "token_type": "Bearer",
-            "refresh_token": "6724df7983190bc83ec3d635fc970201c3229181eaaf2407114767e7e4d93d9a"
+            "refresh_token": "dae37506bda3cf85f2e3718ee90a57cae9ae3bf2291a4df85912e55fd16ee02b",
+            "refresh_token_id": "791c64b8-2c9c-4254-bd01-5e8698856766",
+            "client_id": "0a7e1c55-7c3d-4b1e-9d8e-6f1a2b3c4d5e"
         })))
         .build();
     let builder = OperationBuilder::new()

@@ -105,6 +105,13 @@ impl MockServer {
         self.bare().app.requests().list()
     }
 
+    /// How many received requests were dropped to keep within the recording's bounds (in
+    /// entries and in bytes) since the start or the last clear. `GET /__mock/requests` says
+    /// it in its `X-Dropped-Requests` header.
+    pub fn dropped_requests(&self) -> u64 {
+        self.bare().app.requests().dropped()
+    }
+
     /// Forgets the received requests. Mirrors `DELETE /__mock/requests`.
     ///
     /// ```

@@ -34,11 +34,6 @@ __all__ = ["MockServer", "MockError", "ReceivedRequest", "find_program"]
 PROGRAM = "cckm-sync"
 PROGRAM_ENV = "CCKM_SYNC_PROGRAM"
 
-# What `cckm-sync mock` prints: its first line names the URL it serves (a port picked with
-# `--listen 127.0.0.1:0` is known only from it); with --tls a later line names the certificate.
-_SERVING = "cckm-sync mock serving "
-_CERTIFICATE = "  certificate: "
-_API_PREFIX = "/api/v1"
 # How much of the program's standard error is kept for error messages.
 _STDERR_KEPT = 16 * 1024
 
@@ -203,7 +198,7 @@ class MockServer:
         if self._process is not None:
             raise MockError("the mock is already started")
         program = self._program or find_program()
-        command = [program, "mock", "--listen", "127.0.0.1:0", *self._args]
+        command = [program, "mock", "--listen", "127.0.0.1:0", "--ready-json", *self._args]
         try:
             process = subprocess.Popen(
                 command,
@@ -241,8 +236,9 @@ class MockServer:
         return self
 
     def _read_banner(self, lines: queue.Queue[str | None]) -> None:
+        # `--ready-json`: the first line is one JSON object, for programs such as this one.
         deadline = time.monotonic() + self.start_timeout
-        while not self.base_url or (self.tls and self.certificate is None):
+        while not self.base_url:
             left = deadline - time.monotonic()
             try:
                 line = lines.get(timeout=max(left, 0.0))
@@ -254,11 +250,11 @@ class MockServer:
                 for thread in self._threads:
                     thread.join(timeout=self.stop_timeout)
                 raise MockError(self._failure(f"cckm-sync mock exited with status {code} before serving"))
-            if line.startswith(_SERVING):
-                self.base_url = line[len(_SERVING) :].strip()
-                self.root_url = self.base_url.removesuffix(_API_PREFIX)
-            elif line.startswith(_CERTIFICATE):
-                self.certificate = line[len(_CERTIFICATE) :].split(" (", 1)[0].strip()
+            if line.startswith("{"):
+                ready = json.loads(line)
+                self.base_url = ready["api_url"]
+                self.root_url = ready["url"]
+                self.certificate = ready["certificate"]
 
     def stop(self) -> None:
         """Stops the program: asks it to shut down, waits at most `stop_timeout`, then kills it.
@@ -305,10 +301,10 @@ class MockServer:
     def token(self) -> str:
         """A valid JWT for `username`.
 
-        The token is asked for with the token call (`POST /api/v1/auth/tokens`) when the mock
-        starts and after `reset()`, which then forget that call, and again when the mock's clock
-        has passed the token's expiry (or `revoke_tokens()` was called): that call is recorded
-        and meets pending faults like any other.
+        The token is minted with the control call `POST /__mock/tokens` (what the token call
+        answers, without it) when the mock starts, after `reset()`, and again when the mock's
+        clock has passed the token's expiry (or `revoke_tokens()` was called): it is not among
+        the received requests and meets no pending fault.
         """
         with self._token_lock:
             if self._jwt is not None:
@@ -318,7 +314,7 @@ class MockServer:
                 if now + margin >= self._jwt_expires:
                     self._jwt = None
             if self._jwt is None:
-                self._renew_token(forget=False)
+                self._renew_token()
             assert self._jwt is not None
             return self._jwt
 
@@ -327,16 +323,10 @@ class MockServer:
         """`Bearer <jwt>`: the `Authorization` header of a job call, from `token()`."""
         return f"Bearer {self.token()}"
 
-    def _renew_token(self, forget: bool = True) -> None:
-        body = {"grant_type": "password", "username": self.username, "password": self.password}
-        status, answer = self._http("POST", f"{self.base_url}/auth/tokens", body)
-        if status != 200:
-            raise MockError(self._failure(f"the token call answered {status}: {answer.decode(errors='replace')}"))
-        jwt = json.loads(answer)["jwt"]
+    def _renew_token(self) -> None:
+        jwt = self._control("POST", "tokens")["jwt"]
         self._jwt_issued, self._jwt_expires = _jwt_times(jwt)
         self._jwt = jwt
-        if forget:
-            self._control("DELETE", "requests")
 
     # --- control API --------------------------------------------------------------------------
 
