@@ -29,7 +29,13 @@ pub(crate) fn make_certificate(ip: IpAddr) -> Result<Certificate, StartError> {
 
 pub(crate) fn tls_acceptor(certificate: &Certificate) -> Result<tokio_rustls::TlsAcceptor, StartError> {
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-    // ring, not aws-lc-rs: no C toolchain to build it, and quick to compile.
+    // ring, not aws-lc-rs: no C toolchain to build it, and quick to compile. rustls 0.23.48
+    // deprecates ring's provider because it has no post-quantum key exchange; a mock serving
+    // tests needs none, and the client assembles its own (`cckm_sync_client::tls::ring_provider`).
+    #[allow(
+        deprecated,
+        reason = "ring has no post-quantum key exchange, which a test server does not need"
+    )]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

@@ -9,6 +9,7 @@ use cckm_sync_mock::{Call, Fault, MockServer};
 #[tokio::test]
 async fn a_job_runs_to_its_end() -> Result<(), Box<dyn std::error::Error>> {
     // (This workspace builds reqwest on rustls without a default crypto provider.)
+    #[allow(deprecated, reason = "ring lacks post-quantum key exchange: not needed on loopback")]
     let _ = rustls::crypto::ring::default_provider().install_default();
     // Arrange: jobs of 10 s, and a clock that moves only when told.
     let server = MockServer::builder().job_duration(Duration::from_secs(10)).start()?;

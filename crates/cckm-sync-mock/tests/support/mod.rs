@@ -60,6 +60,7 @@ pub fn schema_prefix(family: CloudFamily) -> String {
 
 /// A client with ring as rustls's provider (the workspace builds reqwest without one).
 pub fn http_client(root: Option<&[u8]>) -> reqwest::Client {
+    #[allow(deprecated, reason = "ring lacks post-quantum key exchange: not needed on loopback")]
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut builder = reqwest::Client::builder().timeout(std::time::Duration::from_secs(20));
     if let Some(pem) = root {
