@@ -19,6 +19,16 @@ use std::time::Duration;
 use cckm_sync_mock::MockServer;
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
+/// A line of a server's banner on standard output. A closed standard output (a wrapper that
+/// read the lines it needed and closed the pipe) is no reason to stop serving: the line is lost,
+/// where `println!` would panic.
+macro_rules! banner {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod diff;
 mod files;
 mod jobs;
@@ -283,28 +293,28 @@ async fn mock(args: MockArgs) -> Result<(), String> {
             "certificate": certificate.as_ref().map(|path| path.display().to_string()),
             "control_token": control_token,
         });
-        println!("{ready}");
+        banner!("{ready}");
     }
     // The first line for humans names the URL: scripts read it to learn a port picked with `:0`.
-    println!("cckm-sync mock serving {}", server.api_url());
-    println!(
+    banner!("cckm-sync mock serving {}", server.api_url());
+    banner!(
         "  credentials: {username} / {password} (POST {}{} for a token)",
         server.api_url(),
         cckm_sync::endpoints::TOKEN_PATH
     );
     if let Some(path) = &certificate {
-        println!(
+        banner!(
             "  certificate: {} (self-signed, for localhost and 127.0.0.1)",
             path.display()
         );
     }
-    println!(
+    banner!(
         "  jobs run for {}, tokens last {}",
         humantime::format_duration(server.job_duration()),
         humantime::format_duration(args.token_lifetime)
     );
     if !args.seed.is_empty() {
-        println!(
+        banner!(
             "  seed: {} jobs loaded from {} file{} ({} skipped)",
             seeded.loaded,
             seeded.files,
@@ -315,16 +325,16 @@ async fn mock(args: MockArgs) -> Result<(), String> {
             eprintln!("warning: {skipped}");
         }
     }
-    println!(
+    banner!(
         "  control API: {}/__mock/ (reset, jobs, clock, faults, requests, tokens)",
         server.base_url()
     );
     match &control_token {
-        Some(token) => println!("  control API token: {token} (send `Authorization: Bearer <token>` to /__mock/)"),
-        None => println!("  control API: no token (loopback only; --control-token to require one)"),
+        Some(token) => banner!("  control API token: {token} (send `Authorization: Bearer <token>` to /__mock/)"),
+        None => banner!("  control API: no token (loopback only; --control-token to require one)"),
     }
     if exposed {
-        println!(
+        banner!(
             "  listening beyond loopback on {}: anyone who reaches it can log in with the credentials above; \
              received requests are kept{}",
             server.address(),
@@ -335,7 +345,7 @@ async fn mock(args: MockArgs) -> Result<(), String> {
             }
         );
     }
-    println!("Press Ctrl-C to stop.");
+    banner!("Press Ctrl-C to stop.");
     let _ = std::io::stdout().flush();
 
     wait_for_signal().await?;

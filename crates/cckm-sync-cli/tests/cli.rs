@@ -317,3 +317,55 @@ async fn tls_writes_the_certificate_to_the_file_it_names_and_removes_it_at_exit(
     assert!(status.success());
     assert!(!path.exists(), "{} is left behind", path.display());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_standard_output_does_not_stop_the_mock() {
+    // A wrapper that read the lines it needed and closed its end of the pipe: here closed before
+    // the mock writes a line, so that every line of its banner meets a broken pipe.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = cckm_sync()
+        .args(["mock", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let api_url = format!("http://127.0.0.1:{port}/api/v1");
+    let client = client(None);
+    // Its banner is lost, so the port is probed until it answers (at most 30 s), or the mock ends.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let answered = loop {
+        let sent = client
+            .post(format!("{api_url}/auth/tokens/"))
+            .json(&serde_json::json!({"grant_type": "password", "username": "admin", "password": "nope"}))
+            .send()
+            .await;
+        if let Ok(response) = sent {
+            break response;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut stderr = String::new();
+            let _ = std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr);
+            panic!("the mock ended ({status}) when its standard output was closed: {stderr}");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the mock never answered on port {port}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(answered.status(), 401);
+    assert!(child.try_wait().unwrap().is_none(), "the mock is still serving");
+    let mock = Mock {
+        child,
+        lines: mpsc::channel().1,
+        printed: Vec::new(),
+    };
+    let (status, stderr) = mock.terminate();
+    assert!(status.success(), "{status}: {stderr}");
+}

@@ -171,12 +171,12 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
     });
 
     // The first line names the URL: scripts read it to learn a port picked with `:0`.
-    println!(
+    banner!(
         "cckm-sync proxy serving http://{address}, forwarding to {}",
         upstream.url()
     );
     let endpoints = cckm_sync::endpoints::ENDPOINTS.len();
-    println!(
+    banner!(
         "  checking the calls of the {endpoints} job endpoints and the token call against the contract{}",
         if args.strict {
             "; --strict: a call that breaks it is answered 502"
@@ -185,20 +185,23 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
         }
     );
     if matches!(trust, Trust::Anything) {
-        println!("  --insecure: the upstream's certificate is not checked");
+        banner!("  --insecure: the upstream's certificate is not checked");
     }
-    println!(
+    banner!(
         "  upstream timeouts: {} to connect, {} to answer",
         humantime::format_duration(args.connect_timeout),
         humantime::format_duration(args.timeout)
     );
     if let Some(path) = &args.har {
-        println!("  recording: {} (HAR, credentials redacted)", path.display());
+        banner!("  recording: {} (HAR, credentials redacted)", path.display());
     }
     if let Some(path) = &args.report {
-        println!("  report: {} (written at exit)", path.display());
+        banner!(
+            "  report: {} (written at start, each second with new calls, and at exit)",
+            path.display()
+        );
     }
-    println!("Press Ctrl-C to stop.");
+    banner!("Press Ctrl-C to stop.");
     let _ = std::io::stdout().flush();
 
     let reporter = args
