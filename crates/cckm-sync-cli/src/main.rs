@@ -266,6 +266,8 @@ async fn mock(args: MockArgs) -> Result<(), String> {
         builder = builder.control_token(token);
     }
     let server = builder.start().map_err(|error| error.to_string())?;
+    // Before the first line a script may wait for, then signal.
+    let signals = Signals::listen()?;
     let seeded = seed::load(&server, &args.seed, args.max_input_size)?;
 
     // Kept until the server stops: the file is removed with its folder at exit.
@@ -348,30 +350,58 @@ async fn mock(args: MockArgs) -> Result<(), String> {
     banner!("Press Ctrl-C to stop.");
     let _ = std::io::stdout().flush();
 
-    wait_for_signal().await?;
+    signals.recv().await?;
     eprintln!("shutting down");
     server.shutdown().await;
     drop(certificate_dir);
     Ok(())
 }
 
-/// Ctrl-C, or SIGTERM on Unix (what a service manager or `kill` sends).
-async fn wait_for_signal() -> Result<(), String> {
+/// Ctrl-C, or SIGTERM on Unix (what a service manager or `kill` sends), listened for from the
+/// moment this is made. Made before a server prints "Press Ctrl-C": a signal sent as soon as a
+/// script reads that line then stops the server gracefully, where the default action of a
+/// signal no one listens for yet ends the process at once.
+pub(crate) struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut terminate =
-            signal(SignalKind::terminate()).map_err(|error| format!("cannot listen for SIGTERM: {error}"))?;
-        tokio::select! {
-            result = tokio::signal::ctrl_c() => result.map_err(|error| format!("cannot listen for Ctrl-C: {error}")),
-            _ = terminate.recv() => Ok(()),
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Starts listening (within the Tokio runtime).
+    pub(crate) fn listen() -> Result<Self, String> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt())
+                    .map_err(|error| format!("cannot listen for Ctrl-C: {error}"))?,
+                terminate: signal(SignalKind::terminate())
+                    .map_err(|error| format!("cannot listen for SIGTERM: {error}"))?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c()
-            .await
-            .map_err(|error| format!("cannot listen for Ctrl-C: {error}"))
+
+    /// The first signal that arrives.
+    pub(crate) async fn recv(mut self) -> Result<(), String> {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => Ok(()),
+                _ = self.terminate.recv() => Ok(()),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c()
+                .await
+                .map_err(|error| format!("cannot listen for Ctrl-C: {error}"))
+        }
     }
 }
 

@@ -170,6 +170,8 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
         color,
     });
 
+    // Before the first line a script may wait for, then signal.
+    let signals = crate::Signals::listen()?;
     // The first line names the URL: scripts read it to learn a port picked with `:0`.
     banner!(
         "cckm-sync proxy serving http://{address}, forwarding to {}",
@@ -208,7 +210,7 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
         .report
         .clone()
         .map(|path| tokio::spawn(keep_report_written(state.clone(), path)));
-    accept(listener, state.clone()).await?;
+    accept(listener, state.clone(), signals).await?;
     if let Some(reporter) = reporter {
         reporter.abort();
         let _ = reporter.await;
@@ -301,10 +303,10 @@ async fn keep_report_written(state: Arc<State>, path: PathBuf) {
 
 /// Accepts connections until Ctrl-C or SIGTERM, then lets the calls in flight finish (at
 /// most [`SHUTDOWN_GRACE`]): the mock's accept loop, serving [`forward::handle`].
-async fn accept(listener: tokio::net::TcpListener, state: Arc<State>) -> Result<(), String> {
+async fn accept(listener: tokio::net::TcpListener, state: Arc<State>, signals: crate::Signals) -> Result<(), String> {
     let mut signal_error = None;
     let stop = async {
-        if let Err(error) = crate::wait_for_signal().await {
+        if let Err(error) = signals.recv().await {
             signal_error = Some(error);
         }
         eprintln!("shutting down");
