@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use cckm_sync::{FamilyScope, ListSyncJobs};
 use cckm_sync_codegen::OPENAPI_31;
-use cckm_sync_contract::Contract;
+use cckm_sync_contract::{Contract, integer_literal};
 use jsonschema::Validator;
 use serde_json::Value;
 
@@ -49,7 +49,7 @@ impl ListOperation {
             let instance = match (parameter.kind, values.as_slice()) {
                 (ParameterKind::Array, values) => Value::from(values.to_vec()),
                 (ParameterKind::String, [value]) => Value::from(*value),
-                (ParameterKind::Integer, [value]) => integer_literal(value)?,
+                (ParameterKind::Integer, [value]) => Value::Number(integer_literal(value)?),
                 _ => return None,
             };
             if verdict.is_ok() && !parameter.validator.is_valid(&instance) {
@@ -60,24 +60,6 @@ impl ListOperation {
             }
         }
         Some(verdict)
-    }
-}
-
-/// The number `text` is a JSON integer literal of, if it is one in the 64-bit range: the text a
-/// client generated from the OpenAPI document sends for an integer. Beyond that range the
-/// validator would judge a rounded double, as for a JSON payload.
-fn integer_literal(text: &str) -> Option<Value> {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    let canonical = !digits.is_empty()
-        && digits.bytes().all(|byte| byte.is_ascii_digit())
-        && (digits == "0" || !digits.starts_with('0'))
-        && text != "-0";
-    if !canonical {
-        return None;
-    }
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Number(number)) if number.is_i64() || number.is_u64() => Some(Value::Number(number)),
-        _ => None,
     }
 }
 
@@ -195,40 +177,4 @@ pub(crate) fn list_operation(openapi: &Value, contract: &Contract, path: &str) -
         path: path.to_owned(),
         parameters: by_name,
     })
-}
-
-#[cfg(test)]
-mod tests {
-
-    use super::*;
-
-    #[test]
-    fn an_integer_parameter_is_judged_only_when_written_as_a_64_bit_integer_literal() {
-        for (text, number) in [
-            ("0", Some(0_i128)),
-            ("7", Some(7)),
-            ("-1", Some(-1)),
-            ("18446744073709551615", Some(18_446_744_073_709_551_615)),
-            ("-9223372036854775808", Some(-9_223_372_036_854_775_808)),
-            ("18446744073709551616", None),
-            ("-9223372036854775809", None),
-            ("+1", None),
-            ("01", None),
-            ("-0", None),
-            ("1.0", None),
-            ("1e3", None),
-            (" 1", None),
-            ("", None),
-            ("-", None),
-        ] {
-            let read = integer_literal(text).map(|value| {
-                value
-                    .as_i64()
-                    .map(i128::from)
-                    .or_else(|| value.as_u64().map(i128::from))
-                    .expect("an integer")
-            });
-            assert_eq!(read, number, "{text:?}");
-        }
-    }
 }

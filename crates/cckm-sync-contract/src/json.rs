@@ -38,6 +38,36 @@ impl fmt::Display for NotSchemaJson {
     }
 }
 
+/// The integer a query-string value means, if it is one a JSON Schema of type `integer` can
+/// judge exactly: a canonical decimal literal (no sign but `-`, no leading zero, not `-0`) in
+/// the 64-bit range, the text a client generated from the OpenAPI document sends. Beyond that
+/// range a validator would judge a rounded double; such texts are left to the parser.
+///
+/// ```
+/// use cckm_sync_contract::integer_literal;
+///
+/// assert_eq!(integer_literal("-1").and_then(|n| n.as_i64()), Some(-1));
+/// assert_eq!(integer_literal("18446744073709551615").and_then(|n| n.as_u64()), Some(u64::MAX));
+/// for text in ["", "-", "-0", "007", "+1", "1.0", "1e3", "18446744073709551616"] {
+///     assert_eq!(integer_literal(text), None, "{text:?}");
+/// }
+/// ```
+#[must_use]
+pub fn integer_literal(text: &str) -> Option<serde_json::Number> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let canonical = !digits.is_empty()
+        && digits.bytes().all(|byte| byte.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && text != "-0";
+    if !canonical {
+        return None;
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Number(number)) if number.is_i64() || number.is_u64() => Some(number),
+        _ => None,
+    }
+}
+
 /// The JSON value of `text` if it is well-formed JSON in which no object repeats a key and
 /// every number is held exactly (see [`NotSchemaJson`]).
 ///
@@ -138,5 +168,40 @@ impl<'de> Visitor<'de> for JudgeableVisitor {
             map.next_value::<Judgeable>()?;
         }
         Ok(Judgeable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::integer_literal;
+
+    #[test]
+    fn an_integer_parameter_is_judged_only_when_written_as_a_64_bit_integer_literal() {
+        for (text, number) in [
+            ("0", Some(0_i128)),
+            ("7", Some(7)),
+            ("-1", Some(-1)),
+            ("18446744073709551615", Some(18_446_744_073_709_551_615)),
+            ("-9223372036854775808", Some(-9_223_372_036_854_775_808)),
+            ("18446744073709551616", None),
+            ("-9223372036854775809", None),
+            ("+1", None),
+            ("01", None),
+            ("-0", None),
+            ("1.0", None),
+            ("1e3", None),
+            (" 1", None),
+            ("", None),
+            ("-", None),
+        ] {
+            let read = integer_literal(text).map(|value| {
+                value
+                    .as_i64()
+                    .map(i128::from)
+                    .or_else(|| value.as_u64().map(i128::from))
+                    .expect("an integer")
+            });
+            assert_eq!(read, number, "{text:?}");
+        }
     }
 }

@@ -64,7 +64,7 @@ pub use case::{
     MAX_QUOTE, Part, Source, Verdict, Violation,
 };
 pub use exchange::{CatalogCall, Exchange, ExchangeResponse, NotInCatalog, check_exchange, route};
-pub use json::{NotSchemaJson, schema_json, schema_json_bytes};
+pub use json::{NotSchemaJson, integer_literal, schema_json, schema_json_bytes};
 pub use report::{
     DriftCount, DriftDropped, DriftNews, MAX_CASE_URL, MAX_DRIFT_KINDS, MAX_NEW_DRIFT_ANNOUNCED, OtherCall,
     REPORT_VERSION, Report, Totals,

@@ -141,9 +141,9 @@ impl ParameterForm {
 /// a number, `true` or `false`, or else the text.
 fn typed(text: &str, kinds: &BTreeSet<&'static str>) -> Value {
     if (kinds.contains("integer") || kinds.contains("number"))
-        && let Some(number) = integer_literal(text)
+        && let Some(number) = crate::integer_literal(text)
     {
-        return number;
+        return Value::Number(number);
     }
     if kinds.contains("number")
         && let Ok(Value::Number(number)) = serde_json::from_str::<Value>(text)
@@ -158,22 +158,6 @@ fn typed(text: &str, kinds: &BTreeSet<&'static str>) -> Value {
         }
     }
     Value::String(text.to_owned())
-}
-
-/// The number `text` is a JSON integer literal of, in the 64-bit range.
-fn integer_literal(text: &str) -> Option<Value> {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    let canonical = !digits.is_empty()
-        && digits.bytes().all(|byte| byte.is_ascii_digit())
-        && (digits == "0" || !digits.starts_with('0'))
-        && text != "-0";
-    if !canonical {
-        return None;
-    }
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Number(number)) if number.is_i64() || number.is_u64() => Some(Value::Number(number)),
-        _ => None,
-    }
 }
 
 /// A text as it stands in a query string: `%`, `&`, `=`, `#`, `+`, spaces and control
