@@ -4,14 +4,16 @@
 //!
 //! | file | what | built from |
 //! |---|---|---|
-//! | `cckm_sync-<version>-py3-none-<platform>.whl` | the Python package `cckm-sync`: the `cckm-sync` program, `cckm_sync.MockServer`, the pytest fixture `cckm_mock`, the pydantic models `cckm_sync.models`, the contract's files | `packages/python/` (maturin's `bin` bindings of `crates/cckm-sync-cli`, as ruff and uv ship theirs); models written by `packages/python/generate_models.py` |
+//! | `cckm_sync-<version>-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl` | the Python package `cckm-sync`: the `cckm-sync` program, `cckm_sync.MockServer`, the pytest fixture `cckm_mock`, the pydantic models `cckm_sync.models`, the contract's files | `packages/python/` (maturin's `bin` bindings of `crates/cckm-sync-cli`, as ruff and uv ship theirs); models written by `packages/python/generate_models.py` |
 //! | `cckm-sync-<version>.tgz` | the npm package `cckm-sync` (`npm pack`): the same program, `MockServer`, `createClient` (openapi-fetch), the openapi-typescript types, the schema files | `packages/npm/`; types from openapi-typescript, compiled by tsc |
 //! | `reference/index.html` | one self-contained page: Redoc with its script and the OpenAPI 3.1 document inside; it loads nothing (its Content-Security-Policy forbids it), so it works opened from disk on a site without internet | `packages/reference/index.html` |
 //!
 //! The version of both packages is the contract's: `info.version` of the committed OpenAPI
-//! documents (as PEP 440 for the wheel). Both are for this machine's platform (Linux x86_64).
-//! `cargo xtask dist` builds the program with the release profile, stripped; `--dev` packages
-//! the dev-profile build instead, which `cargo xtask test` has built already.
+//! documents (as PEP 440 for the wheel). Both are for Linux x86_64 with glibc 2.17 or later (the
+//! wheel's tag is `manylinux_2_17`, alias manylinux2014): maturin builds the program with zig (the
+//! `ziglang` wheel of the lock) as its linker, against glibc 2.17, so that the machines of the
+//! teams that install it need not be as new as this one. `cargo xtask dist` builds the program
+//! with the release profile, stripped; `--dev` packages the dev-profile build instead.
 //!
 //! The step of `cargo xtask test` ([`test()`]) builds the packages with `--dev` into
 //! `target/xtask/dist-test/`, installs each into a fresh environment where no file of the

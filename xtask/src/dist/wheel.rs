@@ -19,6 +19,20 @@ use super::version::python_version;
 use crate::run::{files_ending_with, read_json, status};
 use crate::validators::{Validity, fixture_checks};
 
+/// The platform the program is built for: this machine's, explicitly, as zig links it.
+const TARGET: &str = "x86_64-unknown-linux-gnu";
+/// The oldest glibc the program runs with, as the wheel's platform tag says it (manylinux2014).
+const MANYLINUX: &str = "manylinux_2_17";
+
+/// `PATH` with the tools' virtual environment first, where maturin finds zig (the `ziglang`
+/// wheel of the lock).
+fn with_tools_on_path(tools: &Tools) -> Result<std::ffi::OsString, String> {
+    let bin = tools.maturin.parent().ok_or("maturin has no folder")?.to_path_buf();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest)))
+        .map_err(|error| format!("cannot put the tools on PATH: {error}"))
+}
+
 /// Builds the wheel with maturin from a copy of `packages/python/` completed with what is
 /// generated; returns it and the program maturin built into it.
 pub(super) fn build_wheel(
@@ -64,14 +78,22 @@ pub(super) fn build_wheel(
     maturin
         .args(["build", "--locked", "--out"])
         .arg(&wheels)
+        // Linked by zig against glibc 2.17: the wheel (and the npm package, which holds the same
+        // program) installs on any Linux x86_64 with glibc 2.17 or later, not only on machines
+        // as new as this one; maturin refuses a program that needs more than its tag says.
+        .args(["--zig", "--compatibility", MANYLINUX, "--target", TARGET])
+        .env("PATH", with_tools_on_path(tools)?)
         .current_dir(&stage);
     match options.profile {
         Profile::Release => maturin.args(["--release", "--strip"]),
-        // The same cargo invocation as `cargo build -p cckm-sync-cli`: nothing is rebuilt.
         Profile::Dev => maturin.args(["--profile", "dev"]),
     };
     bounded(&mut maturin)?;
     let wheel = only_file(&wheels, "cckm_sync-", ".whl")?;
+    let name = wheel.file_name().unwrap_or_default().to_string_lossy();
+    if !name.ends_with(&format!("{MANYLINUX}_x86_64.whl")) {
+        return Err(format!("maturin built {name}, not a {MANYLINUX} wheel"));
+    }
     remove_matching(&options.out, "cckm_sync-", ".whl")?;
     let target = options.out.join(wheel.file_name().unwrap_or_default());
     fs::rename(&wheel, &target)
@@ -79,6 +101,7 @@ pub(super) fn build_wheel(
 
     let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let program = target_dir
+        .join(TARGET)
         .join(if options.profile == Profile::Release {
             "release"
         } else {
