@@ -353,15 +353,8 @@ fn start(
             ),
         ));
     }
-    jobs.insert(job).map_err(|full| {
-        ErrorAnswer::new(
-            &CONFLICT,
-            format!(
-                "the mock holds its maximum of {} jobs: reset it (POST {CONTROL_PREFIX}/reset) or start it with a higher limit (`cckm-sync mock --max-jobs`, `MockServerBuilder::max_jobs`)",
-                full.max
-            ),
-        )
-    })?;
+    jobs.insert(job)
+        .map_err(|full| ErrorAnswer::new(&CONFLICT, full.to_string()))?;
     // The vendor documents the status of a start only as 2xx; 201 Created is inferred.
     Ok(Payload::Job(StatusCode::CREATED, Box::new(shown)))
 }

@@ -18,6 +18,7 @@ pub(crate) struct Config {
     pub(crate) job_duration: Duration,
     pub(crate) token_lifetime_secs: u64,
     pub(crate) max_jobs: usize,
+    pub(crate) max_items: usize,
     pub(crate) record_capacity: usize,
     pub(crate) record_bytes: usize,
     pub(crate) record_credentials: bool,
@@ -48,7 +49,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl App {
     pub(crate) fn new(config: Config) -> Self {
         Self {
-            jobs: RwLock::new(JobStore::new(config.max_jobs)),
+            jobs: RwLock::new(JobStore::new(config.max_jobs, config.max_items)),
             tokens: Mutex::new(Tokens::default()),
             faults: Mutex::new(Faults::default()),
             requests: Mutex::new(RequestLog::new(config.record_capacity, config.record_bytes)),

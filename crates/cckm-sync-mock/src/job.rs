@@ -12,7 +12,7 @@
 //! vendor's example of an aborted AWS job).
 
 use cckm_sync::endpoints::Endpoint;
-use cckm_sync::{DetailedStatus, JobStatus, OverallStatus, SyncJob};
+use cckm_sync::{AnyScope, DetailedStatus, JobScope, JobStatus, OverallStatus, SyncJob};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::clock::to_micros;
@@ -189,6 +189,22 @@ pub(crate) struct Snapshot {
 }
 
 impl StoredJob {
+    /// How many items the job holds, as the store counts them against its bound: the most of
+    /// its `detailed_status` entries, its plan's items and the entries of any one of its scope
+    /// lists. For a started job, the items of its start (KMS resources times regions).
+    pub(crate) fn item_count(&self) -> usize {
+        let record = &self.record;
+        let detailed = record.detailed_status.as_ref().map_or(0, |detailed| detailed.len());
+        let planned = self.plan.as_ref().map_or(0, |plan| plan.items.len());
+        let scope = AnyScope::FIELDS
+            .iter()
+            .filter_map(|field| record.scope.list(field))
+            .map(<[String]>::len)
+            .max()
+            .unwrap_or_default();
+        detailed.max(planned).max(scope)
+    }
+
     /// Whether the job runs at `now`: a job of this endpoint then refuses a start.
     pub(crate) fn is_running(&self, now: DateTime<Utc>) -> bool {
         self.plan

@@ -34,6 +34,11 @@ pub struct LoadReport {
     pub replaced: usize,
     /// Jobs not loaded, and why.
     pub skipped: Vec<Skipped>,
+    /// Jobs not loaded because the store holds its maximum of jobs, or because their items
+    /// would take it beyond its maximum of items across its jobs: counted, not named.
+    pub dropped: usize,
+    /// Why the first of the `dropped` jobs was refused: the bound, and how to raise it.
+    pub full: Option<String>,
 }
 
 impl LoadReport {
@@ -46,6 +51,19 @@ impl LoadReport {
         self.added += other.added;
         self.replaced += other.replaced;
         self.skipped.extend(other.skipped);
+        self.dropped += other.dropped;
+        if self.full.is_none() {
+            self.full = other.full;
+        }
+    }
+
+    /// The report, or the error of a load that the store's bounds refused whole: one that
+    /// dropped jobs and loaded none.
+    fn or_full(self, first: Option<Full>) -> Result<Self, LoadError> {
+        match first {
+            Some(full) if self.loaded() == 0 => Err(full.into()),
+            _ => Ok(self),
+        }
     }
 }
 
@@ -88,8 +106,16 @@ pub enum LoadError {
     },
     /// The endpoint named for the load does not exist.
     UnknownEndpoint(String),
-    /// The store holds its maximum of jobs.
+    /// The store holds its maximum of jobs: nothing was loaded. (A load that fills the store
+    /// part way loads what fits and counts the rest in [`LoadReport::dropped`].)
     Full {
+        /// The maximum.
+        max: usize,
+    },
+    /// The jobs' items would take the store beyond its maximum of items across its jobs:
+    /// nothing was loaded. (A load that fills the store part way loads what fits and counts
+    /// the rest in [`LoadReport::dropped`].)
+    FullOfItems {
         /// The maximum.
         max: usize,
     },
@@ -104,7 +130,14 @@ impl fmt::Display for LoadError {
                 let known: Vec<&str> = ENDPOINTS.iter().map(|endpoint| endpoint.name).collect();
                 write!(f, "no endpoint is named {name:?}; known: {}", known.join(", "))
             }
-            Self::Full { max } => write!(f, "the mock holds its maximum of {max} jobs"),
+            Self::Full { max } => write!(
+                f,
+                "the mock holds its maximum of {max} jobs: reset it (POST /__mock/reset) or start it with a higher limit (`cckm-sync mock --max-jobs`, `MockServerBuilder::max_jobs`)"
+            ),
+            Self::FullOfItems { max } => write!(
+                f,
+                "the jobs' items would take the mock beyond its maximum of {max} items across its jobs: reset it (POST /__mock/reset) or start it with a higher limit (`cckm-sync mock --max-items`, `MockServerBuilder::max_items`)"
+            ),
         }
     }
 }
@@ -120,7 +153,10 @@ impl std::error::Error for LoadError {
 
 impl From<Full> for LoadError {
     fn from(full: Full) -> Self {
-        Self::Full { max: full.max }
+        match full {
+            Full::Jobs { max } => Self::Full { max },
+            Full::Items { max, .. } => Self::FullOfItems { max },
+        }
     }
 }
 
@@ -195,7 +231,8 @@ fn plan_for(job: &SyncJob, now: DateTime<Utc>, duration: std::time::Duration) ->
     Some(plan)
 }
 
-/// Loads the jobs of one document into `store`.
+/// Loads the jobs of one document into `store`: what fits its bounds; the rest is counted in
+/// [`LoadReport::dropped`]. Fails with the bound when it dropped jobs and loaded none.
 pub(crate) fn load_document(
     store: &mut JobStore,
     bytes: &[u8],
@@ -204,8 +241,23 @@ pub(crate) fn load_document(
     now: DateTime<Utc>,
     duration: std::time::Duration,
 ) -> Result<LoadReport, LoadError> {
+    let (report, first_full) = load_jobs(store, bytes, source, hint, now, duration)?;
+    report.or_full(first_full)
+}
+
+/// Loads the jobs of one document into `store`, as far as its bounds let: the report, and the
+/// first bound that dropped a job.
+fn load_jobs(
+    store: &mut JobStore,
+    bytes: &[u8],
+    source: &str,
+    hint: Option<&'static Endpoint>,
+    now: DateTime<Utc>,
+    duration: std::time::Duration,
+) -> Result<(LoadReport, Option<Full>), LoadError> {
     let jobs = jobs_of(bytes, source)?;
     let mut report = LoadReport::default();
+    let mut first_full = None;
     for job in jobs {
         let skip = |reason: String| Skipped {
             source: source.to_owned(),
@@ -237,13 +289,22 @@ pub(crate) fn load_document(
             record: job,
             plan,
         };
-        match store.load(stored)? {
-            Loaded::Added => report.added += 1,
-            Loaded::Replaced => report.replaced += 1,
-            Loaded::KeptNewer => {}
+        // A job the store has no room for is counted, and the next ones are tried: a newer
+        // record of a job held, or a smaller job, may still fit.
+        match store.load(stored) {
+            Ok(Loaded::Added) => report.added += 1,
+            Ok(Loaded::Replaced) => report.replaced += 1,
+            Ok(Loaded::KeptNewer) => {}
+            Err(full) => {
+                report.dropped += 1;
+                if first_full.is_none() {
+                    report.full = Some(full.to_string());
+                    first_full = Some(full);
+                }
+            }
         }
     }
-    Ok(report)
+    Ok((report, first_full))
 }
 
 /// The `.json` files under `dir`, at any depth, sorted by path.
@@ -270,7 +331,8 @@ pub(crate) fn json_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(files)
 }
 
-/// Loads every `.json` file under `dir`.
+/// Loads every `.json` file under `dir`: what fits the store's bounds, the rest counted in
+/// [`LoadReport::dropped`]. Fails with the bound when it dropped jobs and loaded none.
 pub(crate) fn load_dir(
     store: &mut JobStore,
     dir: &Path,
@@ -278,22 +340,18 @@ pub(crate) fn load_dir(
     duration: std::time::Duration,
 ) -> Result<LoadReport, LoadError> {
     let mut report = LoadReport::default();
+    let mut first_full = None;
     for file in json_files(dir)? {
         let bytes = std::fs::read(&file).map_err(|error| LoadError::Io {
             path: file.clone(),
             error,
         })?;
         let source = file.display().to_string();
-        report.merge(load_document(
-            store,
-            &bytes,
-            &source,
-            endpoint_of_file(&file),
-            now,
-            duration,
-        )?);
+        let (loaded, full) = load_jobs(store, &bytes, &source, endpoint_of_file(&file), now, duration)?;
+        report.merge(loaded);
+        first_full = first_full.or(full);
     }
-    Ok(report)
+    report.or_full(first_full)
 }
 
 #[cfg(test)]

@@ -107,10 +107,35 @@ struct Candidate<'a> {
     job: &'a StoredJob,
 }
 
-/// Why a job could not be stored.
+/// Why a job could not be stored: the bound of the store it would pass.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Full {
-    pub(crate) max: usize,
+pub(crate) enum Full {
+    /// The store holds its maximum of jobs.
+    Jobs { max: usize },
+    /// The job's items would take the store beyond its maximum of items across its jobs.
+    Items {
+        max: usize,
+        /// The items the store holds.
+        held: usize,
+        /// The job's items.
+        job: usize,
+    },
+}
+
+impl std::fmt::Display for Full {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let reset = "/__mock";
+        match self {
+            Self::Jobs { max } => write!(
+                f,
+                "the mock holds its maximum of {max} jobs: reset it (POST {reset}/reset) or start it with a higher limit (`cckm-sync mock --max-jobs`, `MockServerBuilder::max_jobs`)"
+            ),
+            Self::Items { max, held, job } => write!(
+                f,
+                "the job's {job} items would take the mock beyond its maximum of {max} items across its jobs ({held} held): reset it (POST {reset}/reset) or start it with a higher limit (`cckm-sync mock --max-items`, `MockServerBuilder::max_items`)"
+            ),
+        }
+    }
 }
 
 /// What loading a job did.
@@ -127,6 +152,9 @@ pub(crate) enum Loaded {
 #[derive(Debug)]
 pub(crate) struct JobStore {
     max: usize,
+    max_items: usize,
+    /// The items of every job held ([`StoredJob::item_count`]), bounded by `max_items`.
+    items: usize,
     jobs: Vec<StoredJob>,
     by_id: HashMap<Uuid, usize>,
     by_endpoint: Vec<Vec<usize>>,
@@ -155,9 +183,11 @@ fn endpoint_index(endpoint: &Endpoint) -> usize {
 }
 
 impl JobStore {
-    pub(crate) fn new(max: usize) -> Self {
+    pub(crate) fn new(max: usize, max_items: usize) -> Self {
         Self {
             max,
+            max_items,
+            items: 0,
             jobs: Vec::new(),
             by_id: HashMap::new(),
             by_endpoint: vec![Vec::new(); ENDPOINTS.len()],
@@ -169,8 +199,13 @@ impl JobStore {
         self.jobs.len()
     }
 
+    /// The items of every job held, as counted against the bound.
+    pub(crate) fn item_count(&self) -> usize {
+        self.items
+    }
+
     pub(crate) fn clear(&mut self) {
-        *self = Self::new(self.max);
+        *self = Self::new(self.max, self.max_items);
     }
 
     /// Marks the store changed: the orders kept are stale.
@@ -193,12 +228,21 @@ impl JobStore {
             .map(|job| job.record.id)
     }
 
-    /// Stores a new job.
+    /// Stores a new job, within the bounds of jobs and of items.
     pub(crate) fn insert(&mut self, job: StoredJob) -> Result<(), Full> {
         if self.jobs.len() >= self.max {
-            return Err(Full { max: self.max });
+            return Err(Full::Jobs { max: self.max });
+        }
+        let count = job.item_count();
+        if self.items.saturating_add(count) > self.max_items {
+            return Err(Full::Items {
+                max: self.max_items,
+                held: self.items,
+                job: count,
+            });
         }
         self.changed();
+        self.items += count;
         let index = self.jobs.len();
         self.by_id.insert(job.record.id, index);
         if let Some(list) = self.by_endpoint.get_mut(endpoint_index(job.endpoint)) {
@@ -222,7 +266,21 @@ impl JobStore {
         {
             return Ok(Loaded::KeptNewer);
         }
+        let Some(existing) = self.jobs.get(index) else {
+            return Ok(Loaded::KeptNewer);
+        };
+        // The newer record takes the place of the older one's items.
+        let (old, new) = (existing.item_count(), job.item_count());
+        let held = self.items.saturating_sub(old);
+        if held.saturating_add(new) > self.max_items {
+            return Err(Full::Items {
+                max: self.max_items,
+                held: self.items,
+                job: new,
+            });
+        }
         self.changed();
+        self.items = held + new;
         let Some(existing) = self.jobs.get_mut(index) else {
             return Ok(Loaded::KeptNewer);
         };
@@ -438,7 +496,7 @@ mod tests {
     /// creation time of its neighbour (ties for the sort), and the store order is shuffled
     /// against both.
     fn store(count: u128) -> JobStore {
-        let mut store = JobStore::new(1_000);
+        let mut store = JobStore::new(1_000, 1_000);
         for index in 0..count {
             let shuffled = (index * 7) % count;
             let mut job: SyncJob = serde_json::from_str(
