@@ -286,7 +286,7 @@ fn load_jobs(
         let plan = plan_for(&job, now, duration);
         let stored = StoredJob {
             endpoint,
-            record: job,
+            record: job.into(),
             plan,
         };
         // A job the store has no room for is counted, and the next ones are tried: a newer
