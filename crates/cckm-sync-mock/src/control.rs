@@ -129,13 +129,13 @@ impl App {
             None => None,
         };
         let now = self.clock.now();
-        seed::load_document(&mut self.jobs_mut(), bytes, "body", hint, now, self.config.job_duration)
+        seed::load_document(|| self.jobs_mut(), bytes, "body", hint, now, self.config.job_duration)
     }
 
     /// Loads every `.json` file under `dir`.
     pub(crate) fn load_dir(&self, dir: &std::path::Path) -> Result<LoadReport, LoadError> {
         let now = self.clock.now();
-        seed::load_dir(&mut self.jobs_mut(), dir, now, self.config.job_duration)
+        seed::load_dir(|| self.jobs_mut(), dir, now, self.config.job_duration)
     }
 
     /// Adds a fault.

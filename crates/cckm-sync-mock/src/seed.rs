@@ -13,6 +13,7 @@
 //! recorded, including one in a status this mock does not know.
 
 use std::fmt;
+use std::ops::DerefMut;
 use std::path::{Path, PathBuf};
 
 use cckm_sync::endpoints::{ENDPOINTS, Endpoint};
@@ -231,34 +232,39 @@ fn plan_for(job: &SyncJob, now: DateTime<Utc>, duration: std::time::Duration) ->
     Some(plan)
 }
 
-/// Loads the jobs of one document into `store`: what fits its bounds; the rest is counted in
-/// [`LoadReport::dropped`]. Fails with the bound when it dropped jobs and loaded none.
-pub(crate) fn load_document(
-    store: &mut JobStore,
+/// Loads the jobs of one document into the store `lock` gives: what fits its bounds; the rest
+/// is counted in [`LoadReport::dropped`]. Fails with the bound when it dropped jobs and loaded
+/// none. The document is read, and its jobs made, before the store is locked.
+pub(crate) fn load_document<S: DerefMut<Target = JobStore>>(
+    lock: impl FnOnce() -> S,
     bytes: &[u8],
     source: &str,
     hint: Option<&'static Endpoint>,
     now: DateTime<Utc>,
     duration: std::time::Duration,
 ) -> Result<LoadReport, LoadError> {
-    let (report, first_full) = load_jobs(store, bytes, source, hint, now, duration)?;
+    let prepared = prepare(bytes, source, hint, now, duration)?;
+    let (report, first_full) = prepared.store(&mut lock());
     report.or_full(first_full)
 }
 
-/// Loads the jobs of one document into `store`, as far as its bounds let: the report, and the
-/// first bound that dropped a job.
-fn load_jobs(
-    store: &mut JobStore,
+/// The jobs of a document, made ready to store without the store's lock, and what was skipped.
+struct Prepared {
+    report: LoadReport,
+    jobs: Vec<StoredJob>,
+}
+
+/// Reads a document and makes its jobs, skipping (and saying why) those the mock cannot serve.
+fn prepare(
     bytes: &[u8],
     source: &str,
     hint: Option<&'static Endpoint>,
     now: DateTime<Utc>,
     duration: std::time::Duration,
-) -> Result<(LoadReport, Option<Full>), LoadError> {
-    let jobs = jobs_of(bytes, source)?;
+) -> Result<Prepared, LoadError> {
     let mut report = LoadReport::default();
-    let mut first_full = None;
-    for job in jobs {
+    let mut jobs = Vec::new();
+    for job in jobs_of(bytes, source)? {
         let skip = |reason: String| Skipped {
             source: source.to_owned(),
             id: job.id,
@@ -284,27 +290,39 @@ fn load_jobs(
             continue;
         };
         let plan = plan_for(&job, now, duration);
-        let stored = StoredJob {
+        jobs.push(StoredJob {
             endpoint,
             record: job.into(),
             plan,
-        };
-        // A job the store has no room for is counted, and the next ones are tried: a newer
-        // record of a job held, or a smaller job, may still fit.
-        match store.load(stored) {
-            Ok(Loaded::Added) => report.added += 1,
-            Ok(Loaded::Replaced) => report.replaced += 1,
-            Ok(Loaded::KeptNewer) => {}
-            Err(full) => {
-                report.dropped += 1;
-                if first_full.is_none() {
-                    report.full = Some(full.to_string());
-                    first_full = Some(full);
+        });
+    }
+    Ok(Prepared { report, jobs })
+}
+
+impl Prepared {
+    /// Stores the jobs, as far as the store's bounds let: the report, and the first bound that
+    /// dropped a job.
+    fn store(self, store: &mut JobStore) -> (LoadReport, Option<Full>) {
+        let Self { mut report, jobs } = self;
+        let mut first_full = None;
+        for job in jobs {
+            // A job the store has no room for is counted, and the next ones are tried: a newer
+            // record of a job held, or a smaller job, may still fit.
+            match store.load(job) {
+                Ok(Loaded::Added) => report.added += 1,
+                Ok(Loaded::Replaced) => report.replaced += 1,
+                Ok(Loaded::KeptNewer) => {}
+                Err(full) => {
+                    report.dropped += 1;
+                    if first_full.is_none() {
+                        report.full = Some(full.to_string());
+                        first_full = Some(full);
+                    }
                 }
             }
         }
+        (report, first_full)
     }
-    Ok((report, first_full))
 }
 
 /// The `.json` files under `dir`, at any depth, sorted by path.
@@ -331,10 +349,11 @@ pub(crate) fn json_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(files)
 }
 
-/// Loads every `.json` file under `dir`: what fits the store's bounds, the rest counted in
-/// [`LoadReport::dropped`]. Fails with the bound when it dropped jobs and loaded none.
-pub(crate) fn load_dir(
-    store: &mut JobStore,
+/// Loads every `.json` file under `dir` into the store `lock` gives, a file at a time, each read
+/// and its jobs made before the store is locked: what fits the store's bounds, the rest counted
+/// in [`LoadReport::dropped`]. Fails with the bound when it dropped jobs and loaded none.
+pub(crate) fn load_dir<S: DerefMut<Target = JobStore>>(
+    lock: impl Fn() -> S,
     dir: &Path,
     now: DateTime<Utc>,
     duration: std::time::Duration,
@@ -347,7 +366,8 @@ pub(crate) fn load_dir(
             error,
         })?;
         let source = file.display().to_string();
-        let (loaded, full) = load_jobs(store, &bytes, &source, endpoint_of_file(&file), now, duration)?;
+        let prepared = prepare(&bytes, &source, endpoint_of_file(&file), now, duration)?;
+        let (loaded, full) = prepared.store(&mut lock());
         report.merge(loaded);
         first_full = first_full.or(full);
     }
