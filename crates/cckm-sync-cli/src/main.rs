@@ -125,6 +125,12 @@ struct MockArgs {
     #[arg(long, value_name = "N", default_value_t = MockServer::DEFAULT_MAX_JOBS, value_parser = clap::value_parser!(usize))]
     max_jobs: usize,
 
+    /// The most items the mock's jobs hold together (a job's items: its `detailed_status`
+    /// entries, or the entries of a scope list, whichever are more); a start beyond is refused
+    /// with 409, and a `--seed` is loaded as far as it fits.
+    #[arg(long, value_name = "N", default_value_t = MockServer::DEFAULT_MAX_ITEMS, value_parser = clap::value_parser!(usize))]
+    max_items: usize,
+
     /// Print one JSON line first, for programs that start the mock: `{"url", "api_url",
     /// "username", "certificate", "control_token"}` (`certificate` and `control_token` null
     /// when there are none); the lines for humans follow.
@@ -261,6 +267,7 @@ async fn mock(args: MockArgs) -> Result<(), String> {
         .tls(args.tls)
         .record_credentials(args.record_credentials)
         .max_jobs(args.max_jobs)
+        .max_items(args.max_items)
         .worker_threads(threads);
     if let Some(token) = &control_token {
         builder = builder.control_token(token);

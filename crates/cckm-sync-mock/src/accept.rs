@@ -175,6 +175,27 @@ impl Http {
         self.idle_timeout
     }
 
+    /// Runs a handshake the server does before [`serve`](Self::serve) (TLS) under the rules of
+    /// a connection without a request in flight: `None`, and the handshake dropped, once it
+    /// has taken the idle timeout, or [`EVICTABLE_AFTER`] (or the idle timeout, if shorter)
+    /// while every slot is taken and a new client waits. So a client that opens a connection
+    /// and stalls in its handshake holds its slot no longer than one that sends nothing.
+    pub async fn handshake<F: Future>(&self, handshake: F) -> Option<F::Output> {
+        let evictable_after = EVICTABLE_AFTER.min(self.idle_timeout);
+        let mut pressure = self.pressure.clone();
+        let evicted = async move {
+            tokio::time::sleep(evictable_after).await;
+            if pressure.wait_for(|waiting| *waiting).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            output = handshake => Some(output),
+            () = tokio::time::sleep(self.idle_timeout) => None,
+            () = evicted => None,
+        }
+    }
+
     /// Serves `service` on `io` (the accepted stream, or a TLS stream over it) until the
     /// client closes the connection, a graceful stop of the loop has let its requests in
     /// flight finish, or the connection has had no request in flight for the loop's idle

@@ -259,7 +259,10 @@ async fn job_call(app: Arc<App>, endpoint: &'static Endpoint, operation: Operati
         Operation::List | Operation::Start => None,
     };
     let outcome = match (operation, id) {
-        (Operation::List, _) => list(&app, endpoint, parts.uri.query()),
+        (Operation::List, _) => {
+            let query = parts.uri.query().map(str::to_owned);
+            return list_call(app, endpoint, query, asked.newer).await;
+        }
         (Operation::Start, _) => {
             let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
             start(&app, endpoint, &body, asked.failure)
@@ -276,25 +279,51 @@ async fn job_call(app: Arc<App>, endpoint: &'static Endpoint, operation: Operati
             }
             payload::json(status, &job)
         }
-        Ok(Payload::Page(mut page)) => {
-            if let Some(newer) = &asked.newer {
-                newer.page(&mut page);
-            }
-            payload::json(StatusCode::OK, &page)
-        }
         Err(failure) => failure.response(),
     }
 }
 
 enum Payload {
     Job(StatusCode, Box<SyncJob>),
-    Page(cckm_sync::SyncJobPage),
 }
 
-fn list(app: &App, endpoint: &'static Endpoint, query: Option<&str>) -> Result<Payload, ErrorAnswer> {
+/// A list call: its page, built on a thread for blocking work, at most
+/// [`MAX_LISTS_AT_ONCE`](crate::app::MAX_LISTS_AT_ONCE) at once. A list's work grows with the store (every job with
+/// `limit=-1`), and the runtime's workers go on serving other calls meanwhile.
+async fn list_call(
+    app: Arc<App>,
+    endpoint: &'static Endpoint,
+    query: Option<String>,
+    newer: Option<Newer>,
+) -> Response {
+    let Ok(_turn) = app.lists.clone().acquire_owned().await else {
+        return payload::error(&SERVER_ERROR, "the server is stopping");
+    };
+    let listed = tokio::task::spawn_blocking(move || match list(&app, endpoint, query.as_deref()) {
+        Ok(mut page) => {
+            if let Some(newer) = &newer {
+                newer.page(&mut page);
+            }
+            payload::json(StatusCode::OK, &page)
+        }
+        Err(failure) => failure.response(),
+    });
+    listed
+        .await
+        .unwrap_or_else(|error| payload::error(&SERVER_ERROR, format!("the list of {endpoint} failed: {error}")))
+}
+
+fn list(app: &App, endpoint: &'static Endpoint, query: Option<&str>) -> Result<cckm_sync::SyncJobPage, ErrorAnswer> {
     let query = store::parse_query(endpoint, query).map_err(|message| ErrorAnswer::new(&INVALID_PARAMETER, message))?;
-    let (skip, limit, total, jobs) = app.jobs().list(endpoint, &query, app.clock.now());
-    Ok(Payload::Page(payload::page(skip, limit, total, jobs)))
+    let now = app.clock.now();
+    // The store's lock is held only to copy what the list shows (cheap copies, of the page's
+    // jobs when an order is kept); filtering, sorting and building the jobs happen after.
+    let view = app.jobs().view(endpoint, &query);
+    let ((skip, limit, total, jobs), kept) = view.page(&query, now);
+    if let Some(kept) = kept {
+        app.jobs().keep(kept);
+    }
+    Ok(payload::page(skip, limit, total, jobs))
 }
 
 fn start(
@@ -338,7 +367,7 @@ fn start(
     );
     let job = StoredJob {
         endpoint,
-        record,
+        record: record.into(),
         plan: Some(plan),
     };
     let shown = job.at(now);
@@ -353,15 +382,8 @@ fn start(
             ),
         ));
     }
-    jobs.insert(job).map_err(|full| {
-        ErrorAnswer::new(
-            &CONFLICT,
-            format!(
-                "the mock holds its maximum of {} jobs: reset it (POST {CONTROL_PREFIX}/reset) or start it with a higher limit (`cckm-sync mock --max-jobs`, `MockServerBuilder::max_jobs`)",
-                full.max
-            ),
-        )
-    })?;
+    jobs.insert(job)
+        .map_err(|full| ErrorAnswer::new(&CONFLICT, full.to_string()))?;
     // The vendor documents the status of a start only as 2xx; 201 Created is inferred.
     Ok(Payload::Job(StatusCode::CREATED, Box::new(shown)))
 }

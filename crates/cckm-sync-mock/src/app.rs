@@ -10,6 +10,10 @@ use crate::record::RequestLog;
 use crate::store::JobStore;
 use crate::tokens::Tokens;
 
+/// How many list calls build their page at once; more wait their turn. Each holds a copy of
+/// the jobs it shows until its answer is written.
+pub(crate) const MAX_LISTS_AT_ONCE: usize = 4;
+
 /// What a server is started with.
 #[derive(Clone, Debug)]
 pub(crate) struct Config {
@@ -18,6 +22,7 @@ pub(crate) struct Config {
     pub(crate) job_duration: Duration,
     pub(crate) token_lifetime_secs: u64,
     pub(crate) max_jobs: usize,
+    pub(crate) max_items: usize,
     pub(crate) record_capacity: usize,
     pub(crate) record_bytes: usize,
     pub(crate) record_credentials: bool,
@@ -37,6 +42,8 @@ pub(crate) struct App {
     faults: Mutex<Faults>,
     requests: Mutex<RequestLog>,
     inventory: RwLock<Inventory>,
+    /// The turns of list calls to build their page ([`MAX_LISTS_AT_ONCE`]).
+    pub(crate) lists: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 // A handler that panicked while holding a lock would poison it; the state it guards is
@@ -48,11 +55,12 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl App {
     pub(crate) fn new(config: Config) -> Self {
         Self {
-            jobs: RwLock::new(JobStore::new(config.max_jobs)),
+            jobs: RwLock::new(JobStore::new(config.max_jobs, config.max_items)),
             tokens: Mutex::new(Tokens::default()),
             faults: Mutex::new(Faults::default()),
             requests: Mutex::new(RequestLog::new(config.record_capacity, config.record_bytes)),
             inventory: RwLock::new(config.inventory.clone()),
+            lists: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_LISTS_AT_ONCE)),
             clock: Clock::default(),
             config,
         }

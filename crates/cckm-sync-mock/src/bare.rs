@@ -200,7 +200,9 @@ async fn serve_connection(
         match tls {
             None => http.serve(stream, service).await,
             Some(acceptor) => {
-                if let Ok(Ok(stream)) = tokio::time::timeout(http.idle_timeout(), acceptor.accept(stream)).await {
+                // A stalled handshake is closed as an idle connection is, and makes way for a
+                // new client as one does.
+                if let Some(Ok(stream)) = http.handshake(acceptor.accept(stream)).await {
                     http.serve(stream, service).await;
                 }
             }

@@ -21,6 +21,9 @@ pub(crate) const DEFAULT_JOB_DURATION: Duration = Duration::from_secs(5);
 pub(crate) const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
 /// How many jobs a server holds by default.
 pub(crate) const DEFAULT_MAX_JOBS: usize = 10_000;
+/// How many items (`detailed_status` entries, or the entries of a scope list) a server's jobs
+/// hold together by default.
+pub(crate) const DEFAULT_MAX_ITEMS: usize = 1_000_000;
 /// How many received requests a server keeps by default.
 pub(crate) const DEFAULT_RECORDED_REQUESTS: usize = 1_000;
 /// The largest request body taken (256 KiB); a larger one is answered 413.
@@ -50,6 +53,7 @@ impl Default for MockServerBuilder {
                 job_duration: DEFAULT_JOB_DURATION,
                 token_lifetime_secs: DEFAULT_TOKEN_LIFETIME.as_secs(),
                 max_jobs: DEFAULT_MAX_JOBS,
+                max_items: DEFAULT_MAX_ITEMS,
                 record_capacity: DEFAULT_RECORDED_REQUESTS,
                 record_bytes: crate::record::DEFAULT_RECORDED_BYTES,
                 record_credentials: false,
@@ -147,6 +151,17 @@ impl MockServerBuilder {
         self
     }
 
+    /// The most items the server's jobs hold together (default
+    /// [`DEFAULT_MAX_ITEMS`](crate::MockServer::DEFAULT_MAX_ITEMS), at least one), a job's items
+    /// being the most of its `detailed_status` entries and the entries of any one of its scope
+    /// lists (a started job's: its KMS resources times regions). A start beyond it is refused
+    /// with 409; a load takes the jobs that fit and counts the others
+    /// ([`LoadReport::dropped`](crate::LoadReport::dropped)).
+    pub fn max_items(mut self, max: usize) -> Self {
+        self.config.max_items = max;
+        self
+    }
+
     /// What `synchronize_all` selects (default: [`Inventory::default`]).
     pub fn inventory(mut self, inventory: Inventory) -> Self {
         self.config.inventory = inventory;
@@ -192,6 +207,9 @@ impl MockServerBuilder {
         }
         if self.config.max_jobs == 0 {
             return Err(StartError::Config("the mock must hold at least one job".to_owned()));
+        }
+        if self.config.max_items == 0 {
+            return Err(StartError::Config("the mock must hold at least one item".to_owned()));
         }
         let listener = std::net::TcpListener::bind(self.listen).map_err(|error| StartError::Bind {
             address: self.listen,

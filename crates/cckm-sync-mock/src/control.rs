@@ -4,7 +4,7 @@
 //! | call | does |
 //! |---|---|
 //! | `POST /__mock/reset` | back to a fresh server (no job, fault or request; tokens revoked; system clock) |
-//! | `POST /__mock/jobs[?endpoint=NAME]` | loads a recorded page or job (body); answers a load report |
+//! | `POST /__mock/jobs[?endpoint=NAME]` | loads a recorded page or job (body); answers a load report (`dropped`: jobs beyond the store's bounds; 409 when none fits) |
 //! | `GET /__mock/clock` | `{"now": …, "paused": …}` |
 //! | `POST /__mock/clock/pause` | pauses the clock, where it is or at `{"at": "<RFC 3339>"}` |
 //! | `POST /__mock/clock/advance` | `{"by": "90s"}`: moves the clock forward (pausing it first) |
@@ -129,13 +129,13 @@ impl App {
             None => None,
         };
         let now = self.clock.now();
-        seed::load_document(&mut self.jobs_mut(), bytes, "body", hint, now, self.config.job_duration)
+        seed::load_document(|| self.jobs_mut(), bytes, "body", hint, now, self.config.job_duration)
     }
 
     /// Loads every `.json` file under `dir`.
     pub(crate) fn load_dir(&self, dir: &std::path::Path) -> Result<LoadReport, LoadError> {
         let now = self.clock.now();
-        seed::load_dir(&mut self.jobs_mut(), dir, now, self.config.job_duration)
+        seed::load_dir(|| self.jobs_mut(), dir, now, self.config.job_duration)
     }
 
     /// Adds a fault.
@@ -165,10 +165,9 @@ async fn load_jobs(State(app): State<Arc<App>>, RawQuery(query): RawQuery, bytes
     }
     match app.load(&bytes, endpoint.as_deref()) {
         Ok(report) => ok(&report),
-        Err(LoadError::Full { max }) => payload::error(
-            &endpoints::CONFLICT,
-            format!("the mock holds its maximum of {max} jobs"),
-        ),
+        Err(error @ (LoadError::Full { .. } | LoadError::FullOfItems { .. })) => {
+            payload::error(&endpoints::CONFLICT, error.to_string())
+        }
         Err(error) => bad_request(error.to_string()),
     }
 }

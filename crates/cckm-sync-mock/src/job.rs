@@ -11,8 +11,10 @@
 //! ends `aborted` with the current and later items left with their running text (as in the
 //! vendor's example of an aborted AWS job).
 
+use std::sync::Arc;
+
 use cckm_sync::endpoints::Endpoint;
-use cckm_sync::{DetailedStatus, JobStatus, OverallStatus, SyncJob};
+use cckm_sync::{AnyScope, DetailedStatus, JobScope, JobStatus, OverallStatus, SyncJob};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::clock::to_micros;
@@ -26,14 +28,15 @@ pub(crate) struct PlanItem {
     pub(crate) failed: bool,
 }
 
-/// When and how a running job's items end.
+/// When and how a running job's items end. Cheap to clone (its items are shared), so that a
+/// list can copy the jobs it shows under the store's lock and build them after.
 #[derive(Clone, Debug)]
 pub(crate) struct Plan {
     /// The spelling of the running status (`in_progress` or `in progress`).
-    pub(crate) running: String,
+    pub(crate) running: Arc<str>,
     /// The items, in the order they end; when there are none, the job ends at `began`
     /// plus its duration (`empty_end`).
-    pub(crate) items: Vec<PlanItem>,
+    pub(crate) items: Arc<[PlanItem]>,
     pub(crate) empty_end: DateTime<Utc>,
     pub(crate) cancelled_at: Option<DateTime<Utc>>,
 }
@@ -75,8 +78,8 @@ impl Plan {
             });
         }
         Self {
-            running: running.to_owned(),
-            items,
+            running: running.into(),
+            items: items.into(),
             empty_end: to_micros(offset(began, total)),
             cancelled_at: None,
         }
@@ -168,12 +171,13 @@ pub(crate) enum Phase {
     },
 }
 
-/// A job in the store: its endpoint, its record and, while it runs, its plan.
+/// A job in the store: its endpoint, its record and, while it runs, its plan. Cheap to clone:
+/// the record and the plan's items are shared.
 #[derive(Clone, Debug)]
 pub(crate) struct StoredJob {
     pub(crate) endpoint: &'static Endpoint,
     /// The job as created or loaded.
-    pub(crate) record: SyncJob,
+    pub(crate) record: Arc<SyncJob>,
     /// How it progresses; `None` for a job that stays as recorded (ended, or in a status this
     /// mock does not know).
     pub(crate) plan: Option<Plan>,
@@ -189,6 +193,22 @@ pub(crate) struct Snapshot {
 }
 
 impl StoredJob {
+    /// How many items the job holds, as the store counts them against its bound: the most of
+    /// its `detailed_status` entries, its plan's items and the entries of any one of its scope
+    /// lists. For a started job, the items of its start (KMS resources times regions).
+    pub(crate) fn item_count(&self) -> usize {
+        let record = &self.record;
+        let detailed = record.detailed_status.as_ref().map_or(0, |detailed| detailed.len());
+        let planned = self.plan.as_ref().map_or(0, |plan| plan.items.len());
+        let scope = AnyScope::FIELDS
+            .iter()
+            .filter_map(|field| record.scope.list(field))
+            .map(<[String]>::len)
+            .max()
+            .unwrap_or_default();
+        detailed.max(planned).max(scope)
+    }
+
     /// Whether the job runs at `now`: a job of this endpoint then refuses a start.
     pub(crate) fn is_running(&self, now: DateTime<Utc>) -> bool {
         self.plan
@@ -209,7 +229,7 @@ impl StoredJob {
         let abort = record.abort || plan.cancelled_at.is_some_and(|at| at <= now);
         match plan.phase(now) {
             Phase::Running { .. } => Snapshot {
-                status: OverallStatus::from(plan.running.as_str()),
+                status: OverallStatus::from(&*plan.running),
                 updated_at: plan
                     .last_change(now)
                     .map_or(record.updated_at, |at| at.max(record.updated_at)),
@@ -227,7 +247,7 @@ impl StoredJob {
 
     /// The job as it shows at `now`.
     pub(crate) fn at(&self, now: DateTime<Utc>) -> SyncJob {
-        let mut job = self.record.clone();
+        let mut job = SyncJob::clone(&self.record);
         let Some(plan) = &self.plan else {
             return job;
         };

@@ -89,7 +89,12 @@
 //!
 //! Request bodies of at most [`MockServer::BODY_LIMIT`] bytes (413 beyond), sent within 30 s
 //! (408 beyond); at most [`MAX_CONNECTIONS`] connections at once; at most
-//! [`MockServer::DEFAULT_MAX_JOBS`] jobs (settable; a start beyond is refused with 409);
+//! [`MockServer::DEFAULT_MAX_JOBS`] jobs (settable; a start beyond is refused with 409); at most
+//! [`MockServer::DEFAULT_MAX_ITEMS`] items of all jobs together, a job's items being its
+//! `detailed_status` entries or the entries of a scope list, whichever are more (settable; a
+//! start beyond is refused with 409); a load of recorded jobs takes those that fit and counts
+//! the others ([`LoadReport::dropped`]); a list holds the store's lock only to copy what it
+//! shows, and at most 4 lists build their page at once, off the threads that serve calls;
 //! received requests kept in a ring of [`MockServer::DEFAULT_RECORDED_REQUESTS`] and
 //! [`DEFAULT_RECORDED_BYTES`] (both settable; the oldest dropped and counted), each with at most
 //! [`MAX_RECORDED_HEADERS`] bytes of headers and [`MAX_RECORDED_BODY`] of body, credentials

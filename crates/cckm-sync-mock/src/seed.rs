@@ -13,6 +13,7 @@
 //! recorded, including one in a status this mock does not know.
 
 use std::fmt;
+use std::ops::DerefMut;
 use std::path::{Path, PathBuf};
 
 use cckm_sync::endpoints::{ENDPOINTS, Endpoint};
@@ -34,6 +35,11 @@ pub struct LoadReport {
     pub replaced: usize,
     /// Jobs not loaded, and why.
     pub skipped: Vec<Skipped>,
+    /// Jobs not loaded because the store holds its maximum of jobs, or because their items
+    /// would take it beyond its maximum of items across its jobs: counted, not named.
+    pub dropped: usize,
+    /// Why the first of the `dropped` jobs was refused: the bound, and how to raise it.
+    pub full: Option<String>,
 }
 
 impl LoadReport {
@@ -46,6 +52,19 @@ impl LoadReport {
         self.added += other.added;
         self.replaced += other.replaced;
         self.skipped.extend(other.skipped);
+        self.dropped += other.dropped;
+        if self.full.is_none() {
+            self.full = other.full;
+        }
+    }
+
+    /// The report, or the error of a load that the store's bounds refused whole: one that
+    /// dropped jobs and loaded none.
+    fn or_full(self, first: Option<Full>) -> Result<Self, LoadError> {
+        match first {
+            Some(full) if self.loaded() == 0 => Err(full.into()),
+            _ => Ok(self),
+        }
     }
 }
 
@@ -88,8 +107,16 @@ pub enum LoadError {
     },
     /// The endpoint named for the load does not exist.
     UnknownEndpoint(String),
-    /// The store holds its maximum of jobs.
+    /// The store holds its maximum of jobs: nothing was loaded. (A load that fills the store
+    /// part way loads what fits and counts the rest in [`LoadReport::dropped`].)
     Full {
+        /// The maximum.
+        max: usize,
+    },
+    /// The jobs' items would take the store beyond its maximum of items across its jobs:
+    /// nothing was loaded. (A load that fills the store part way loads what fits and counts
+    /// the rest in [`LoadReport::dropped`].)
+    FullOfItems {
         /// The maximum.
         max: usize,
     },
@@ -104,7 +131,14 @@ impl fmt::Display for LoadError {
                 let known: Vec<&str> = ENDPOINTS.iter().map(|endpoint| endpoint.name).collect();
                 write!(f, "no endpoint is named {name:?}; known: {}", known.join(", "))
             }
-            Self::Full { max } => write!(f, "the mock holds its maximum of {max} jobs"),
+            Self::Full { max } => write!(
+                f,
+                "the mock holds its maximum of {max} jobs: reset it (POST /__mock/reset) or start it with a higher limit (`cckm-sync mock --max-jobs`, `MockServerBuilder::max_jobs`)"
+            ),
+            Self::FullOfItems { max } => write!(
+                f,
+                "the jobs' items would take the mock beyond its maximum of {max} items across its jobs: reset it (POST /__mock/reset) or start it with a higher limit (`cckm-sync mock --max-items`, `MockServerBuilder::max_items`)"
+            ),
         }
     }
 }
@@ -120,7 +154,10 @@ impl std::error::Error for LoadError {
 
 impl From<Full> for LoadError {
     fn from(full: Full) -> Self {
-        Self::Full { max: full.max }
+        match full {
+            Full::Jobs { max } => Self::Full { max },
+            Full::Items { max, .. } => Self::FullOfItems { max },
+        }
     }
 }
 
@@ -195,18 +232,39 @@ fn plan_for(job: &SyncJob, now: DateTime<Utc>, duration: std::time::Duration) ->
     Some(plan)
 }
 
-/// Loads the jobs of one document into `store`.
-pub(crate) fn load_document(
-    store: &mut JobStore,
+/// Loads the jobs of one document into the store `lock` gives: what fits its bounds; the rest
+/// is counted in [`LoadReport::dropped`]. Fails with the bound when it dropped jobs and loaded
+/// none. The document is read, and its jobs made, before the store is locked.
+pub(crate) fn load_document<S: DerefMut<Target = JobStore>>(
+    lock: impl FnOnce() -> S,
     bytes: &[u8],
     source: &str,
     hint: Option<&'static Endpoint>,
     now: DateTime<Utc>,
     duration: std::time::Duration,
 ) -> Result<LoadReport, LoadError> {
-    let jobs = jobs_of(bytes, source)?;
+    let prepared = prepare(bytes, source, hint, now, duration)?;
+    let (report, first_full) = prepared.store(&mut lock());
+    report.or_full(first_full)
+}
+
+/// The jobs of a document, made ready to store without the store's lock, and what was skipped.
+struct Prepared {
+    report: LoadReport,
+    jobs: Vec<StoredJob>,
+}
+
+/// Reads a document and makes its jobs, skipping (and saying why) those the mock cannot serve.
+fn prepare(
+    bytes: &[u8],
+    source: &str,
+    hint: Option<&'static Endpoint>,
+    now: DateTime<Utc>,
+    duration: std::time::Duration,
+) -> Result<Prepared, LoadError> {
     let mut report = LoadReport::default();
-    for job in jobs {
+    let mut jobs = Vec::new();
+    for job in jobs_of(bytes, source)? {
         let skip = |reason: String| Skipped {
             source: source.to_owned(),
             id: job.id,
@@ -232,18 +290,39 @@ pub(crate) fn load_document(
             continue;
         };
         let plan = plan_for(&job, now, duration);
-        let stored = StoredJob {
+        jobs.push(StoredJob {
             endpoint,
-            record: job,
+            record: job.into(),
             plan,
-        };
-        match store.load(stored)? {
-            Loaded::Added => report.added += 1,
-            Loaded::Replaced => report.replaced += 1,
-            Loaded::KeptNewer => {}
-        }
+        });
     }
-    Ok(report)
+    Ok(Prepared { report, jobs })
+}
+
+impl Prepared {
+    /// Stores the jobs, as far as the store's bounds let: the report, and the first bound that
+    /// dropped a job.
+    fn store(self, store: &mut JobStore) -> (LoadReport, Option<Full>) {
+        let Self { mut report, jobs } = self;
+        let mut first_full = None;
+        for job in jobs {
+            // A job the store has no room for is counted, and the next ones are tried: a newer
+            // record of a job held, or a smaller job, may still fit.
+            match store.load(job) {
+                Ok(Loaded::Added) => report.added += 1,
+                Ok(Loaded::Replaced) => report.replaced += 1,
+                Ok(Loaded::KeptNewer) => {}
+                Err(full) => {
+                    report.dropped += 1;
+                    if first_full.is_none() {
+                        report.full = Some(full.to_string());
+                        first_full = Some(full);
+                    }
+                }
+            }
+        }
+        (report, first_full)
+    }
 }
 
 /// The `.json` files under `dir`, at any depth, sorted by path.
@@ -270,30 +349,29 @@ pub(crate) fn json_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(files)
 }
 
-/// Loads every `.json` file under `dir`.
-pub(crate) fn load_dir(
-    store: &mut JobStore,
+/// Loads every `.json` file under `dir` into the store `lock` gives, a file at a time, each read
+/// and its jobs made before the store is locked: what fits the store's bounds, the rest counted
+/// in [`LoadReport::dropped`]. Fails with the bound when it dropped jobs and loaded none.
+pub(crate) fn load_dir<S: DerefMut<Target = JobStore>>(
+    lock: impl Fn() -> S,
     dir: &Path,
     now: DateTime<Utc>,
     duration: std::time::Duration,
 ) -> Result<LoadReport, LoadError> {
     let mut report = LoadReport::default();
+    let mut first_full = None;
     for file in json_files(dir)? {
         let bytes = std::fs::read(&file).map_err(|error| LoadError::Io {
             path: file.clone(),
             error,
         })?;
         let source = file.display().to_string();
-        report.merge(load_document(
-            store,
-            &bytes,
-            &source,
-            endpoint_of_file(&file),
-            now,
-            duration,
-        )?);
+        let prepared = prepare(&bytes, &source, endpoint_of_file(&file), now, duration)?;
+        let (loaded, full) = prepared.store(&mut lock());
+        report.merge(loaded);
+        first_full = first_full.or(full);
     }
-    Ok(report)
+    report.or_full(first_full)
 }
 
 #[cfg(test)]

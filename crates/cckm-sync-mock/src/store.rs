@@ -107,10 +107,35 @@ struct Candidate<'a> {
     job: &'a StoredJob,
 }
 
-/// Why a job could not be stored.
+/// Why a job could not be stored: the bound of the store it would pass.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Full {
-    pub(crate) max: usize,
+pub(crate) enum Full {
+    /// The store holds its maximum of jobs.
+    Jobs { max: usize },
+    /// The job's items would take the store beyond its maximum of items across its jobs.
+    Items {
+        max: usize,
+        /// The items the store holds.
+        held: usize,
+        /// The job's items.
+        job: usize,
+    },
+}
+
+impl std::fmt::Display for Full {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let reset = "/__mock";
+        match self {
+            Self::Jobs { max } => write!(
+                f,
+                "the mock holds its maximum of {max} jobs: reset it (POST {reset}/reset) or start it with a higher limit (`cckm-sync mock --max-jobs`, `MockServerBuilder::max_jobs`)"
+            ),
+            Self::Items { max, held, job } => write!(
+                f,
+                "the job's {job} items would take the mock beyond its maximum of {max} items across its jobs ({held} held): reset it (POST {reset}/reset) or start it with a higher limit (`cckm-sync mock --max-items`, `MockServerBuilder::max_items`)"
+            ),
+        }
+    }
 }
 
 /// What loading a job did.
@@ -127,6 +152,12 @@ pub(crate) enum Loaded {
 #[derive(Debug)]
 pub(crate) struct JobStore {
     max: usize,
+    max_items: usize,
+    /// The items of every job held ([`StoredJob::item_count`]), bounded by `max_items`.
+    items: usize,
+    /// Counts the changes of the store: an order worked out of a copy of an older store is
+    /// not kept.
+    generation: u64,
     jobs: Vec<StoredJob>,
     by_id: HashMap<Uuid, usize>,
     by_endpoint: Vec<Vec<usize>>,
@@ -155,9 +186,12 @@ fn endpoint_index(endpoint: &Endpoint) -> usize {
 }
 
 impl JobStore {
-    pub(crate) fn new(max: usize) -> Self {
+    pub(crate) fn new(max: usize, max_items: usize) -> Self {
         Self {
             max,
+            max_items,
+            items: 0,
+            generation: 0,
             jobs: Vec::new(),
             by_id: HashMap::new(),
             by_endpoint: vec![Vec::new(); ENDPOINTS.len()],
@@ -169,12 +203,20 @@ impl JobStore {
         self.jobs.len()
     }
 
+    /// The items of every job held, as counted against the bound.
+    pub(crate) fn item_count(&self) -> usize {
+        self.items
+    }
+
     pub(crate) fn clear(&mut self) {
-        *self = Self::new(self.max);
+        let generation = self.generation.wrapping_add(1);
+        *self = Self::new(self.max, self.max_items);
+        self.generation = generation;
     }
 
     /// Marks the store changed: the orders kept are stale.
     fn changed(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
         self.orders.get_mut().unwrap_or_else(PoisonError::into_inner).clear();
     }
 
@@ -193,12 +235,21 @@ impl JobStore {
             .map(|job| job.record.id)
     }
 
-    /// Stores a new job.
+    /// Stores a new job, within the bounds of jobs and of items.
     pub(crate) fn insert(&mut self, job: StoredJob) -> Result<(), Full> {
         if self.jobs.len() >= self.max {
-            return Err(Full { max: self.max });
+            return Err(Full::Jobs { max: self.max });
+        }
+        let count = job.item_count();
+        if self.items.saturating_add(count) > self.max_items {
+            return Err(Full::Items {
+                max: self.max_items,
+                held: self.items,
+                job: count,
+            });
         }
         self.changed();
+        self.items += count;
         let index = self.jobs.len();
         self.by_id.insert(job.record.id, index);
         if let Some(list) = self.by_endpoint.get_mut(endpoint_index(job.endpoint)) {
@@ -222,7 +273,21 @@ impl JobStore {
         {
             return Ok(Loaded::KeptNewer);
         }
+        let Some(existing) = self.jobs.get(index) else {
+            return Ok(Loaded::KeptNewer);
+        };
+        // The newer record takes the place of the older one's items.
+        let (old, new) = (existing.item_count(), job.item_count());
+        let held = self.items.saturating_sub(old);
+        if held.saturating_add(new) > self.max_items {
+            return Err(Full::Items {
+                max: self.max_items,
+                held: self.items,
+                job: new,
+            });
+        }
         self.changed();
+        self.items = held + new;
         let Some(existing) = self.jobs.get_mut(index) else {
             return Ok(Loaded::KeptNewer);
         };
@@ -252,10 +317,80 @@ impl JobStore {
         std::ptr::eq(job.endpoint, endpoint).then_some(job)
     }
 
-    /// The page `query` selects of `endpoint`'s jobs at `now`: `(skip, limit, total, jobs)`.
-    pub(crate) fn list(&self, endpoint: &Endpoint, query: &Query, now: DateTime<Utc>) -> (u64, i64, u64, Vec<SyncJob>) {
-        // The sort keys, resolved once; a property the catalog does not list (the query's
-        // parser refuses those) sorts nothing.
+    /// What a list of `endpoint`'s jobs by `query` needs of the store, copied under its lock:
+    /// the page's jobs, when an order kept from an earlier list gives them; else every job
+    /// the list may show (only the job `id`, when the query names one). Copies are cheap (a
+    /// job's record and items are shared); sorting, filtering and building the jobs happen on
+    /// the copy, in [`ListView::page`], once the lock is released.
+    pub(crate) fn view(&self, endpoint: &'static Endpoint, query: &Query) -> ListView {
+        let paging = Paging::of(query);
+        // A job's state at a time is worked out only when a filter or a key reads it.
+        let timed = query.status.is_some() || paging.keys.iter().any(|(property, _)| property.needs_snapshot());
+        let source = if let Some(id) = query.id {
+            Source::Select(self.get(endpoint, id).cloned().into_iter().collect())
+        } else if timed || !query.filter.is_empty() {
+            Source::Select(self.of(endpoint).cloned().collect())
+        } else if let Some(places) = self.kept_order(endpoint, &paging.keys) {
+            let jobs = self.by_endpoint.get(endpoint_index(endpoint));
+            let page = places
+                .iter()
+                .skip(paging.start)
+                .take(paging.take)
+                .filter_map(|&place| self.jobs.get(*jobs?.get(place)?))
+                .cloned()
+                .collect();
+            Source::Page {
+                total: places.len(),
+                jobs: page,
+            }
+        } else {
+            Source::Order(self.of(endpoint).cloned().collect())
+        };
+        ListView {
+            endpoint,
+            generation: self.generation,
+            timed,
+            paging,
+            source,
+        }
+    }
+
+    /// The order of every job of `endpoint` by `keys` kept from an earlier list, if any.
+    fn kept_order(&self, endpoint: &Endpoint, keys: &[(Property, bool)]) -> Option<Arc<[usize]>> {
+        let index = endpoint_index(endpoint);
+        let orders = self.orders.lock().unwrap_or_else(PoisonError::into_inner);
+        orders
+            .iter()
+            .find(|order| order.endpoint == index && order.keys == keys)
+            .map(|order| Arc::clone(&order.places))
+    }
+
+    /// Keeps an order a list worked out of its copy, if the store has not changed since.
+    pub(crate) fn keep(&self, order: KeptOrder) {
+        if order.generation != self.generation {
+            return;
+        }
+        let mut orders = self.orders.lock().unwrap_or_else(PoisonError::into_inner);
+        if orders.len() >= MAX_ORDERS {
+            orders.clear();
+        }
+        orders.push(order.order);
+    }
+}
+
+/// What a list asks for, resolved once: its sort keys, and which of the jobs in order it shows.
+#[derive(Debug)]
+struct Paging {
+    keys: Vec<(Property, bool)>,
+    skip: u64,
+    limit: Limit,
+    start: usize,
+    take: usize,
+}
+
+impl Paging {
+    fn of(query: &Query) -> Self {
+        // A property the catalog does not list (the query's parser refuses those) sorts nothing.
         let keys: Vec<(Property, bool)> = query
             .sort
             .keys()
@@ -270,134 +405,181 @@ impl JobStore {
             Limit::All => usize::MAX,
             Limit::Count(count) => usize::try_from(count.get()).unwrap_or(usize::MAX),
         };
-        let start = usize::try_from(skip).unwrap_or(usize::MAX);
-        // A job's state at `now` is worked out only when a filter or a key reads it.
-        let timed = query.status.is_some() || keys.iter().any(|(property, _)| property.needs_snapshot());
-        let (total, places) = if timed || query.id.is_some() || !query.filter.is_empty() {
-            // Only the first `start + take` jobs in order matter.
-            let (total, places) = self.select(endpoint, query, &keys, timed.then_some(now), |total| {
-                start.saturating_add(take).min(total)
-            });
-            (total, places.into())
-        } else {
-            // Every job, in an order that holds until the store changes.
-            let places = self.whole_order(endpoint, query, keys);
-            (places.len(), places)
-        };
-        let jobs = self.by_endpoint.get(endpoint_index(endpoint));
-        let page = places
-            .iter()
-            .skip(start)
-            .take(take)
-            .filter_map(|&place| self.jobs.get(*jobs?.get(place)?))
-            .map(|job| job.at(now))
-            .collect();
-        (skip, limit.as_i64(), u64::try_from(total).unwrap_or(u64::MAX), page)
-    }
-
-    /// The places of every job of `endpoint` in the order of `keys` (none of which reads the
-    /// jobs' state at a time), from the orders kept, or worked out and kept.
-    fn whole_order(&self, endpoint: &Endpoint, query: &Query, keys: Vec<(Property, bool)>) -> Arc<[usize]> {
-        let index = endpoint_index(endpoint);
-        let kept = |orders: &Vec<Order>| {
-            orders
-                .iter()
-                .find(|order| order.endpoint == index && order.keys == keys)
-                .map(|order| Arc::clone(&order.places))
-        };
-        if let Some(places) = kept(&self.orders.lock().unwrap_or_else(PoisonError::into_inner)) {
-            return places;
-        }
-        let (_, places) = self.select(endpoint, query, &keys, None, |total| total);
-        let places: Arc<[usize]> = places.into();
-        let mut orders = self.orders.lock().unwrap_or_else(PoisonError::into_inner);
-        if orders.len() >= MAX_ORDERS {
-            orders.clear();
-        }
-        orders.push(Order {
-            endpoint: index,
+        Self {
             keys,
-            places: Arc::clone(&places),
-        });
-        places
-    }
-
-    /// The jobs of `endpoint` that `query`'s filters select (its status filter only with
-    /// `now`): their count, and the places of the first `wanted(count)` of them in the order
-    /// of `keys`, found in linear time and then sorted.
-    fn select(
-        &self,
-        endpoint: &Endpoint,
-        query: &Query,
-        keys: &[(Property, bool)],
-        now: Option<DateTime<Utc>>,
-        wanted: impl FnOnce(usize) -> usize,
-    ) -> (usize, Vec<usize>) {
-        let field = crate::payload::job_items_field(endpoint.family);
-        let states: Vec<Snapshot> = match now {
-            Some(now) => self.of(endpoint).map(|job| job.snapshot(now)).collect(),
-            None => Vec::new(),
-        };
-        let state = |place: usize| states.get(place);
-        // When the first key is the creation time (the default sort), a copy of it goes beside
-        // each job, so that the selection and the sort below compare it without reading the
-        // jobs: on a list of a large store, that comparison is most of the work.
-        let by_creation = keys.first().map(|(property, _)| *property) == Some(Property(SortProperty::CreatedAt));
-        let mut selected: Vec<Candidate<'_>> = self
-            .of(endpoint)
-            .enumerate()
-            .filter(|(_, job)| query.id.is_none_or(|id| job.record.id == id))
-            .filter(|(_, job)| {
-                query.filter.is_empty()
-                    || field
-                        .and_then(|field| job.record.scope.list(field))
-                        .is_some_and(|items| items.iter().any(|item| query.filter.contains(item)))
-            })
-            // Both spellings of a running job (`in_progress`, `in progress`) mean the same.
-            .filter(|(place, _)| match (&query.status, state(*place)) {
-                (Some(status), Some(state)) => status.status() == state.status.status(),
-                _ => true,
-            })
-            .map(|(place, job)| Candidate {
-                created: if by_creation {
-                    let at = job.record.created_at;
-                    (at.timestamp(), at.timestamp_subsec_nanos())
-                } else {
-                    (0, 0)
-                },
-                place,
-                job,
-            })
-            .collect();
-        let order = |a: &Candidate<'_>, b: &Candidate<'_>| {
-            let first = match keys.first() {
-                Some((_, descending)) if by_creation => {
-                    let order = a.created.cmp(&b.created);
-                    if *descending { order.reverse() } else { order }
-                }
-                _ => Ordering::Equal,
-            };
-            first.then_with(|| {
-                keys.iter()
-                    .skip(usize::from(by_creation))
-                    .map(|(property, descending)| {
-                        let order = property.compare((&a.job.record, state(a.place)), (&b.job.record, state(b.place)));
-                        if *descending { order.reverse() } else { order }
-                    })
-                    .find(|order| order.is_ne())
-                    // Equal keys keep the store's order, so that paging through them is stable.
-                    .unwrap_or_else(|| a.place.cmp(&b.place))
-            })
-        };
-        let total = selected.len();
-        let end = wanted(total).min(total);
-        if end < total && end > 0 {
-            selected.select_nth_unstable_by(end - 1, order);
+            skip,
+            limit,
+            start: usize::try_from(skip).unwrap_or(usize::MAX),
+            take,
         }
-        selected.truncate(end);
-        selected.sort_unstable_by(order);
-        (total, selected.iter().map(|candidate| candidate.place).collect())
     }
+}
+
+/// The jobs a list copied out of the store.
+#[derive(Debug)]
+enum Source {
+    /// The page itself, in order, and how many jobs the whole list has.
+    Page { total: usize, jobs: Vec<StoredJob> },
+    /// Every job of the endpoint, in the store's order: the list works out their order by
+    /// keys that do not change with time, and the store keeps it.
+    Order(Vec<StoredJob>),
+    /// The jobs the list selects from, in the store's order (filters, or keys that read the
+    /// jobs' state at a time).
+    Select(Vec<StoredJob>),
+}
+
+/// A list's copy of the store: see [`JobStore::view`].
+#[derive(Debug)]
+pub(crate) struct ListView {
+    endpoint: &'static Endpoint,
+    generation: u64,
+    timed: bool,
+    paging: Paging,
+    source: Source,
+}
+
+/// An order of every job of an endpoint that a list worked out, for the store to keep.
+#[derive(Debug)]
+pub(crate) struct KeptOrder {
+    generation: u64,
+    order: Order,
+}
+
+/// A page of a list: `(skip, limit, total, jobs)`.
+pub(crate) type ListPage = (u64, i64, u64, Vec<SyncJob>);
+
+impl ListView {
+    /// The page `query` selects at `now`, built without the store's lock; and the order of
+    /// every job worked out on the way, for [`JobStore::keep`].
+    pub(crate) fn page(self, query: &Query, now: DateTime<Utc>) -> (ListPage, Option<KeptOrder>) {
+        let Self {
+            endpoint,
+            generation,
+            timed,
+            paging,
+            source,
+        } = self;
+        let (start, take) = (paging.start, paging.take);
+        let (total, jobs, kept) = match source {
+            Source::Page { total, jobs } => (total, jobs.iter().map(|job| job.at(now)).collect(), None),
+            Source::Order(jobs) => {
+                let (_, places) = select(&jobs, endpoint, query, &paging.keys, None, |total| total);
+                let places: Arc<[usize]> = places.into();
+                let page = render(&jobs, &places, start, take, now);
+                let kept = KeptOrder {
+                    generation,
+                    order: Order {
+                        endpoint: endpoint_index(endpoint),
+                        keys: paging.keys.clone(),
+                        places: Arc::clone(&places),
+                    },
+                };
+                (places.len(), page, Some(kept))
+            }
+            Source::Select(jobs) => {
+                // Only the first `start + take` jobs in order matter.
+                let (total, places) = select(&jobs, endpoint, query, &paging.keys, timed.then_some(now), |total| {
+                    start.saturating_add(take).min(total)
+                });
+                (total, render(&jobs, &places, start, take, now), None)
+            }
+        };
+        let page = (
+            paging.skip,
+            paging.limit.as_i64(),
+            u64::try_from(total).unwrap_or(u64::MAX),
+            jobs,
+        );
+        (page, kept)
+    }
+}
+
+/// The jobs at `places` of `jobs`, from `start`, at most `take` of them, as they show at `now`.
+fn render(jobs: &[StoredJob], places: &[usize], start: usize, take: usize, now: DateTime<Utc>) -> Vec<SyncJob> {
+    places
+        .iter()
+        .skip(start)
+        .take(take)
+        .filter_map(|&place| jobs.get(place))
+        .map(|job| job.at(now))
+        .collect()
+}
+
+/// The jobs of `jobs` (of `endpoint`, in the store's order) that `query`'s filters select (its
+/// status filter only with `now`): their count, and the places of the first `wanted(count)` of
+/// them in the order of `keys`, found in linear time and then sorted.
+fn select(
+    jobs: &[StoredJob],
+    endpoint: &Endpoint,
+    query: &Query,
+    keys: &[(Property, bool)],
+    now: Option<DateTime<Utc>>,
+    wanted: impl FnOnce(usize) -> usize,
+) -> (usize, Vec<usize>) {
+    let field = crate::payload::job_items_field(endpoint.family);
+    let states: Vec<Snapshot> = match now {
+        Some(now) => jobs.iter().map(|job| job.snapshot(now)).collect(),
+        None => Vec::new(),
+    };
+    let state = |place: usize| states.get(place);
+    // When the first key is the creation time (the default sort), a copy of it goes beside
+    // each job, so that the selection and the sort below compare it without reading the
+    // jobs: on a list of a large store, that comparison is most of the work.
+    let by_creation = keys.first().map(|(property, _)| *property) == Some(Property(SortProperty::CreatedAt));
+    let mut selected: Vec<Candidate<'_>> = jobs
+        .iter()
+        .enumerate()
+        .filter(|(_, job)| query.id.is_none_or(|id| job.record.id == id))
+        .filter(|(_, job)| {
+            query.filter.is_empty()
+                || field
+                    .and_then(|field| job.record.scope.list(field))
+                    .is_some_and(|items| items.iter().any(|item| query.filter.contains(item)))
+        })
+        // Both spellings of a running job (`in_progress`, `in progress`) mean the same.
+        .filter(|(place, _)| match (&query.status, state(*place)) {
+            (Some(status), Some(state)) => status.status() == state.status.status(),
+            _ => true,
+        })
+        .map(|(place, job)| Candidate {
+            created: if by_creation {
+                let at = job.record.created_at;
+                (at.timestamp(), at.timestamp_subsec_nanos())
+            } else {
+                (0, 0)
+            },
+            place,
+            job,
+        })
+        .collect();
+    let order = |a: &Candidate<'_>, b: &Candidate<'_>| {
+        let first = match keys.first() {
+            Some((_, descending)) if by_creation => {
+                let order = a.created.cmp(&b.created);
+                if *descending { order.reverse() } else { order }
+            }
+            _ => Ordering::Equal,
+        };
+        first.then_with(|| {
+            keys.iter()
+                .skip(usize::from(by_creation))
+                .map(|(property, descending)| {
+                    let order = property.compare((&a.job.record, state(a.place)), (&b.job.record, state(b.place)));
+                    if *descending { order.reverse() } else { order }
+                })
+                .find(|order| order.is_ne())
+                // Equal keys keep the store's order, so that paging through them is stable.
+                .unwrap_or_else(|| a.place.cmp(&b.place))
+        })
+    };
+    let total = selected.len();
+    let end = wanted(total).min(total);
+    if end < total && end > 0 {
+        selected.select_nth_unstable_by(end - 1, order);
+    }
+    selected.truncate(end);
+    selected.sort_unstable_by(order);
+    (total, selected.iter().map(|candidate| candidate.place).collect())
 }
 
 #[cfg(test)]
@@ -414,7 +596,7 @@ mod tests {
         .unwrap();
         let snapshot = StoredJob {
             endpoint: &ENDPOINTS[0],
-            record: job.clone(),
+            record: job.clone().into(),
             plan: None,
         }
         .snapshot(DateTime::<Utc>::MIN_UTC);
@@ -438,7 +620,7 @@ mod tests {
     /// creation time of its neighbour (ties for the sort), and the store order is shuffled
     /// against both.
     fn store(count: u128) -> JobStore {
-        let mut store = JobStore::new(1_000);
+        let mut store = JobStore::new(1_000, 1_000);
         for index in 0..count {
             let shuffled = (index * 7) % count;
             let mut job: SyncJob = serde_json::from_str(
@@ -451,7 +633,7 @@ mod tests {
             job.created_at += chrono::TimeDelta::seconds(i64::try_from(shuffled / 2).unwrap());
             let stored = StoredJob {
                 endpoint: &ENDPOINTS[0],
-                record: job,
+                record: job.into(),
                 plan: None,
             };
             store.insert(stored).unwrap();
@@ -461,7 +643,10 @@ mod tests {
 
     fn ids(store: &JobStore, raw: &str) -> Vec<Uuid> {
         let query = parse_query(&ENDPOINTS[0], Some(raw)).unwrap();
-        let (.., jobs) = store.list(&ENDPOINTS[0], &query, DateTime::<Utc>::MIN_UTC);
+        let ((.., jobs), kept) = store.view(&ENDPOINTS[0], &query).page(&query, DateTime::<Utc>::MIN_UTC);
+        if let Some(kept) = kept {
+            store.keep(kept);
+        }
         jobs.into_iter().map(|job| job.id).collect()
     }
 
@@ -479,13 +664,13 @@ mod tests {
             }
         }
         let newest_before = ids(&store, "sort=-createdAt&limit=1");
-        let mut job = store.jobs[0].record.clone();
+        let mut job = SyncJob::clone(&store.jobs[0].record);
         job.id = Uuid::from_u128(1_000);
         job.created_at += chrono::TimeDelta::days(1);
         store
             .insert(StoredJob {
                 endpoint: &ENDPOINTS[0],
-                record: job,
+                record: job.into(),
                 plan: None,
             })
             .unwrap();
@@ -493,6 +678,32 @@ mod tests {
         assert_eq!(ids(&store, "sort=-createdAt&limit=1"), [Uuid::from_u128(1_000)]);
         store.clear();
         assert!(ids(&store, "sort=-createdAt").is_empty());
+    }
+
+    #[test]
+    fn a_list_works_on_its_copy_and_an_order_of_a_store_changed_since_is_not_kept() {
+        let mut store = store(5);
+        let query = parse_query(&ENDPOINTS[0], Some("limit=-1")).unwrap();
+        // The copy a list takes under the lock; then the store changes, as a start would.
+        let view = store.view(&ENDPOINTS[0], &query);
+        let mut job = SyncJob::clone(&store.jobs[0].record);
+        job.id = Uuid::from_u128(1_000);
+        job.created_at += chrono::TimeDelta::days(1);
+        store
+            .insert(StoredJob {
+                endpoint: &ENDPOINTS[0],
+                record: job.into(),
+                plan: None,
+            })
+            .unwrap();
+
+        let ((_, _, total, jobs), kept) = view.page(&query, DateTime::<Utc>::MIN_UTC);
+        store.keep(kept.unwrap());
+
+        // The list shows the store as it was copied; the next one, as it is.
+        assert_eq!((total, jobs.len()), (5, 5));
+        assert_eq!(ids(&store, "limit=-1").len(), 6);
+        assert_eq!(ids(&store, "limit=1"), [Uuid::from_u128(1_000)]);
     }
 
     #[test]

@@ -114,3 +114,62 @@ async fn a_request_in_flight_longer_than_the_idle_timeout_is_answered() {
         .unwrap();
     assert_eq!(api.list(aws, "").await.page(aws).total, 0);
 }
+
+#[tokio::test]
+async fn a_flood_of_stalled_tls_handshakes_does_not_keep_a_new_client_out() {
+    // Every slot taken by a socket that opens TLS and stalls (half of them in the middle of a
+    // ClientHello, half before it), and an idle timeout far beyond the test.
+    let api = Api::with(
+        MockServer::builder()
+            .tls(true)
+            .max_connections(4)
+            .idle_timeout(Duration::from_secs(600)),
+    )
+    .await;
+    let mut flood = Vec::new();
+    for index in 0..8 {
+        let mut connection = TcpStream::connect(api.server.address()).await.unwrap();
+        if index % 2 == 0 {
+            // A handshake record announcing 512 bytes of ClientHello, and 4 of them.
+            connection
+                .write_all(&[0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc])
+                .await
+                .unwrap();
+        }
+        flood.push(connection);
+    }
+    // A new client, with no connection of its own yet.
+    let aws = endpoints::find("aws-keys").unwrap();
+    let list = support::http_client(api.server.certificate_pem().map(str::as_bytes))
+        .get(format!("{}{}", api.server.base_url(), aws.collection_path()))
+        .bearer_auth(&api.token)
+        .send();
+    let served = tokio::time::timeout(Duration::from_secs(30), list).await;
+    let response = served
+        .expect("a new client was kept out by stalled handshakes")
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    // The oldest stalled handshakes made way: some of the flood was closed.
+    let mut closed = 0;
+    for connection in &mut flood {
+        let mut bytes = [0_u8; 64];
+        if let Ok(Ok(0) | Err(_)) = tokio::time::timeout(Duration::from_millis(50), connection.read(&mut bytes)).await {
+            closed += 1;
+        }
+    }
+    assert!(closed > 0, "no stalled handshake was closed");
+}
+
+#[tokio::test]
+async fn a_tls_connection_that_sends_nothing_is_closed_after_the_idle_timeout() {
+    let server = MockServer::builder()
+        .tls(true)
+        .idle_timeout(Duration::from_millis(300))
+        .start()
+        .unwrap();
+    let mut silent = TcpStream::connect(server.address()).await.unwrap();
+    assert!(
+        closed_by_server(&mut silent).await,
+        "a silent TLS connection stayed open"
+    );
+}

@@ -49,6 +49,9 @@ impl MockServer {
     pub const DEFAULT_TOKEN_LIFETIME: Duration = builder::DEFAULT_TOKEN_LIFETIME;
     /// How many jobs a server holds by default.
     pub const DEFAULT_MAX_JOBS: usize = builder::DEFAULT_MAX_JOBS;
+    /// How many items (`detailed_status` entries, or the entries of a scope list) a server's
+    /// jobs hold together by default.
+    pub const DEFAULT_MAX_ITEMS: usize = builder::DEFAULT_MAX_ITEMS;
     /// How many received requests a server keeps by default.
     pub const DEFAULT_RECORDED_REQUESTS: usize = builder::DEFAULT_RECORDED_REQUESTS;
     /// The largest request body taken (256 KiB); a larger one is answered 413.

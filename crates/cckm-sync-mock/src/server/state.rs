@@ -39,6 +39,11 @@ impl MockServer {
     /// Loads a recorded page or job of any family (a response body of the API), for the
     /// endpoint named `endpoint`, or one of the job's family. Mirrors `POST /__mock/jobs`.
     ///
+    /// The jobs that fit the store's bounds (its jobs, and the items of all of them) are
+    /// loaded; the others are counted in [`LoadReport::dropped`], with the bound in
+    /// [`LoadReport::full`]. A load that drops jobs and loads none fails with
+    /// [`LoadError::Full`] or [`LoadError::FullOfItems`].
+    ///
     /// ```
     /// use cckm_sync_mock::MockServer;
     ///
@@ -201,5 +206,30 @@ impl MockServer {
     /// ```
     pub fn job_count(&self) -> usize {
         self.bare().app.jobs().len()
+    }
+
+    /// How many items the server's jobs hold together, as counted against
+    /// [`MockServerBuilder::max_items`](crate::MockServerBuilder::max_items): for each job, the
+    /// most of its `detailed_status` entries and the entries of any one of its scope lists.
+    ///
+    /// ```
+    /// # let job = r#"{"id": "d4cbd38e-845e-4f75-9e71-15280084986e", "uri": "u", "account": "a", "application": "p",
+    /// #     "devAccount": "d", "createdAt": "2021-03-03T09:22:15.05611Z", "updatedAt": "2021-03-03T09:22:15.636481Z",
+    /// #     "overall_status": "completed", "cloud": "dsm", "domains": ["6070915c-0ab4-4e7e-bf4d-31dd31214874"], "abort": false}"#;
+    /// use cckm_sync_mock::MockServer;
+    ///
+    /// // Arrange
+    /// let server = MockServer::start();
+    /// server.load_jobs(job.as_bytes(), None)?;
+    ///
+    /// // Act
+    /// let count = server.item_count();
+    ///
+    /// // Assert: one domain.
+    /// assert_eq!(count, 1);
+    /// # Ok::<(), cckm_sync_mock::LoadError>(())
+    /// ```
+    pub fn item_count(&self) -> usize {
+        self.bare().app.jobs().item_count()
     }
 }
