@@ -97,7 +97,7 @@ struct Connection {
         global = true,
         value_name = "DURATION",
         default_value = "30s",
-        value_parser = crate::parse_duration
+        value_parser = crate::parse::parse_duration
     )]
     request_timeout: Duration,
 }
@@ -209,7 +209,7 @@ struct StartArgs {
     wait: bool,
 
     /// With --wait, the longest wait, such as 90s, 10m or 2h
-    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::parse_duration, requires = "wait")]
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::parse::parse_duration, requires = "wait")]
     timeout: Duration,
 
     /// How to print the result: the job's id (the summary with --wait), or the job as JSON as
@@ -234,7 +234,7 @@ struct CancelArgs {
     wait: bool,
 
     /// With --wait, the longest wait, such as 90s, 10m or 2h
-    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::parse_duration, requires = "wait")]
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::parse::parse_duration, requires = "wait")]
     timeout: Duration,
 
     /// How to print the result: a line, or the job as JSON as the server sent it (the ended
@@ -255,7 +255,7 @@ struct WaitArgs {
     id: Uuid,
 
     /// The longest wait, such as 90s, 10m or 2h
-    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::parse::parse_duration)]
     timeout: Duration,
 
     /// How to print the result: a summary line, or the ended job as JSON as the server sent it

@@ -14,9 +14,12 @@ use cckm_sync_mock::accept::{Http, Stop, accept_loop};
 use clap::Args;
 
 use crate::output::{self, ColorWhen};
+use crate::parse::{parse_duration, parse_listen};
+use crate::signals::Signals;
 
 mod answer;
 mod check;
+mod deadline;
 mod forward;
 mod headers;
 mod record;
@@ -62,7 +65,7 @@ pub(crate) struct ProxyArgs {
 
     /// Address to listen on (plain HTTP); port 0 picks a free port (the first line printed
     /// names it).
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", value_parser = crate::parse_listen)]
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     listen: SocketAddr,
 
     /// Accept any certificate of an HTTPS upstream (a CipherTrust Manager's self-signed
@@ -90,11 +93,11 @@ pub(crate) struct ProxyArgs {
 
     /// How long the upstream may take to answer a call, body included, before the proxy
     /// answers 504 (`30s`, `500ms`).
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = crate::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     timeout: Duration,
 
     /// How long connecting to the upstream may take before the proxy answers 502.
-    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = crate::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
     connect_timeout: Duration,
 
     /// When to colour what is printed.
@@ -171,7 +174,7 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
     });
 
     // Before the first line a script may wait for, then signal.
-    let signals = crate::Signals::listen()?;
+    let signals = Signals::listen()?;
     // The first line names the URL: scripts read it to learn a port picked with `:0`.
     banner!(
         "cckm-sync proxy serving http://{address}, forwarding to {}",
@@ -303,7 +306,7 @@ async fn keep_report_written(state: Arc<State>, path: PathBuf) {
 
 /// Accepts connections until Ctrl-C or SIGTERM, then lets the calls in flight finish (at
 /// most [`SHUTDOWN_GRACE`]): the mock's accept loop, serving [`forward::handle`].
-async fn accept(listener: tokio::net::TcpListener, state: Arc<State>, signals: crate::Signals) -> Result<(), String> {
+async fn accept(listener: tokio::net::TcpListener, state: Arc<State>, signals: Signals) -> Result<(), String> {
     let mut signal_error = None;
     let stop = async {
         if let Err(error) = signals.recv().await {
