@@ -299,10 +299,10 @@ async fn mock(args: MockArgs) -> Result<(), String> {
             seeded.loaded,
             seeded.files,
             if seeded.files == 1 { "" } else { "s" },
-            seeded.skipped.len() + usize::from(seeded.full.is_some())
+            seeded.skipped
         );
-        for skipped in seeded.skipped.iter().chain(&seeded.full) {
-            eprintln!("warning: {skipped}");
+        for warning in &seeded.warnings {
+            eprintln!("warning: {warning}");
         }
     }
     banner!(

@@ -379,11 +379,93 @@ fn a_recording_beyond_the_mocks_capacity_loads_what_fits_and_says_the_rest_is_no
         )
     );
     let stderr = mock.stop();
+    // The 101st page's first job finds the mock full: that entry is the one thing skipped.
     assert!(
         stderr.starts_with(&format!(
-            "warning: the mock holds its maximum of {} jobs: the rest of the seed is not loaded\n",
-            MockServer::DEFAULT_MAX_JOBS
+            "warning: the mock holds its maximum of {} jobs: the rest of the seed is not loaded, from {} entry {} on \
+             (0 more entries of its file, 0 more files)\n",
+            MockServer::DEFAULT_MAX_JOBS,
+            har.display(),
+            PAGES - 1
         )),
         "{stderr}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_seed_line_counts_the_files_and_entries_skipped_each_named_once_with_why() {
+    let folder = tempfile::tempdir().unwrap();
+    let host = "https://ctm.example.com/api/v1";
+    let dsm_page = fixture("pages/seed-dsm-refresh-completed.json");
+    let mut unreadable = browser_entry(
+        "GET",
+        &format!("{host}/cckm/sap/synchronization-jobs"),
+        200,
+        Some(&dsm_page),
+    );
+    unreadable["response"]["content"]["text"] = json!("this is not base64!");
+    let entries = vec![
+        browser_entry("POST", &format!("{host}/auth/tokens"), 200, Some(r#"{"jwt": "x"}"#)),
+        browser_entry(
+            "GET",
+            &format!("{host}/cckm/oci/synchronization-jobs/{}", uuid::Uuid::nil()),
+            404,
+            Some("{}"),
+        ),
+        browser_entry(
+            "GET",
+            &format!("{host}/cckm/oci/synchronization-jobs/{}", uuid::Uuid::max()),
+            404,
+            Some("{}"),
+        ),
+        unreadable,
+        browser_entry("GET", &format!("{host}/cckm/dsm/refresh"), 200, Some(&dsm_page)),
+    ];
+    let har = folder.path().join("traffic.har");
+    std::fs::write(&har, json!({"log": {"version": "1.2", "entries": entries}}).to_string()).unwrap();
+    std::fs::write(
+        folder.path().join("good.json"),
+        fixture("pages/oci-vaults-completed.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.path().join("error.json"),
+        fixture("errors/resource-not-found.json"),
+    )
+    .unwrap();
+
+    let mock = Running::start(&[
+        "mock",
+        "--listen",
+        "127.0.0.1:0",
+        "--seed",
+        folder.path().to_str().unwrap(),
+    ]);
+    let api = mock.url();
+    let client = client();
+    let jwt = jwt(&client, &api).await;
+    let (_, dsm) = get(&client, &jwt, format!("{api}/api/v1/cckm/dsm/refresh")).await;
+    assert_eq!(dsm["resources"][0]["id"], "d4cbd38e-845e-4f75-9e71-15280084986e");
+    let (_, oci) = get(&client, &jwt, format!("{api}/api/v1/cckm/oci/synchronization-jobs")).await;
+    assert!(oci["total"].as_u64().unwrap() >= 1, "{oci}");
+    // One file (the error body), and four entries: two 404 answers and the token call (no
+    // job), and the entry whose body cannot be read.
+    let seed_line = mock.line("seed: ").to_owned();
+    assert!(seed_line.ends_with(" from 3 files (5 skipped)"), "{seed_line}");
+    let stderr = mock.stop();
+    let warnings: Vec<&str> = stderr.lines().filter(|line| line.starts_with("warning: ")).collect();
+    let (folder, har) = (folder.path().display(), har.display());
+    let expected = [
+        format!("warning: {folder}/error.json: skipped: not a page or a job of the API: "),
+        format!(
+            "warning: {har} entry 3 GET {host}/cckm/sap/synchronization-jobs: skipped: the response body is not valid \
+             base64"
+        ),
+        format!("warning: {har}: 2 entries skipped: a 404 answer holds no job (entries 1, 2)"),
+        format!("warning: {har}: 1 entry skipped: the token call holds no job (entry 0)"),
+    ];
+    assert_eq!(warnings.len(), expected.len(), "{stderr}");
+    for (warning, expected) in warnings.iter().zip(&expected) {
+        assert!(warning.starts_with(expected.as_str()), "{expected}\n{stderr}");
+    }
 }
