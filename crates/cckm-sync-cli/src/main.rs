@@ -19,6 +19,9 @@ use std::time::Duration;
 use cckm_sync_mock::MockServer;
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
+use parse::{parse_duration, parse_lifetime, parse_listen};
+use signals::Signals;
+
 /// A line of a server's banner on standard output. A closed standard output (a wrapper that
 /// read the lines it needed and closed the pipe) is no reason to stop serving: the line is lost,
 /// where `println!` would panic.
@@ -33,8 +36,10 @@ mod diff;
 mod files;
 mod jobs;
 mod output;
+mod parse;
 mod proxy;
 mod seed;
+mod signals;
 mod validate;
 
 /// The contract of the CipherTrust Manager CCKM synchronization and refresh jobs, put to work.
@@ -171,33 +176,6 @@ struct MockArgs {
     tls: bool,
 }
 
-/// An address to listen on: an IP address and port, or a name that resolves to one
-/// (`localhost:0`); the first address the name resolves to.
-fn parse_listen(text: &str) -> Result<SocketAddr, String> {
-    use std::net::ToSocketAddrs as _;
-    if let Ok(address) = text.parse() {
-        return Ok(address);
-    }
-    let mut addresses = text
-        .to_socket_addrs()
-        .map_err(|error| format!("{error} (expected HOST:PORT, such as `127.0.0.1:8443` or `localhost:0`)"))?;
-    addresses
-        .next()
-        .ok_or_else(|| format!("{text:?} resolves to no address"))
-}
-
-fn parse_duration(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text).map_err(|error| format!("{error} (expected a duration such as `5s` or `250ms`)"))
-}
-
-fn parse_lifetime(text: &str) -> Result<Duration, String> {
-    let lifetime = parse_duration(text)?;
-    if lifetime.as_secs() == 0 || lifetime.subsec_nanos() != 0 {
-        return Err("a token lifetime is a whole number of seconds, at least 1s".to_owned());
-    }
-    Ok(lifetime)
-}
-
 /// `cckm-sync --version`: the program's version and the version of the contract it embeds,
 /// which moves by its own rules (the repository's `VERSIONING.md`).
 fn version() -> String {
@@ -328,10 +306,10 @@ async fn mock(args: MockArgs) -> Result<(), String> {
             seeded.loaded,
             seeded.files,
             if seeded.files == 1 { "" } else { "s" },
-            seeded.skipped.len() + usize::from(seeded.full.is_some())
+            seeded.skipped
         );
-        for skipped in seeded.skipped.iter().chain(&seeded.full) {
-            eprintln!("warning: {skipped}");
+        for warning in &seeded.warnings {
+            eprintln!("warning: {warning}");
         }
     }
     banner!(
@@ -364,54 +342,6 @@ async fn mock(args: MockArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Ctrl-C, or SIGTERM on Unix (what a service manager or `kill` sends), listened for from the
-/// moment this is made. Made before a server prints "Press Ctrl-C": a signal sent as soon as a
-/// script reads that line then stops the server gracefully, where the default action of a
-/// signal no one listens for yet ends the process at once.
-pub(crate) struct Signals {
-    #[cfg(unix)]
-    interrupt: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    terminate: tokio::signal::unix::Signal,
-}
-
-impl Signals {
-    /// Starts listening (within the Tokio runtime).
-    pub(crate) fn listen() -> Result<Self, String> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Ok(Self {
-                interrupt: signal(SignalKind::interrupt())
-                    .map_err(|error| format!("cannot listen for Ctrl-C: {error}"))?,
-                terminate: signal(SignalKind::terminate())
-                    .map_err(|error| format!("cannot listen for SIGTERM: {error}"))?,
-            })
-        }
-        #[cfg(not(unix))]
-        {
-            Ok(Self {})
-        }
-    }
-
-    /// The first signal that arrives.
-    pub(crate) async fn recv(mut self) -> Result<(), String> {
-        #[cfg(unix)]
-        {
-            tokio::select! {
-                _ = self.interrupt.recv() => Ok(()),
-                _ = self.terminate.recv() => Ok(()),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            tokio::signal::ctrl_c()
-                .await
-                .map_err(|error| format!("cannot listen for Ctrl-C: {error}"))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,22 +349,5 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().version(version()).debug_assert();
-    }
-
-    #[test]
-    fn a_listen_address_is_an_address_or_a_name_that_resolves() {
-        assert_eq!(parse_listen("127.0.0.1:0").unwrap().to_string(), "127.0.0.1:0");
-        assert!(parse_listen("localhost:0").unwrap().ip().is_loopback());
-        assert!(parse_listen("localhost").unwrap_err().contains("expected HOST:PORT"));
-    }
-
-    #[test]
-    fn durations_read_as_humans_write_them() {
-        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
-        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
-        assert!(parse_duration("soon").unwrap_err().contains("expected a duration"));
-        assert_eq!(parse_lifetime("5m"), Ok(Duration::from_secs(300)));
-        assert!(parse_lifetime("1500ms").is_err());
-        assert!(parse_lifetime("0s").is_err());
     }
 }

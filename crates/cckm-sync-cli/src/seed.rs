@@ -25,19 +25,68 @@ pub(crate) struct Seeded {
     pub(crate) loaded: usize,
     /// Files read.
     pub(crate) files: usize,
-    /// What was skipped, a line each, with the reason.
-    pub(crate) skipped: Vec<String>,
-    /// Whether the mock's store filled up, so that the rest was not loaded.
-    pub(crate) full: Option<String>,
+    /// How many files, HAR entries and recorded jobs were skipped: each is counted once, and
+    /// named (or counted, past a bound) in exactly one of [`Self::warnings`].
+    pub(crate) skipped: usize,
+    /// Why they were skipped, a line per reason and source: a line may tell of several
+    /// entries skipped for one reason.
+    pub(crate) warnings: Vec<String>,
+    /// Where the mock's store filled up, so that the rest was not loaded.
+    full: Option<Full>,
+}
+
+/// Where the mock's store filled up.
+#[derive(Debug)]
+struct Full {
+    /// The most jobs the mock holds.
+    max: usize,
+    /// The file, or the HAR file's entry, whose jobs filled it: from it on, nothing is loaded.
+    at: String,
+    /// The entries of that HAR file after it.
+    entries_after: usize,
 }
 
 impl Seeded {
+    /// Counts `count` things skipped (files, entries or jobs), which `warning` tells of.
+    fn skip(&mut self, count: usize, warning: String) {
+        self.skipped += count;
+        self.warnings.push(warning);
+    }
+
     fn add(&mut self, source: &dyn fmt::Display, report: &LoadReport) {
         self.loaded += report.added;
         for job in &report.skipped {
-            self.skipped
-                .push(format!("{source}: job {} skipped: {}", job.id, job.reason));
+            self.skip(1, format!("{source}: job {} skipped: {}", job.id, job.reason));
         }
+    }
+
+    /// The store is full: what `at` holds from the job that filled it on, and everything
+    /// after, is not loaded.
+    fn fill(&mut self, max: usize, at: String) {
+        self.full = Some(Full {
+            max,
+            at,
+            entries_after: 0,
+        });
+    }
+
+    /// Says where the store filled up and counts what was not loaded: the file or entry
+    /// that filled it, the entries of its file after it, and `files_after` files not read.
+    fn finish(&mut self, files_after: usize) {
+        let Some(full) = self.full.take() else { return };
+        let count = 1 + full.entries_after + files_after;
+        self.skip(
+            count,
+            format!(
+                "the mock holds its maximum of {} jobs: the rest of the seed is not loaded, from {} on \
+                 ({} more entr{} of its file, {files_after} more file{})",
+                full.max,
+                full.at,
+                full.entries_after,
+                if full.entries_after == 1 { "y" } else { "ies" },
+                if files_after == 1 { "" } else { "s" },
+            ),
+        );
     }
 }
 
@@ -55,7 +104,8 @@ pub(crate) fn load(server: &MockServer, paths: &[PathBuf], max_size: u64) -> Res
         }
         match files::collect(std::slice::from_ref(path)) {
             Ok(found) => inputs.extend(found),
-            Err(error) => seeded.skipped.push(error),
+            // The path given, skipped (a folder without a file to read).
+            Err(error) => seeded.skip(1, error),
         }
     }
     for input in &inputs {
@@ -64,9 +114,11 @@ pub(crate) fn load(server: &MockServer, paths: &[PathBuf], max_size: u64) -> Res
         }
         seeded.files += 1;
         if let Err(reason) = load_input(server, input, max_size, &mut seeded) {
-            seeded.skipped.push(reason);
+            // The file, or the rest of a HAR file past a fault.
+            seeded.skip(1, reason);
         }
     }
+    seeded.finish(inputs.len().saturating_sub(seeded.files));
     Ok(seeded)
 }
 
@@ -81,7 +133,8 @@ fn load_input(server: &MockServer, input: &Input, max_size: u64, seeded: &mut Se
         // Entries that hold no job (the token call, other calls, error answers), by reason.
         let mut no_job: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let result = har::read_entries(reader, |index, entry| {
-            if seeded.full.is_some() {
+            if let Some(full) = &mut seeded.full {
+                full.entries_after += 1;
                 return;
             }
             match load_entry(server, &input.name, index, &entry, seeded) {
@@ -89,30 +142,39 @@ fn load_input(server: &MockServer, input: &Input, max_size: u64, seeded: &mut Se
                 Err(Skip::NoJob(reason)) => no_job.entry(reason).or_default().push(index),
                 Err(Skip::Failed(reason)) if named < MAX_ENTRIES_NAMED => {
                     named += 1;
-                    seeded.skipped.push(format!(
-                        "{} entry {index} {} {}: skipped: {reason}",
-                        input.name,
-                        entry.request.method,
-                        shorten(&entry.request.url)
-                    ));
+                    seeded.skip(
+                        1,
+                        format!(
+                            "{} entry {index} {} {}: skipped: {reason}",
+                            input.name,
+                            entry.request.method,
+                            shorten(&entry.request.url)
+                        ),
+                    );
                 }
                 Err(Skip::Failed(_)) => unnamed += 1,
             }
         });
         if unnamed > 0 {
-            seeded.skipped.push(format!(
-                "{}: {unnamed} more entries skipped (the first {MAX_ENTRIES_NAMED} are named)",
-                input.name
-            ));
+            seeded.skip(
+                unnamed,
+                format!(
+                    "{}: {unnamed} more entries skipped (the first {MAX_ENTRIES_NAMED} are named)",
+                    input.name
+                ),
+            );
         }
         for (reason, entries) in no_job {
-            seeded.skipped.push(format!(
-                "{}: {} entr{} skipped: {reason} ({})",
-                input.name,
+            seeded.skip(
                 entries.len(),
-                if entries.len() == 1 { "y" } else { "ies" },
-                indices(&entries)
-            ));
+                format!(
+                    "{}: {} entr{} skipped: {reason} ({})",
+                    input.name,
+                    entries.len(),
+                    if entries.len() == 1 { "y" } else { "ies" },
+                    indices(&entries)
+                ),
+            );
         }
         result
             .map(|_| ())
@@ -128,16 +190,12 @@ fn load_input(server: &MockServer, input: &Input, max_size: u64, seeded: &mut Se
                 Ok(())
             }
             Err(LoadError::Full { max }) => {
-                seeded.full = Some(full(max));
+                seeded.fill(max, input.name.clone());
                 Ok(())
             }
             Err(error) => Err(format!("{}: skipped: {}", input.name, reason_of(&error))),
         }
     }
-}
-
-fn full(max: usize) -> String {
-    format!("the mock holds its maximum of {max} jobs: the rest of the seed is not loaded")
 }
 
 /// A load error without the source the mock gives it (`body`): the caller names the source.
@@ -219,7 +277,7 @@ fn load_entry(server: &MockServer, file: &str, index: usize, entry: &Entry, seed
             Ok(())
         }
         Err(LoadError::Full { max }) => {
-            seeded.full = Some(full(max));
+            seeded.fill(max, format!("{file} entry {index}"));
             Ok(())
         }
         Err(error) => Err(Skip::Failed(format!(

@@ -2,116 +2,12 @@
 //! and a graceful stop on SIGTERM.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Stdio;
 use std::time::Duration;
 
-fn cckm_sync() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
-}
+pub mod support;
 
-/// A running `cckm-sync mock` and the lines it printed, read as they come.
-struct Mock {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    printed: Vec<String>,
-}
-
-impl Mock {
-    fn start(args: &[&str]) -> Self {
-        Self::start_on("127.0.0.1:0", args)
-    }
-
-    fn start_on(listen: &str, args: &[&str]) -> Self {
-        let mut child = cckm_sync()
-            .args(["mock", "--listen", listen])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (sender, lines) = mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                if sender.send(line.unwrap_or_default()).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut mock = Self {
-            child,
-            lines,
-            printed: Vec::new(),
-        };
-        // Everything up to the last line of the banner, waiting at most 30 s for each line.
-        while !mock.printed.last().is_some_and(|line| line.starts_with("Press Ctrl-C")) {
-            let line = mock
-                .lines
-                .recv_timeout(Duration::from_secs(30))
-                .expect("the mock printed its banner");
-            mock.printed.push(line);
-        }
-        mock
-    }
-
-    /// The API URL of the first line, `cckm-sync mock serving <url>`.
-    fn api_url(&self) -> String {
-        self.printed[0]
-            .strip_prefix("cckm-sync mock serving ")
-            .unwrap()
-            .to_owned()
-    }
-
-    fn line_starting(&self, prefix: &str) -> Option<&str> {
-        self.printed
-            .iter()
-            .map(|line| line.trim_start())
-            .find(|line| line.starts_with(prefix))
-    }
-
-    /// Sends SIGTERM and waits (at most 30 s) for the exit status and standard error.
-    fn terminate(self) -> (std::process::ExitStatus, String) {
-        self.terminate_with("-TERM")
-    }
-
-    /// Sends a signal (`kill`'s flag) and waits (at most 30 s) for the exit status and standard
-    /// error.
-    fn terminate_with(mut self, signal: &str) -> (std::process::ExitStatus, String) {
-        let status = Command::new("kill")
-            .args([signal, &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let (sender, receiver) = mpsc::channel();
-        let mut stderr = self.child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
-            let _ = sender.send(text);
-        });
-        let stderr = receiver.recv_timeout(Duration::from_secs(30)).expect("the mock exited");
-        (self.child.wait().unwrap(), stderr)
-    }
-}
-
-fn client(root: Option<&[u8]>) -> reqwest::Client {
-    let _ = cckm_sync_client::tls::ring_provider().install_default();
-    let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(20));
-    if let Some(pem) = root {
-        builder = builder.tls_certs_only([reqwest::Certificate::from_pem(pem).unwrap()]);
-    }
-    builder.build().unwrap()
-}
-
-async fn token(client: &reqwest::Client, api_url: &str, username: &str, password: &str) -> reqwest::Response {
-    client
-        .post(format!("{api_url}/auth/tokens/"))
-        .json(&serde_json::json!({"grant_type": "password", "username": username, "password": password}))
-        .send()
-        .await
-        .unwrap()
-}
+use support::{Server, cckm_sync, client, client_builder, program, token};
 
 #[test]
 fn a_bad_flag_is_a_usage_error_with_exit_code_2() {
@@ -122,7 +18,7 @@ fn a_bad_flag_is_a_usage_error_with_exit_code_2() {
         vec!["mock", "--listen", "localhost"],
         vec!["serve"],
     ] {
-        let output = cckm_sync().args(&args).output().unwrap();
+        let output = support::output(program(&[]).args(&args));
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
@@ -134,7 +30,7 @@ fn a_bad_flag_is_a_usage_error_with_exit_code_2() {
 fn a_port_in_use_is_one_line_and_exit_code_1() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = taken.local_addr().unwrap().to_string();
-    let output = cckm_sync().args(["mock", "--listen", &address]).output().unwrap();
+    let output = support::output(program(&[]).args(["mock", "--listen", &address]));
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -146,7 +42,7 @@ fn a_port_in_use_is_one_line_and_exit_code_1() {
 
 #[test]
 fn help_describes_every_flag() {
-    let output = cckm_sync().args(["mock", "--help"]).output().unwrap();
+    let output = support::output(program(&[]).args(["mock", "--help"]));
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
     for flag in [
@@ -168,8 +64,8 @@ fn help_describes_every_flag() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ready_json_comes_first_a_name_is_listened_on_and_max_jobs_bounds_the_store() {
-    let mock = Mock::start_on("localhost:0", &["--ready-json", "--max-jobs", "1"]);
-    let ready: serde_json::Value = serde_json::from_str(&mock.printed[0]).unwrap();
+    let mock = Server::mock_on("localhost:0", &["--ready-json", "--max-jobs", "1"]);
+    let ready: serde_json::Value = serde_json::from_str(&mock.banner[0]).unwrap();
     let api_url = ready["api_url"].as_str().unwrap().to_owned();
     assert!(
         api_url.starts_with("http://127.0.0.1:") || api_url.starts_with("http://[::1]:"),
@@ -181,9 +77,9 @@ async fn ready_json_comes_first_a_name_is_listened_on_and_max_jobs_bounds_the_st
         (&ready["certificate"], &ready["control_token"]),
         (&serde_json::Value::Null, &serde_json::Value::Null)
     );
-    assert_eq!(mock.printed[1], format!("cckm-sync mock serving {api_url}"));
+    assert_eq!(mock.banner[1], format!("cckm-sync mock serving {api_url}"));
 
-    let http = client(None);
+    let http = client();
     let answer: serde_json::Value = token(&http, &api_url, "admin", "admin").await.json().await.unwrap();
     let jwt = answer["jwt"].as_str().unwrap().to_owned();
     let start = |path: &'static str, body: serde_json::Value| {
@@ -206,7 +102,7 @@ async fn ready_json_comes_first_a_name_is_listened_on_and_max_jobs_bounds_the_st
 
 #[tokio::test(flavor = "multi_thread")]
 async fn beyond_loopback_the_control_api_needs_the_token_printed_at_start() {
-    let mock = Mock::start_on("0.0.0.0:0", &[]);
+    let mock = Server::mock_on("0.0.0.0:0", &[]);
     let line = mock.line_starting("control API token: ").unwrap().to_owned();
     let control_token = line
         .strip_prefix("control API token: ")
@@ -217,7 +113,7 @@ async fn beyond_loopback_the_control_api_needs_the_token_printed_at_start() {
     assert!(
         mock.line_starting("listening beyond loopback").is_some(),
         "{:#?}",
-        mock.printed
+        mock.banner
     );
     let port = mock
         .api_url()
@@ -229,7 +125,7 @@ async fn beyond_loopback_the_control_api_needs_the_token_printed_at_start() {
         .unwrap()
         .to_owned();
     let control = format!("http://127.0.0.1:{port}/__mock/requests");
-    let http = client(None);
+    let http = client();
     assert_eq!(http.get(&control).send().await.unwrap().status(), 401);
     let allowed = http.get(&control).bearer_auth(&control_token).send().await.unwrap();
     assert_eq!(allowed.status(), 200);
@@ -239,7 +135,7 @@ async fn beyond_loopback_the_control_api_needs_the_token_printed_at_start() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_mock_serves_its_credentials_and_stops_gracefully_on_sigterm() {
-    let mock = Mock::start(&["--username", "ops", "--password", "pw", "--job-duration", "250ms"]);
+    let mock = Server::mock(&["--username", "ops", "--password", "pw", "--job-duration", "250ms"]);
     let api_url = mock.api_url();
     assert!(
         api_url.starts_with("http://127.0.0.1:") && api_url.ends_with("/api/v1"),
@@ -248,9 +144,9 @@ async fn the_mock_serves_its_credentials_and_stops_gracefully_on_sigterm() {
     assert!(
         mock.line_starting("credentials: ops / pw").is_some(),
         "{:?}",
-        mock.printed
+        mock.banner
     );
-    let client = client(None);
+    let client = client();
     assert_eq!(token(&client, &api_url, "ops", "nope").await.status(), 401);
     let answer: serde_json::Value = token(&client, &api_url, "ops", "pw").await.json().await.unwrap();
     let jwt = answer["jwt"].as_str().unwrap();
@@ -269,7 +165,7 @@ async fn the_mock_serves_its_credentials_and_stops_gracefully_on_sigterm() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn seed_loads_the_fixtures_and_warns_of_each_job_it_skips() {
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../cckm-sync/tests/fixtures");
+    let fixtures = support::fixtures();
     let seed = tempfile::tempdir().unwrap();
     for folder in ["pages", "jobs"] {
         std::fs::create_dir(seed.path().join(folder)).unwrap();
@@ -278,10 +174,10 @@ async fn seed_loads_the_fixtures_and_warns_of_each_job_it_skips() {
             std::fs::copy(&path, seed.path().join(folder).join(path.file_name().unwrap())).unwrap();
         }
     }
-    let mock = Mock::start(&["--seed", seed.path().to_str().unwrap()]);
+    let mock = Server::mock(&["--seed", seed.path().to_str().unwrap()]);
     let line = mock.line_starting("seed: ").unwrap();
     assert!(line.contains("jobs loaded") && line.ends_with("(1 skipped)"), "{line}");
-    let client = client(None);
+    let client = client();
     let api_url = mock.api_url();
     let answer: serde_json::Value = token(&client, &api_url, "admin", "admin").await.json().await.unwrap();
     let page: serde_json::Value = client
@@ -311,13 +207,16 @@ async fn seed_loads_the_fixtures_and_warns_of_each_job_it_skips() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tls_writes_the_certificate_to_the_file_it_names_and_removes_it_at_exit() {
-    let mock = Mock::start(&["--tls"]);
+    let mock = Server::mock(&["--tls"]);
     let api_url = mock.api_url();
     assert!(api_url.starts_with("https://127.0.0.1:"), "{api_url}");
     let line = mock.line_starting("certificate: ").unwrap();
     let path = std::path::PathBuf::from(line.strip_prefix("certificate: ").unwrap().split(" (").next().unwrap());
     let pem = std::fs::read(&path).unwrap();
-    let client = client(Some(&pem));
+    let client = client_builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(&pem).unwrap()])
+        .build()
+        .unwrap();
     assert_eq!(token(&client, &api_url, "admin", "admin").await.status(), 200);
     let (status, _) = mock.terminate();
     assert!(status.success());
@@ -342,7 +241,7 @@ async fn a_closed_standard_output_does_not_stop_the_mock() {
         .spawn()
         .unwrap();
     let api_url = format!("http://127.0.0.1:{port}/api/v1");
-    let client = client(None);
+    let client = client();
     // Its banner is lost, so the port is probed until it answers (at most 30 s), or the mock ends.
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let answered = loop {
@@ -367,11 +266,7 @@ async fn a_closed_standard_output_does_not_stop_the_mock() {
     };
     assert_eq!(answered.status(), 401);
     assert!(child.try_wait().unwrap().is_none(), "the mock is still serving");
-    let mock = Mock {
-        child,
-        lines: mpsc::channel().1,
-        printed: Vec::new(),
-    };
+    let mock = Server::adopt(child);
     let (status, stderr) = mock.terminate();
     assert!(status.success(), "{status}: {stderr}");
 }
@@ -394,12 +289,8 @@ fn a_signal_sent_as_soon_as_the_first_line_is_read_stops_the_mock_gracefully() {
             .read_line(&mut first)
             .unwrap();
         assert!(first.starts_with('{'), "{first}");
-        let mock = Mock {
-            child,
-            lines: mpsc::channel().1,
-            printed: Vec::new(),
-        };
-        let (status, stderr) = mock.terminate_with("-INT");
+        let mock = Server::adopt(child);
+        let (status, stderr) = mock.signal("-INT");
         assert!(status.success(), "round {round}: {status}: {stderr}");
         assert_eq!(stderr.trim(), "shutting down", "round {round}");
     }

@@ -4,47 +4,28 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+pub mod support;
+
+use support::{Run, program, workspace};
 
 fn old(name: &str) -> PathBuf {
-    root()
+    workspace()
         .join("crates/cckm-sync-contract/tests/fixtures/diff/b2f6ce1")
         .join(name)
 }
 
 fn openapi_31() -> PathBuf {
-    root().join("openapi/cckm-sync.openapi.json")
+    workspace().join("openapi/cckm-sync.openapi.json")
 }
 
 fn openapi_30() -> PathBuf {
-    root().join("openapi/cckm-sync.openapi-3.0.json")
-}
-
-/// What a run printed, and its exit code.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+    workspace().join("openapi/cckm-sync.openapi-3.0.json")
 }
 
 fn run(args: &[&str], paths: &[&Path]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
-        .arg("diff")
-        .args(args)
-        .args(paths)
-        .output()
-        .unwrap();
-    let run = Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    };
+    let run = Run::of(program(&["diff"]).args(args).args(paths));
     assert!(!run.stderr.contains("panicked"), "{run:#?}");
     run
 }
@@ -182,7 +163,7 @@ fn a_version_against_itself_has_no_change() {
 
 #[test]
 fn the_b2f6ce1_schema_folders_break_on_the_job_of_any_family() {
-    let run = run(&[], &[&old("schemas"), &root().join("schemas")]);
+    let run = run(&[], &[&old("schemas"), &workspace().join("schemas")]);
     assert_eq!(run.code, 1, "{run:#?}");
     let breaking: Vec<&str> = run
         .stdout
@@ -199,7 +180,7 @@ fn the_b2f6ce1_schema_folders_break_on_the_job_of_any_family() {
 
 #[test]
 fn unreadable_inputs_and_mixed_kinds_exit_2_with_one_line() {
-    let missing = root().join("no-such-contract.json");
+    let missing = workspace().join("no-such-contract.json");
     usage_error(&run(&[], &[&missing, &openapi_31()]), &missing, "cannot read it");
 
     let dir = tempfile::tempdir().unwrap();
@@ -215,7 +196,7 @@ fn unreadable_inputs_and_mixed_kinds_exit_2_with_one_line() {
         "only OpenAPI 3.0 and 3.1",
     );
 
-    let schemas = root().join("schemas");
+    let schemas = workspace().join("schemas");
     usage_error(
         &run(&[], &[&openapi_31(), &schemas]),
         &schemas,
@@ -232,10 +213,7 @@ fn unreadable_inputs_and_mixed_kinds_exit_2_with_one_line() {
 
 #[test]
 fn help_reads_as_documentation() {
-    let output = Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
-        .args(["diff", "--help"])
-        .output()
-        .unwrap();
+    let output = support::output(&mut program(&["diff", "--help"]));
     let help = String::from_utf8(output.stdout).unwrap();
     for expected in [
         "Usage: cckm-sync diff [OPTIONS] <OLD> <NEW>",

@@ -3,71 +3,29 @@
 
 use std::time::Duration;
 
-use assert_cmd::Command;
 use cckm_sync::{AwsSyncJob, SyncJob};
 use cckm_sync_mock::{Call, Fault, MockServer};
 
-/// What a run printed, and how it ended.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+pub mod support;
 
-impl Run {
-    fn lines(&self) -> Vec<&str> {
-        self.stdout.lines().collect()
-    }
-
-    /// The run failed with exactly one line on standard error, which starts with `error: ` and
-    /// holds `text`; no panic, no backtrace.
-    fn one_error_line(&self, code: i32, text: &str) -> &str {
-        assert_eq!(self.code, code, "{self:#?}");
-        let lines: Vec<&str> = self.stderr.lines().collect();
-        assert_eq!(lines.len(), 1, "{self:#?}");
-        assert!(lines[0].starts_with("error: ") && lines[0].contains(text), "{self:#?}");
-        assert!(
-            !self.stderr.contains("panicked") && !self.stderr.contains("backtrace"),
-            "{self:#?}"
-        );
-        lines[0]
-    }
-}
+use support::{Connection, Run, cckm_sync, fixture, program};
 
 /// `cckm-sync jobs ARGS` with the connection of `server` in the environment, as an operator
 /// sets it, and a backtrace asked for, to show there is none.
 fn jobs(server: &MockServer, args: &[&str]) -> Run {
-    let (username, password) = server.credentials();
-    run_with(
-        args,
-        &[
-            ("CM_URL", &server.base_url()),
-            ("CM_USERNAME", username),
-            ("CM_PASSWORD", password),
-        ],
-    )
+    run_with(args, &Connection::of(server).env())
 }
 
 fn run_with(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cckm-sync"));
+    let mut command = program(&["jobs"]);
     command
-        .arg("jobs")
         .args(args)
         .env_remove("CM_URL")
         .env_remove("CM_USERNAME")
         .env_remove("CM_PASSWORD")
         .env("RUST_BACKTRACE", "1")
-        .timeout(Duration::from_secs(60));
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let output = command.output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+        .envs(env.iter().copied());
+    Run::of(&mut command)
 }
 
 /// A mock whose jobs end quickly, for the commands that wait.
@@ -320,12 +278,9 @@ async fn ctrl_c_during_a_wait_says_the_job_goes_on_and_how_to_watch_it_again() {
         .start()
         .unwrap();
     let id = jobs(&server, &["start", "sap", "--all-items"]).lines()[0].to_owned();
-    let (username, password) = server.credentials();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
+    let mut child = cckm_sync()
         .args(["jobs", "wait", "sap", &id])
-        .env("CM_URL", server.base_url())
-        .env("CM_USERNAME", username)
-        .env("CM_PASSWORD", password)
+        .envs(Connection::of(&server).env())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -364,11 +319,7 @@ async fn ctrl_c_during_a_wait_says_the_job_goes_on_and_how_to_watch_it_again() {
 /// A mock holding `count` ended AWS key jobs, made from the vendor's example.
 async fn mock_with_jobs(count: usize) -> MockServer {
     let server = MockServer::start();
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../cckm-sync/tests/fixtures/pages/seed-aws-keys-aborted-and-completed.json"),
-    )
-    .unwrap();
+    let text = fixture("pages/seed-aws-keys-aborted-and-completed.json");
     let page: cckm_sync::AwsSyncJobPage = cckm_sync::from_str(&text).unwrap();
     let template = page.resources.last().unwrap().clone();
     let jobs: Vec<AwsSyncJob> = (0..count)
@@ -606,13 +557,8 @@ async fn tls_is_refused_by_default_and_accepted_with_ca_cert_or_insecure() {
     let insecure = jobs(&server, &["list", "dsm", "--insecure"]);
     assert_eq!(insecure.code, 0, "{insecure:#?}");
     // Beside CM_URL, the environment may name the CA or ask for no check.
-    let (username, password) = server.credentials();
-    let url = server.base_url();
-    let connection = [
-        ("CM_URL", url.as_str()),
-        ("CM_USERNAME", username),
-        ("CM_PASSWORD", password),
-    ];
+    let mock = Connection::of(&server);
+    let connection = mock.env();
     let from_env = run_with(
         &["list", "dsm"],
         &[&connection[..], &[("CM_CA_CERT", ca.to_str().unwrap())]].concat(),
@@ -745,10 +691,7 @@ async fn limit_lists_at_most_n_jobs() {
 
 #[test]
 fn completions_are_a_script_the_shell_loads() {
-    let script = std::process::Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
-        .args(["completions", "bash"])
-        .output()
-        .unwrap();
+    let script = support::output(program(&[]).args(["completions", "bash"]));
     assert!(script.status.success(), "{script:?}");
     let text = String::from_utf8(script.stdout).unwrap();
     // The endpoint names and the flags of `jobs` complete.
@@ -769,9 +712,6 @@ fn completions_are_a_script_the_shell_loads() {
         "{loaded:?}"
     );
 
-    let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
-        .args(["completions", "tcsh"])
-        .output()
-        .unwrap();
+    let unknown = support::output(program(&[]).args(["completions", "tcsh"]));
     assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
 }

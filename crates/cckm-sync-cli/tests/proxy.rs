@@ -2,10 +2,7 @@
 //! recording read back by `cckm-sync validate`, the newer-server fault seen as drift and
 //! nothing else, `--strict`, and an upstream that is down, stalled, answers 500 or hangs up.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use cckm_sync::endpoints::{self, Endpoint};
@@ -13,106 +10,12 @@ use cckm_sync::{ApiError, AwsSyncJob, AwsSyncJobPage};
 use cckm_sync_mock::{Call, Fault, MockServer};
 use serde_json::{Value, json};
 
-fn cckm_sync() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
-}
+pub mod support;
 
-/// A running `cckm-sync proxy`.
-struct Proxy {
-    child: Child,
-    url: String,
-    stderr: mpsc::Receiver<String>,
-}
-
-impl Proxy {
-    fn start(upstream: &str, args: &[&str]) -> Self {
-        let mut child = cckm_sync()
-            .args(["proxy", "--listen", "127.0.0.1:0", "--upstream", upstream])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (sender, lines) = mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                if sender.send(line.unwrap_or_default()).is_err() {
-                    break;
-                }
-            }
-        });
-        let (sender, stderr) = mpsc::channel();
-        let mut err = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = std::io::Read::read_to_string(&mut err, &mut text);
-            let _ = sender.send(text);
-        });
-        let mut banner = Vec::new();
-        while !banner
-            .last()
-            .is_some_and(|line: &String| line.starts_with("Press Ctrl-C"))
-        {
-            let line = lines
-                .recv_timeout(Duration::from_secs(30))
-                .expect("the proxy printed its banner");
-            banner.push(line);
-        }
-        let first = &banner[0];
-        let url = first
-            .strip_prefix("cckm-sync proxy serving ")
-            .and_then(|rest| rest.split(',').next())
-            .unwrap_or_else(|| panic!("{first}"))
-            .to_owned();
-        Self { child, url, stderr }
-    }
-
-    /// Sends Ctrl-C (SIGINT) and waits, at most 30 s, for the exit status and what it printed
-    /// on standard error.
-    fn stop(mut self) -> (ExitStatus, String) {
-        let status = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let stderr = self
-            .stderr
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the proxy exited");
-        (self.child.wait().unwrap(), stderr)
-    }
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn client() -> reqwest::Client {
-    let _ = cckm_sync_client::tls::ring_provider().install_default();
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
-}
+use support::{Server, client, jwt, program, token, validate_json};
 
 fn aws() -> &'static Endpoint {
     endpoints::find("aws-keys").unwrap()
-}
-
-fn validate(args: &[&str], file: &Path) -> (i32, Value) {
-    let output = cckm_sync()
-        .args(["validate", "--format", "json"])
-        .args(args)
-        .arg(file)
-        .output()
-        .unwrap();
-    let report = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|error| panic!("{error}: {}", String::from_utf8_lossy(&output.stdout)));
-    (output.status.code().unwrap(), report)
 }
 
 struct Session {
@@ -145,19 +48,6 @@ fn strs(args: &[String]) -> Vec<&str> {
     args.iter().map(String::as_str).collect()
 }
 
-async fn login(client: &reqwest::Client, url: &str, username: &str, password: &str) -> String {
-    let answer: Value = client
-        .post(format!("{url}/api/v1/auth/tokens/"))
-        .json(&json!({"grant_type": "password", "username": username, "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["jwt"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn calls_reach_the_mock_unchanged_and_the_recording_validates_as_the_report_says() {
     let mock = MockServer::builder()
@@ -169,10 +59,10 @@ async fn calls_reach_the_mock_unchanged_and_the_recording_validates_as_the_repor
         .unwrap();
     mock.pause_clock();
     let session = Session::new();
-    let proxy = Proxy::start(&mock.base_url(), &strs(&session.args()));
+    let proxy = Server::proxy(&mock.base_url(), &strs(&session.args()));
     let client = client();
-    let url = &proxy.url;
-    let jwt = login(&client, url, "ops", "s3cret-pw").await;
+    let url = &proxy.url();
+    let jwt = jwt(&client, &proxy.api_url(), "ops", "s3cret-pw").await;
 
     let started = client
         .post(format!("{url}{}", aws().collection_path()))
@@ -259,7 +149,7 @@ async fn calls_reach_the_mock_unchanged_and_the_recording_validates_as_the_repor
         !har.contains("s3cret-pw") && !har.contains(&jwt),
         "credentials are redacted"
     );
-    let (code, validated) = validate(&[], &session.har);
+    let (code, validated) = validate_json(&[], [&session.har]);
     assert_eq!(code, 1);
     for total in ["cases", "passed", "failed", "skipped", "other_calls", "contract_bugs"] {
         assert_eq!(validated["totals"][total], report["totals"][total], "{total}");
@@ -281,10 +171,10 @@ async fn the_newer_server_fault_shows_up_as_drift_and_nothing_else() {
     let mock = MockServer::start();
     mock.inject(Fault::newer_server().times(100)).unwrap();
     let session = Session::new();
-    let proxy = Proxy::start(&mock.api_url(), &strs(&session.args()));
+    let proxy = Server::proxy(&mock.api_url(), &strs(&session.args()));
     let client = client();
-    let url = &proxy.url;
-    let jwt = login(&client, url, "admin", "admin").await;
+    let url = &proxy.url();
+    let jwt = jwt(&client, &proxy.api_url(), "admin", "admin").await;
     let job: Value = client
         .post(format!("{url}{}", aws().collection_path()))
         .bearer_auth(&jwt)
@@ -313,7 +203,7 @@ async fn the_newer_server_fault_shows_up_as_drift_and_nothing_else() {
     assert!(status.success(), "drift is a warning: {stderr}");
     assert!(stderr.contains("DRIFT new: job overall_status \"queued\""), "{stderr}");
 
-    let (code, report) = validate(&[], &session.har);
+    let (code, report) = validate_json(&[], [&session.har]);
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["totals"]["failed"], 0);
     assert_eq!(report["totals"]["contract_bugs"], 0);
@@ -338,7 +228,7 @@ async fn the_newer_server_fault_shows_up_as_drift_and_nothing_else() {
         "the started job, the job read back, the job listed"
     );
 
-    let (code, strict) = validate(&["--strict"], &session.har);
+    let (code, strict) = validate_json(&["--strict"], [&session.har]);
     assert_eq!(code, 1);
     for case in strict["cases"].as_array().unwrap() {
         if case["verdict"] == "fail" {
@@ -351,10 +241,10 @@ async fn the_newer_server_fault_shows_up_as_drift_and_nothing_else() {
 #[tokio::test(flavor = "multi_thread")]
 async fn strict_answers_502_with_the_violations_and_does_not_forward_a_bad_request() {
     let mock = MockServer::start();
-    let proxy = Proxy::start(&mock.base_url(), &["--strict"]);
+    let proxy = Server::proxy(&mock.base_url(), &["--strict"]);
     let client = client();
-    let url = &proxy.url;
-    let jwt = login(&client, url, "admin", "admin").await;
+    let url = &proxy.url();
+    let jwt = jwt(&client, &proxy.api_url(), "admin", "admin").await;
 
     let refused = client
         .post(format!("{url}{}", aws().collection_path()))
@@ -420,11 +310,11 @@ fn closed_port() -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_upstream_that_is_down_is_a_502_at_once_and_fails_the_run() {
     let session = Session::new();
-    let proxy = Proxy::start(&closed_port(), &strs(&session.args()));
+    let proxy = Server::proxy(&closed_port(), &strs(&session.args()));
     let client = client();
     let started = Instant::now();
     let answer = client
-        .get(format!("{}{}", proxy.url, aws().collection_path()))
+        .get(format!("{}{}", proxy.url(), aws().collection_path()))
         .send()
         .await
         .unwrap();
@@ -453,7 +343,7 @@ async fn an_upstream_that_is_down_is_a_502_at_once_and_fails_the_run() {
         errors[0].as_str().unwrap().contains("cannot connect to the upstream"),
         "{report:#}"
     );
-    let (code, validated) = validate(&[], &session.har);
+    let (code, validated) = validate_json(&[], [&session.har]);
     assert_eq!(code, 0);
     assert_eq!(
         validated["cases"][1]["skipped"],
@@ -465,13 +355,13 @@ async fn an_upstream_that_is_down_is_a_502_at_once_and_fails_the_run() {
 async fn a_proxy_killed_without_warning_leaves_a_har_and_a_report_that_read() {
     let mock = MockServer::start();
     let session = Session::new();
-    let mut proxy = Proxy::start(&mock.base_url(), &strs(&session.args()));
+    let proxy = Server::proxy(&mock.base_url(), &strs(&session.args()));
     // Before any call, the report is a whole one already.
     let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
     assert_eq!(report["ok"], true, "{report:#}");
     for _ in 0..2 {
         let answer = client()
-            .get(format!("{}{}", proxy.url, aws().collection_path()))
+            .get(format!("{}{}", proxy.url(), aws().collection_path()))
             .header("authorization", mock.authorization())
             .send()
             .await
@@ -493,11 +383,105 @@ async fn a_proxy_killed_without_warning_leaves_a_har_and_a_report_that_read() {
     };
     assert_eq!(report["ok"], true, "{report:#}");
     // SIGKILL: no chance to finish anything.
-    proxy.child.kill().unwrap();
-    proxy.child.wait().unwrap();
-    let (code, validated) = validate(&[], &session.har);
+    let _ = proxy.signal("-KILL");
+    let (code, validated) = validate_json(&[], [&session.har]);
     assert_eq!(code, 0, "{validated:#}");
     assert_eq!(validated["cases"].as_array().map(Vec::len), Some(4), "{validated:#}");
+}
+
+/// A recording bounded by `--har-max-size`: the calls that fit are recorded, the first ones,
+/// the file stays whole and within its bound, and the calls not recorded are counted.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_recording_stays_within_har_max_size_and_counts_the_calls_not_recorded() {
+    const BOUND: u64 = 4096;
+    const CALLS: usize = 12;
+    let mock = MockServer::start();
+    let session = Session::new();
+    let har = session.har.display().to_string();
+    let proxy = Server::proxy(&mock.base_url(), &["--har", &har, "--har-max-size", "4KiB"]);
+    assert!(
+        proxy.line("recording:").ends_with("at most 4 KiB)"),
+        "{:?}",
+        proxy.banner
+    );
+    let client = client();
+    for skip in 0..CALLS {
+        let answer = client
+            .get(format!(
+                "{}{}?skip={skip}&limit=1",
+                proxy.url(),
+                aws().collection_path()
+            ))
+            .header("authorization", mock.authorization())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200, "call {skip}");
+    }
+    let stderr = proxy.stop_ok();
+
+    let size = std::fs::metadata(&session.har).unwrap().len();
+    assert!(size <= BOUND, "{size} bytes, beyond the bound of {BOUND}");
+    let (code, validated) = validate_json(&[], [&session.har]);
+    assert_eq!(code, 0, "{validated:#}");
+    let cases = validated["cases"].as_array().unwrap();
+    // A request and a response each.
+    let recorded = cases.len() / 2;
+    assert!(
+        (1..CALLS).contains(&recorded),
+        "{recorded} of {CALLS} calls recorded in {size} bytes"
+    );
+    // Calls stopped being recorded only once the next could not fit: it would have taken as
+    // many bytes as the last one recorded (the same call but for a digit or two), and its
+    // separator.
+    let file: Value = serde_json::from_slice(&std::fs::read(&session.har).unwrap()).unwrap();
+    let last = serde_json::to_string(&file["log"]["entries"][recorded - 1]).unwrap();
+    let next = u64::try_from(last.len() + ",\n".len()).unwrap();
+    assert!(
+        size + next > BOUND,
+        "{recorded} calls in {size} bytes, the last of {next}"
+    );
+    // The first calls, in order.
+    for (case, index) in cases.iter().zip((0..recorded).flat_map(|index| [index, index])) {
+        let entry = &case["source"]["entry"];
+        assert_eq!(entry["index"], index, "{case:#}");
+        let url = entry["url"].as_str().unwrap();
+        assert!(url.ends_with(&format!("?skip={index}&limit=1")), "{url}");
+    }
+    // Said once as it happened, and counted in the summary.
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("reached its bound"))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{stderr}");
+    assert_eq!(
+        warnings[0],
+        format!(
+            "warning: {har} reached its bound of 4 KiB after {recorded} calls: the calls from now on are not \
+             recorded (--har-max-size to raise it)"
+        )
+    );
+    assert_eq!(
+        warnings[1],
+        format!(
+            "recorded {recorded} calls to {har}; {} calls not recorded: {har} reached its bound of 4 KiB \
+             (--har-max-size)",
+            CALLS - recorded
+        )
+    );
+}
+
+/// A bound that cannot hold even an empty HAR file is a failure to start, one line.
+#[test]
+fn a_har_max_size_below_an_empty_har_file_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let har = dir.path().join("traffic.har").display().to_string();
+    let proxy = ["proxy", "--listen", "127.0.0.1:0", "--upstream", "http://127.0.0.1:9"];
+    let run = support::Run::of(program(&proxy).args(["--har", &har, "--har-max-size", "20"]));
+    run.one_error_line(1, "--har-max-size 20 bytes cannot hold even a HAR file without entries");
+    let run = support::Run::of(program(&proxy).args(["--har", &har, "--har-max-size", "0"]));
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(run.stderr.contains("--har-max-size"), "{run:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -505,11 +489,11 @@ async fn a_stalled_upstream_is_a_504_after_the_timeout() {
     let mock = MockServer::start();
     mock.inject(Fault::stall(Duration::from_secs(30)).on(Call::Get))
         .unwrap();
-    let proxy = Proxy::start(&mock.base_url(), &["--timeout", "300ms"]);
+    let proxy = Server::proxy(&mock.base_url(), &["--timeout", "300ms"]);
     let id = uuid::Uuid::new_v4();
     let started = Instant::now();
     let answer = client()
-        .get(format!("{}{}", proxy.url, aws().job_path(id)))
+        .get(format!("{}{}", proxy.url(), aws().job_path(id)))
         .header("authorization", mock.authorization())
         .send()
         .await
@@ -547,9 +531,9 @@ async fn the_timeout_covers_a_streamed_body_too() {
             });
         }
     });
-    let proxy = Proxy::start(&upstream, &["--timeout", "500ms"]);
+    let proxy = Server::proxy(&upstream, &["--timeout", "500ms"]);
     let answer = client()
-        .get(format!("{}/api/v1/usermgmt/users", proxy.url))
+        .get(format!("{}/api/v1/usermgmt/users", proxy.url()))
         .send()
         .await
         .unwrap();
@@ -568,9 +552,9 @@ async fn an_upstream_500_is_forwarded_unchanged_and_its_error_body_checked() {
     let mock = MockServer::start();
     mock.inject(Fault::status(500).on(Call::List)).unwrap();
     let session = Session::new();
-    let proxy = Proxy::start(&mock.base_url(), &strs(&session.args()));
+    let proxy = Server::proxy(&mock.base_url(), &strs(&session.args()));
     let answer = client()
-        .get(format!("{}{}", proxy.url, aws().collection_path()))
+        .get(format!("{}{}", proxy.url(), aws().collection_path()))
         .header("authorization", mock.authorization())
         .send()
         .await
@@ -592,9 +576,9 @@ async fn an_upstream_500_is_forwarded_unchanged_and_its_error_body_checked() {
 async fn an_upstream_that_hangs_up_is_a_502() {
     let mock = MockServer::start();
     mock.inject(Fault::close_connection().on(Call::List)).unwrap();
-    let proxy = Proxy::start(&mock.base_url(), &[]);
+    let proxy = Server::proxy(&mock.base_url(), &[]);
     let answer = client()
-        .get(format!("{}{}", proxy.url, aws().collection_path()))
+        .get(format!("{}{}", proxy.url(), aws().collection_path()))
         .header("authorization", mock.authorization())
         .send()
         .await
@@ -614,18 +598,19 @@ fn bad_flags_are_usage_errors_and_a_bad_upstream_is_one_line() {
         vec!["proxy", "--upstream", "ftp://h"],
         vec!["proxy", "--upstream", "http://h", "--listen", "nowhere"],
     ] {
-        let output = cckm_sync().args(&args).output().unwrap();
+        let output = support::output(program(&[]).args(&args));
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: "));
     }
-    let output = cckm_sync().args(["proxy", "--upstream", "ftp://h"]).output().unwrap();
+    let output = support::output(program(&[]).args(["proxy", "--upstream", "ftp://h"]));
     assert!(String::from_utf8_lossy(&output.stderr).contains("must start with http:// or https://"));
     // A CA file that cannot be read is a failure to start: one line, exit 1.
-    let output = cckm_sync()
-        .args(["proxy", "--listen", "127.0.0.1:0"])
-        .args(["--upstream", "https://h", "--ca-cert", "/no/such.pem"])
-        .output()
-        .unwrap();
+    let output = support::output(program(&[]).args(["proxy", "--listen", "127.0.0.1:0"]).args([
+        "--upstream",
+        "https://h",
+        "--ca-cert",
+        "/no/such.pem",
+    ]));
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -644,20 +629,9 @@ async fn an_https_upstream_is_trusted_with_its_ca_or_insecure_and_refused_otherw
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, server.certificate_pem().unwrap()).unwrap();
-    let token_call = |proxy: &Proxy| {
-        let url = format!("{}{}{}", proxy.url, endpoints::API_PREFIX, endpoints::TOKEN_PATH);
-        async move {
-            client()
-                .post(url)
-                .json(&json!({"grant_type": "password", "username": "admin", "password": "admin"}))
-                .send()
-                .await
-                .unwrap()
-        }
-    };
 
-    let untrusted = Proxy::start(&server.base_url(), &[]);
-    let answer = token_call(&untrusted).await;
+    let untrusted = Server::proxy(&server.base_url(), &[]);
+    let answer = token(&client(), &untrusted.api_url(), "admin", "admin").await;
     assert_eq!(answer.status(), 502);
     let error: ApiError = answer.json().await.unwrap();
     let message = error.message.unwrap_or_default();
@@ -666,8 +640,8 @@ async fn an_https_upstream_is_trusted_with_its_ca_or_insecure_and_refused_otherw
 
     let ca_text = ca.display().to_string();
     for args in [vec!["--ca-cert", ca_text.as_str()], vec!["--insecure"]] {
-        let proxy = Proxy::start(&server.base_url(), &args);
-        let answer = token_call(&proxy).await;
+        let proxy = Server::proxy(&server.base_url(), &args);
+        let answer = token(&client(), &proxy.api_url(), "admin", "admin").await;
         assert_eq!(answer.status(), 200, "{args:?}");
         let token: cckm_sync::TokenResponse = answer.json().await.unwrap();
         assert!(!token.jwt.is_empty(), "{args:?}");
@@ -683,10 +657,10 @@ async fn a_flood_of_new_drift_is_kept_logged_and_quoted_within_bounds() {
     const NAMES: usize = 40;
     let mock = MockServer::start();
     let session = Session::new();
-    let proxy = Proxy::start(&mock.api_url(), &strs(&session.args()));
+    let proxy = Server::proxy(&mock.api_url(), &strs(&session.args()));
     let client = client();
-    let url = &proxy.url;
-    let jwt = login(&client, url, "admin", "admin").await;
+    let url = &proxy.url();
+    let jwt = jwt(&client, &proxy.api_url(), "admin", "admin").await;
     let long = "x".repeat(MAX_QUOTE + 50);
     for request in 0..REQUESTS {
         let query: Vec<String> = (0..NAMES)

@@ -2,10 +2,7 @@
 //! `cckm-sync mock --seed` serves the jobs it holds; browser exports, single files and folders
 //! load too, and what is skipped is said, with the reason, without failing the start.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -13,107 +10,9 @@ use cckm_sync::endpoints;
 use cckm_sync_mock::MockServer;
 use serde_json::{Value, json};
 
-/// A running `cckm-sync` server (`mock` or `proxy`), its banner read.
-struct Running {
-    child: Child,
-    banner: Vec<String>,
-}
+pub mod support;
 
-impl Running {
-    fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (sender, lines) = mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                if sender.send(line.unwrap_or_default()).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut banner: Vec<String> = Vec::new();
-        while !banner.last().is_some_and(|line| line.starts_with("Press Ctrl-C")) {
-            banner.push(lines.recv_timeout(Duration::from_secs(30)).expect("a banner line"));
-        }
-        Self { child, banner }
-    }
-
-    /// The server's root URL, from the first line (`… serving <url>`, up to a comma; the
-    /// mock names its API URL, under `/api/v1`).
-    fn url(&self) -> String {
-        let first = &self.banner[0];
-        let (_, rest) = first.split_once(" serving ").unwrap();
-        let url = rest.split(',').next().unwrap();
-        url.strip_suffix("/api/v1").unwrap_or(url).to_owned()
-    }
-
-    fn line(&self, prefix: &str) -> &str {
-        self.banner
-            .iter()
-            .map(|line| line.trim_start())
-            .find(|line| line.starts_with(prefix))
-            .unwrap_or_else(|| panic!("{prefix}: {:?}", self.banner))
-    }
-
-    /// Ctrl-C, and what it printed on standard error (waiting at most 30 s for the exit).
-    fn stop(mut self) -> String {
-        assert!(
-            Command::new("kill")
-                .args(["-INT", &self.child.id().to_string()])
-                .status()
-                .unwrap()
-                .success()
-        );
-        let mut stderr = self.child.stderr.take().unwrap();
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
-            let _ = sender.send(text);
-        });
-        let text = receiver.recv_timeout(Duration::from_secs(30)).expect("it exited");
-        assert!(self.child.wait().unwrap().success(), "{text}");
-        text
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn client() -> reqwest::Client {
-    let _ = cckm_sync_client::tls::ring_provider().install_default();
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap()
-}
-
-async fn jwt(client: &reqwest::Client, root: &str) -> String {
-    let answer: Value = client
-        .post(format!("{root}/api/v1/auth/tokens"))
-        .json(&json!({"grant_type": "password", "username": "admin", "password": "admin"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["jwt"].as_str().unwrap().to_owned()
-}
-
-async fn get(client: &reqwest::Client, jwt: &str, url: String) -> (u16, Value) {
-    let answer = client.get(url).bearer_auth(jwt).send().await.unwrap();
-    (answer.status().as_u16(), answer.json().await.unwrap())
-}
+use support::{Server, client, fixture, get, jwt, program};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_recording_of_the_proxy_is_served_by_a_new_mock() {
@@ -121,18 +20,10 @@ async fn a_recording_of_the_proxy_is_served_by_a_new_mock() {
     upstream.pause_clock();
     let dir = tempfile::tempdir().unwrap();
     let har = dir.path().join("traffic.har");
-    let proxy = Running::start(&[
-        "proxy",
-        "--listen",
-        "127.0.0.1:0",
-        "--upstream",
-        &upstream.api_url(),
-        "--har",
-        har.to_str().unwrap(),
-    ]);
+    let proxy = Server::proxy(&upstream.api_url(), &["--har", har.to_str().unwrap()]);
     let api = proxy.url();
     let client = client();
-    let jwt = jwt(&client, &api).await;
+    let jwt = jwt(&client, &proxy.api_url(), "admin", "admin").await;
     let aws = endpoints::find("aws-keys").unwrap();
     let dsm = endpoints::find("dsm").unwrap();
     // A job started, read while it runs, read again once it ended; another started and
@@ -181,12 +72,12 @@ async fn a_recording_of_the_proxy_is_served_by_a_new_mock() {
     let (_, dsm_page) = get(&client, &jwt, format!("{api}{}", dsm.collection_path())).await;
     let (missing, _) = get(&client, &jwt, format!("{api}{}", aws.job_path(uuid::Uuid::nil()))).await;
     assert_eq!(missing, 404);
-    proxy.stop();
+    proxy.stop_ok();
 
-    let replay = Running::start(&["mock", "--listen", "127.0.0.1:0", "--seed", har.to_str().unwrap()]);
+    let replay = Server::mock(&["--seed", har.to_str().unwrap()]);
     assert_eq!(replay.line("seed: "), "seed: 2 jobs loaded from 1 file (2 skipped)");
     let api = replay.url();
-    let jwt = self::jwt(&client, &api).await;
+    let jwt = support::jwt(&client, &replay.api_url(), "admin", "admin").await;
     let (status, served) = get(&client, &jwt, format!("{api}{}", aws.job_path(aws_id))).await;
     assert_eq!(status, 200);
     assert_eq!(served, ended, "the job as last recorded");
@@ -194,7 +85,7 @@ async fn a_recording_of_the_proxy_is_served_by_a_new_mock() {
     assert_eq!(page["resources"], dsm_page["resources"]);
     assert_eq!(page["resources"][0]["abort"], true);
     let har_name = har.display().to_string();
-    let stderr = replay.stop();
+    let stderr = replay.stop_ok();
     let warnings: Vec<&str> = stderr.lines().filter(|line| line.starts_with("warning: ")).collect();
     assert_eq!(
         warnings,
@@ -219,15 +110,6 @@ fn browser_entry(method: &str, url: &str, status: u16, body: Option<&str>) -> Va
         "response": {"status": status, "statusText": "", "httpVersion": "http/2.0", "headers": [], "cookies": [],
             "content": content, "redirectURL": "", "headersSize": -1, "bodySize": -1, "_transferSize": 900},
         "cache": {}, "timings": {"blocked": 1, "dns": -1, "send": 0, "wait": 10, "receive": 1.5}, "_resourceType": "fetch"})
-}
-
-fn fixture(path: &str) -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../cckm-sync/tests/fixtures")
-            .join(path),
-    )
-    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -275,10 +157,7 @@ async fn browser_exports_folders_and_stray_files_load_what_they_hold_and_say_wha
     std::fs::write(folder.join("oci.json"), fixture("pages/oci-vaults-completed.json")).unwrap();
     std::fs::write(folder.join("notes.json"), "to do: record more").unwrap();
 
-    let mock = Running::start(&[
-        "mock",
-        "--listen",
-        "127.0.0.1:0",
+    let mock = Server::mock(&[
         "--seed",
         dir.path().join("browser.har").to_str().unwrap(),
         "--seed",
@@ -286,7 +165,7 @@ async fn browser_exports_folders_and_stray_files_load_what_they_hold_and_say_wha
     ]);
     let api = mock.url();
     let client = client();
-    let jwt = jwt(&client, &api).await;
+    let jwt = jwt(&client, &mock.api_url(), "admin", "admin").await;
     let (_, dsm) = get(&client, &jwt, format!("{api}/api/v1/cckm/dsm/refresh")).await;
     assert_eq!(dsm["resources"][0]["id"], "d4cbd38e-845e-4f75-9e71-15280084986e");
     let (_, azure) = get(&client, &jwt, format!("{api}/api/v1/cckm/azure/synchronization-jobs")).await;
@@ -294,7 +173,7 @@ async fn browser_exports_folders_and_stray_files_load_what_they_hold_and_say_wha
     let (_, oci) = get(&client, &jwt, format!("{api}/api/v1/cckm/oci/synchronization-jobs")).await;
     assert!(oci["total"].as_u64().unwrap() >= 1, "{oci}");
     let seed_line = mock.line("seed: ").to_owned();
-    let stderr = mock.stop();
+    let stderr = mock.stop_ok();
     let har = dir.path().join("browser.har").display().to_string();
     let folder = folder.display().to_string();
     for expected in [
@@ -326,10 +205,8 @@ async fn browser_exports_folders_and_stray_files_load_what_they_hold_and_say_wha
 
 #[test]
 fn a_seed_path_that_does_not_exist_fails_the_start_and_a_pipe_is_skipped() {
-    let output = Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
-        .args(["mock", "--listen", "127.0.0.1:0", "--seed", "/no/such/traffic.har"])
-        .output()
-        .unwrap();
+    let output =
+        support::output(program(&[]).args(["mock", "--listen", "127.0.0.1:0", "--seed", "/no/such/traffic.har"]));
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
@@ -338,9 +215,9 @@ fn a_seed_path_that_does_not_exist_fails_the_start_and_a_pipe_is_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let pipe = dir.path().join("live.har");
     assert!(Command::new("mkfifo").arg(&pipe).status().unwrap().success());
-    let mock = Running::start(&["mock", "--listen", "127.0.0.1:0", "--seed", pipe.to_str().unwrap()]);
+    let mock = Server::mock(&["--seed", pipe.to_str().unwrap()]);
     assert_eq!(mock.line("seed: "), "seed: 0 jobs loaded from 1 file (1 skipped)");
-    let stderr = mock.stop();
+    let stderr = mock.stop_ok();
     assert!(
         stderr.starts_with(&format!("warning: cannot read {}: not a regular file", pipe.display())),
         "{stderr}"
@@ -370,7 +247,7 @@ fn a_recording_beyond_the_mocks_capacity_loads_what_fits_and_says_the_rest_is_no
     let dir = tempfile::tempdir().unwrap();
     let har = dir.path().join("large.har");
     std::fs::write(&har, json!({"log": {"entries": entries}}).to_string()).unwrap();
-    let mock = Running::start(&["mock", "--listen", "127.0.0.1:0", "--seed", har.to_str().unwrap()]);
+    let mock = Server::mock(&["--seed", har.to_str().unwrap()]);
     assert_eq!(
         mock.line("seed: "),
         format!(
@@ -378,12 +255,88 @@ fn a_recording_beyond_the_mocks_capacity_loads_what_fits_and_says_the_rest_is_no
             MockServer::DEFAULT_MAX_JOBS
         )
     );
-    let stderr = mock.stop();
+    let stderr = mock.stop_ok();
+    // The 101st page's first job finds the mock full: that entry is the one thing skipped.
     assert!(
         stderr.starts_with(&format!(
-            "warning: the mock holds its maximum of {} jobs: the rest of the seed is not loaded\n",
-            MockServer::DEFAULT_MAX_JOBS
+            "warning: the mock holds its maximum of {} jobs: the rest of the seed is not loaded, from {} entry {} on \
+             (0 more entries of its file, 0 more files)\n",
+            MockServer::DEFAULT_MAX_JOBS,
+            har.display(),
+            PAGES - 1
         )),
         "{stderr}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_seed_line_counts_the_files_and_entries_skipped_each_named_once_with_why() {
+    let folder = tempfile::tempdir().unwrap();
+    let host = "https://ctm.example.com/api/v1";
+    let dsm_page = fixture("pages/seed-dsm-refresh-completed.json");
+    let mut unreadable = browser_entry(
+        "GET",
+        &format!("{host}/cckm/sap/synchronization-jobs"),
+        200,
+        Some(&dsm_page),
+    );
+    unreadable["response"]["content"]["text"] = json!("this is not base64!");
+    let entries = vec![
+        browser_entry("POST", &format!("{host}/auth/tokens"), 200, Some(r#"{"jwt": "x"}"#)),
+        browser_entry(
+            "GET",
+            &format!("{host}/cckm/oci/synchronization-jobs/{}", uuid::Uuid::nil()),
+            404,
+            Some("{}"),
+        ),
+        browser_entry(
+            "GET",
+            &format!("{host}/cckm/oci/synchronization-jobs/{}", uuid::Uuid::max()),
+            404,
+            Some("{}"),
+        ),
+        unreadable,
+        browser_entry("GET", &format!("{host}/cckm/dsm/refresh"), 200, Some(&dsm_page)),
+    ];
+    let har = folder.path().join("traffic.har");
+    std::fs::write(&har, json!({"log": {"version": "1.2", "entries": entries}}).to_string()).unwrap();
+    std::fs::write(
+        folder.path().join("good.json"),
+        fixture("pages/oci-vaults-completed.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.path().join("error.json"),
+        fixture("errors/resource-not-found.json"),
+    )
+    .unwrap();
+
+    let mock = Server::mock(&["--seed", folder.path().to_str().unwrap()]);
+    let api = mock.url();
+    let client = client();
+    let jwt = jwt(&client, &mock.api_url(), "admin", "admin").await;
+    let (_, dsm) = get(&client, &jwt, format!("{api}/api/v1/cckm/dsm/refresh")).await;
+    assert_eq!(dsm["resources"][0]["id"], "d4cbd38e-845e-4f75-9e71-15280084986e");
+    let (_, oci) = get(&client, &jwt, format!("{api}/api/v1/cckm/oci/synchronization-jobs")).await;
+    assert!(oci["total"].as_u64().unwrap() >= 1, "{oci}");
+    // One file (the error body), and four entries: two 404 answers and the token call (no
+    // job), and the entry whose body cannot be read.
+    let seed_line = mock.line("seed: ").to_owned();
+    assert!(seed_line.ends_with(" from 3 files (5 skipped)"), "{seed_line}");
+    let stderr = mock.stop_ok();
+    let warnings: Vec<&str> = stderr.lines().filter(|line| line.starts_with("warning: ")).collect();
+    let (folder, har) = (folder.path().display(), har.display());
+    let expected = [
+        format!("warning: {folder}/error.json: skipped: not a page or a job of the API: "),
+        format!(
+            "warning: {har} entry 3 GET {host}/cckm/sap/synchronization-jobs: skipped: the response body is not valid \
+             base64"
+        ),
+        format!("warning: {har}: 2 entries skipped: a 404 answer holds no job (entries 1, 2)"),
+        format!("warning: {har}: 1 entry skipped: the token call holds no job (entry 0)"),
+    ];
+    assert_eq!(warnings.len(), expected.len(), "{stderr}");
+    for (warning, expected) in warnings.iter().zip(&expected) {
+        assert!(warning.starts_with(expected.as_str()), "{expected}\n{stderr}");
+    }
 }

@@ -11,6 +11,10 @@ use std::time::Duration;
 
 use cckm_sync_mock::{Fault, MockServer};
 
+pub mod support;
+
+use support::{Connection, program};
+
 /// A tmux server of its own (`-L`), stopped when dropped.
 struct Tmux {
     socket: String,
@@ -111,13 +115,8 @@ async fn a_forty_item_job_whose_last_item_fails_shows_every_item_and_the_whole_f
     server.inject(Fault::fail_job(reason).endpoint("aws-keys")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let stdout: PathBuf = dir.path().join("stdout");
-    let (username, password) = server.credentials();
-    let url = server.base_url();
-    let env = [
-        ("CM_URL", url.as_str()),
-        ("CM_USERNAME", username),
-        ("CM_PASSWORD", password),
-    ];
+    let connection = Connection::of(&server);
+    let env = connection.env();
     let mut args = vec![
         "jobs", "start", "aws-keys", "--item", "kms-0", "kms-1", "kms-2", "kms-3", "--region",
     ];
@@ -132,11 +131,7 @@ async fn a_forty_item_job_whose_last_item_fails_shows_every_item_and_the_whole_f
     let id = printed.split(' ').nth(1).unwrap_or_default().to_owned();
     assert!(screen.contains("exit status 1"), "{screen}");
     // The job as the server ended it: its 40 items, the last one failed.
-    let job = Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
-        .args(["jobs", "get", "aws-keys", &id, "--output", "json"])
-        .envs(env)
-        .output()
-        .unwrap();
+    let job = support::output(program(&["jobs", "get", "aws-keys", &id, "--output", "json"]).envs(env));
     let job: cckm_sync::AwsSyncJob = cckm_sync::from_slice(&job.stdout).unwrap();
     let items: Vec<(String, String)> = job
         .detailed_status

@@ -3,30 +3,13 @@
 //! apart.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
-fn cckm_sync() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
-}
+pub mod support;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../cckm-sync/tests/fixtures")
-}
-
-/// Runs `cckm-sync validate --format json ARGS` and returns its exit code and report.
-fn validate_json(args: &[&str], paths: &[PathBuf]) -> (i32, Value) {
-    let output = cckm_sync()
-        .args(["validate", "--format", "json"])
-        .args(args)
-        .args(paths)
-        .output()
-        .unwrap();
-    let report = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|error| panic!("{error}: {}", String::from_utf8_lossy(&output.stdout)));
-    (output.status.code().unwrap(), report)
-}
+use support::{cckm_sync, fixtures, program, validate_json};
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -215,7 +198,7 @@ fn drift_is_a_warning_counted_across_inputs_and_fails_with_strict() {
     assert_eq!(report["totals"]["failed"], 2);
     assert_eq!(report["totals"]["passed"], 1);
 
-    let human = cckm_sync().args(["validate"]).args(&files).output().unwrap();
+    let human = support::output(program(&[]).args(["validate"]).args(&files));
     let text = String::from_utf8(human.stdout).unwrap();
     assert!(
         text.contains("job overall_status \"queued\": 2 jobs in 1 file"),
@@ -231,7 +214,7 @@ fn drift_is_a_warning_counted_across_inputs_and_fails_with_strict() {
 #[test]
 fn human_output_is_one_line_per_failure_and_coloured_only_when_asked_or_on_a_terminal() {
     let bad = fixtures().join("invalid/pages/bad-uuid.json");
-    let output = cckm_sync().arg("validate").arg(&bad).output().unwrap();
+    let output = support::output(program(&[]).arg("validate").arg(&bad));
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -249,11 +232,7 @@ fn human_output_is_one_line_per_failure_and_coloured_only_when_asked_or_on_a_ter
     );
     assert!(!text.contains('\u{1b}'), "no colour into a pipe: {text:?}");
 
-    let coloured = cckm_sync()
-        .args(["validate", "--color", "always"])
-        .arg(&bad)
-        .output()
-        .unwrap();
+    let coloured = support::output(program(&[]).args(["validate", "--color", "always"]).arg(&bad));
     assert!(String::from_utf8(coloured.stdout).unwrap().contains("\u{1b}["));
 }
 
@@ -338,10 +317,6 @@ fn a_body_from_standard_input_is_judged_as_the_flags_say() {
     assert_eq!(cases(&report)[0]["failures"][0]["pointer"], "/resources/0/cloud");
 }
 
-fn run(args: &[&str]) -> Output {
-    cckm_sync().args(args).output().unwrap()
-}
-
 #[test]
 fn usage_errors_and_unreadable_inputs_exit_with_2_and_one_line() {
     let empty = tempfile::tempdir().unwrap();
@@ -379,7 +354,7 @@ fn usage_errors_and_unreadable_inputs_exit_with_2_and_one_line() {
         ),
     ];
     for (args, expected) in cases {
-        let output = cckm_sync().args(&args).output().unwrap();
+        let output = support::output(program(&[]).args(&args));
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
@@ -387,7 +362,7 @@ fn usage_errors_and_unreadable_inputs_exit_with_2_and_one_line() {
             "{args:?}: {stderr}"
         );
     }
-    let help = run(&["validate", "--help"]);
+    let help = support::output(&mut program(&["validate", "--help"]));
     let help = String::from_utf8_lossy(&help.stdout);
     for flag in [
         "--strict",
@@ -454,19 +429,6 @@ fn a_har_file_of_other_tools_is_checked_entry_by_entry() {
     assert!(html["failures"][1]["reason"].as_str().unwrap().starts_with("not JSON"));
 }
 
-/// Runs `cckm-sync ARGS` with `stdin`, killed after a minute should it block (a safety net:
-/// nothing here waits on time).
-fn run_guarded(args: &[&str], stdin: &[u8]) -> Output {
-    let output = assert_cmd::Command::new(env!("CARGO_BIN_EXE_cckm-sync"))
-        .args(args)
-        .write_stdin(stdin.to_vec())
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    assert!(output.status.code().is_some(), "killed: it blocked: {args:?}");
-    output
-}
-
 #[test]
 fn only_regular_files_and_stdin_are_read_each_within_its_bound() {
     let dir = tempfile::tempdir().unwrap();
@@ -506,20 +468,20 @@ fn only_regular_files_and_stdin_are_read_each_within_its_bound() {
         ),
     ];
     for (args, stdin, expected) in cases {
-        let output = run_guarded(&args, stdin);
+        let output = support::output(program(&args).write_stdin(stdin));
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.starts_with(&expected), "{args:?}: {stderr}");
     }
     // Within the bound, the same body passes.
-    let output = run_guarded(&["validate", "--status", "404", "-"], body.as_bytes());
+    let output = support::output(program(&["validate", "--status", "404", "-"]).write_stdin(body.as_bytes()));
     assert_eq!(
         output.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let output = run_guarded(&["validate", "--max-input-size", "nine", "-"], b"");
+    let output = support::output(program(&["validate", "--max-input-size", "nine", "-"]).write_stdin(b""));
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not a size"));
 }
@@ -562,7 +524,7 @@ fn every_fault_of_a_body_is_a_line_of_its_own() {
     let file = dir.path().join("five-faults.json");
     std::fs::write(&file, serde_json::to_vec(&page).unwrap()).unwrap();
 
-    let output = run(&["validate", "--color", "never", file.to_str().unwrap()]);
+    let output = support::output(&mut program(&["validate", "--color", "never", file.to_str().unwrap()]));
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
     let mut places: Vec<&str> = stdout
@@ -625,12 +587,12 @@ fn junit_names_follow_a_case_from_one_recording_to_the_next_and_drift_names_its_
     ] {
         let file = dir.path().join("traffic.har");
         std::fs::write(&file, recording(port, id)).unwrap();
-        let output = run(&["validate", "--format", "junit", file.to_str().unwrap()]);
+        let output = support::output(&mut program(&["validate", "--format", "junit", file.to_str().unwrap()]));
         let suites = junit_parser::from_reader(std::io::BufReader::new(&output.stdout[..])).unwrap();
         let cases: Vec<String> = suites.suites[0].cases.iter().map(|case| case.name.clone()).collect();
         names.push(cases);
 
-        let output = run(&["validate", "--color", "never", file.to_str().unwrap()]);
+        let output = support::output(&mut program(&["validate", "--color", "never", file.to_str().unwrap()]));
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(
             stdout.contains(&format!(

@@ -9,66 +9,11 @@ use http::header::{self, HeaderValue};
 use http::{Response, StatusCode};
 use http_body_util::{Either, Full};
 
-use super::state::State;
+use super::deadline::Deadline;
 
 /// A response body: the proxy's own or a checked one (buffered), or an unchecked one
 /// (streamed).
-use std::future::Future as _;
-
 pub(crate) type ResponseBody = Either<Full<Bytes>, Deadline<hyper::body::Incoming>>;
-
-/// A streamed body that must end by a deadline (the proxy's `--timeout` from the call's
-/// start): past it, the body fails, and the connection it was streamed on is closed.
-pub(crate) struct Deadline<B> {
-    body: B,
-    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
-    timeout: std::time::Duration,
-}
-
-impl<B> Deadline<B> {
-    pub(crate) fn new(body: B, deadline: tokio::time::Instant, timeout: std::time::Duration) -> Self {
-        Self {
-            body,
-            deadline: Box::pin(tokio::time::sleep_until(deadline)),
-            timeout,
-        }
-    }
-}
-
-impl<B> hyper::body::Body for Deadline<B>
-where
-    B: hyper::body::Body + Unpin,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    type Data = B::Data;
-    type Error = Box<dyn std::error::Error + Send + Sync>;
-
-    fn poll_frame(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
-        use std::task::Poll;
-        if let Poll::Ready(frame) = std::pin::Pin::new(&mut self.body).poll_frame(cx) {
-            return Poll::Ready(frame.map(|frame| frame.map_err(Into::into)));
-        }
-        if self.deadline.as_mut().poll(cx).is_ready() {
-            let timeout = humantime::format_duration(self.timeout);
-            return Poll::Ready(Some(Err(format!(
-                "cckm-sync proxy: the body did not end within {timeout}"
-            )
-            .into())));
-        }
-        Poll::Pending
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.body.is_end_stream()
-    }
-
-    fn size_hint(&self) -> hyper::body::SizeHint {
-        self.body.size_hint()
-    }
-}
 
 /// An error the proxy answers with: its status, and the `codeDesc` of its body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,30 +98,24 @@ pub(crate) struct NoAnswer {
 }
 
 impl NoAnswer {
-    pub(crate) fn timeout(state: &State) -> Self {
+    /// The upstream at `upstream` (its URL) did not answer within `timeout`.
+    pub(crate) fn timeout(upstream: &str, timeout: std::time::Duration) -> Self {
         Self {
             error: GATEWAY_TIMEOUT,
             reason: format!(
-                "the upstream {} did not answer within {}",
-                state.upstream.url(),
-                humantime::format_duration(state.timeout)
+                "the upstream {upstream} did not answer within {}",
+                humantime::format_duration(timeout)
             ),
         }
     }
 
-    pub(crate) fn of_client(state: &State, error: &hyper_util::client::legacy::Error) -> Self {
+    /// The client of the upstream at `upstream` (its URL) could not connect, or the
+    /// connection failed before an answer.
+    pub(crate) fn of_client(upstream: &str, error: &hyper_util::client::legacy::Error) -> Self {
         let reason = if error.is_connect() {
-            format!(
-                "cannot connect to the upstream {}: {}",
-                state.upstream.url(),
-                error_chain(error)
-            )
+            format!("cannot connect to the upstream {upstream}: {}", error_chain(error))
         } else {
-            format!(
-                "the upstream {} failed to answer: {}",
-                state.upstream.url(),
-                error_chain(error)
-            )
+            format!("the upstream {upstream} failed to answer: {}", error_chain(error))
         };
         Self {
             error: BAD_GATEWAY,
@@ -184,6 +123,7 @@ impl NoAnswer {
         }
     }
 
+    /// The proxy's answer in place of the upstream's.
     pub(crate) fn answer(&self) -> Response<ResponseBody> {
         own_answer(self.error, format!("cckm-sync proxy: {}", self.reason), None)
     }

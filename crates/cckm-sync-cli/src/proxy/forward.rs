@@ -17,10 +17,11 @@ use http_body_util::{BodyExt as _, Either, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 
 use super::answer::{
-    BAD_GATEWAY, CONTRACT_VIOLATION, Deadline, MALFORMED_REQUEST, NoAnswer, REQUEST_TOO_LARGE, REQUEST_TOO_SLOW,
-    ResponseBody, error_chain, own_answer,
+    BAD_GATEWAY, CONTRACT_VIOLATION, MALFORMED_REQUEST, NoAnswer, REQUEST_TOO_LARGE, REQUEST_TOO_SLOW, ResponseBody,
+    error_chain, own_answer,
 };
 use super::check::{check, violations};
+use super::deadline::Deadline;
 use super::headers::strip_hop_by_hop;
 use super::record::{self, Seen, SeenResponse};
 use super::state::{State, record};
@@ -157,8 +158,8 @@ async fn streamed(state: &State, call: &Forwarded, parts: Parts, body: Incoming)
     let deadline = tokio::time::Instant::from_std(call.started) + state.timeout;
     let forwarded = Request::from_parts(parts, Either::Right(Deadline::new(body, deadline, state.timeout)));
     let answer = match tokio::time::timeout_at(deadline, state.client.request(forwarded)).await {
-        Err(_) => Err(NoAnswer::timeout(state)),
-        Ok(Err(error)) => Err(NoAnswer::of_client(state, &error)),
+        Err(_) => Err(NoAnswer::timeout(&state.upstream.url(), state.timeout)),
+        Ok(Err(error)) => Err(NoAnswer::of_client(&state.upstream.url(), &error)),
         Ok(Ok(response)) => Ok(response),
     };
     match answer {
@@ -333,14 +334,14 @@ async fn read_response(
 ) -> Result<(http::response::Parts, Bytes, Duration), NoAnswer> {
     let deadline = tokio::time::Instant::now() + state.timeout;
     let response = match tokio::time::timeout_at(deadline, state.client.request(forwarded)).await {
-        Err(_) => return Err(NoAnswer::timeout(state)),
-        Ok(Err(error)) => return Err(NoAnswer::of_client(state, &error)),
+        Err(_) => return Err(NoAnswer::timeout(&state.upstream.url(), state.timeout)),
+        Ok(Err(error)) => return Err(NoAnswer::of_client(&state.upstream.url(), &error)),
         Ok(Ok(response)) => response,
     };
     let wait = started.elapsed();
     let (parts, body) = response.into_parts();
     match tokio::time::timeout_at(deadline, Limited::new(body, RESPONSE_LIMIT).collect()).await {
-        Err(_) => Err(NoAnswer::timeout(state)),
+        Err(_) => Err(NoAnswer::timeout(&state.upstream.url(), state.timeout)),
         Ok(Err(error)) if error.is::<LengthLimitError>() => Err(NoAnswer {
             error: BAD_GATEWAY,
             reason: format!("the upstream's response body is larger than the {RESPONSE_LIMIT} bytes the proxy checks"),

@@ -14,9 +14,12 @@ use cckm_sync_mock::accept::{Http, Stop, accept_loop};
 use clap::Args;
 
 use crate::output::{self, ColorWhen};
+use crate::parse::{parse_duration, parse_listen};
+use crate::signals::Signals;
 
 mod answer;
 mod check;
+mod deadline;
 mod forward;
 mod headers;
 mod record;
@@ -42,7 +45,9 @@ breaks off, 504 `NCERRGatewayTimeout` when it does not answer within --timeout, 
 and Cookie headers, headers named for a credential such as X-Api-Key, credential query \
 parameters and JWTs in the URL, the token call's password, refresh token and JWT) are redacted \
 in the HAR file. --timeout covers the whole exchange, streamed bodies included. The HAR file \
-and the report are readable even if the proxy is killed.
+and the report are readable even if the proxy is killed. The HAR file takes at most \
+--har-max-size bytes; an entry holds a call's bodies as checked (at most 8 MiB of request, \
+64 MiB of response), and no streamed body.
 
 Exit status after Ctrl-C (or SIGTERM): 0 when every call checked passed and the upstream \
 answered every call, 1 when one failed, went unanswered (upstream down, an untrusted \
@@ -62,7 +67,7 @@ pub(crate) struct ProxyArgs {
 
     /// Address to listen on (plain HTTP); port 0 picks a free port (the first line printed
     /// names it).
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", value_parser = crate::parse_listen)]
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     listen: SocketAddr,
 
     /// Accept any certificate of an HTTPS upstream (a CipherTrust Manager's self-signed
@@ -83,6 +88,12 @@ pub(crate) struct ProxyArgs {
     #[arg(long, value_name = "FILE")]
     har: Option<PathBuf>,
 
+    /// The most bytes the HAR file may take (`500MB`, `2GiB`): the first call that would take
+    /// it beyond is not recorded, nor any after it (the file stays a whole HAR file of the
+    /// first calls); the log and the summary say how many were not.
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = crate::files::parse_size)]
+    har_max_size: u64,
+
     /// Answer a call that breaks the contract (drift included) with 502 and an error body
     /// that says why, instead of forwarding it (a request) or its answer (a response).
     #[arg(long)]
@@ -90,11 +101,11 @@ pub(crate) struct ProxyArgs {
 
     /// How long the upstream may take to answer a call, body included, before the proxy
     /// answers 504 (`30s`, `500ms`).
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = crate::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     timeout: Duration,
 
     /// How long connecting to the upstream may take before the proxy answers 502.
-    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = crate::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
     connect_timeout: Duration,
 
     /// When to colour what is printed.
@@ -151,7 +162,7 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
     }
     let (recorder, recorder_thread) = match &args.har {
         Some(path) => {
-            let (recorder, thread) = record::Recorder::start(path)?;
+            let (recorder, thread) = record::Recorder::start(path, args.har_max_size)?;
             (Some(recorder), Some(thread))
         }
         None => (None, None),
@@ -171,7 +182,7 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
     });
 
     // Before the first line a script may wait for, then signal.
-    let signals = crate::Signals::listen()?;
+    let signals = Signals::listen()?;
     // The first line names the URL: scripts read it to learn a port picked with `:0`.
     banner!(
         "cckm-sync proxy serving http://{address}, forwarding to {}",
@@ -195,7 +206,11 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
         humantime::format_duration(args.timeout)
     );
     if let Some(path) = &args.har {
-        banner!("  recording: {} (HAR, credentials redacted)", path.display());
+        banner!(
+            "  recording: {} (HAR, credentials redacted, at most {})",
+            path.display(),
+            record::size_text(args.har_max_size)
+        );
     }
     if let Some(path) = &args.report {
         banner!(
@@ -237,16 +252,9 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
     // The state holds the last sender of the recording: the writer ends when it goes.
     drop(state);
     let mut problems = Vec::new();
-    if let Some(thread) = recorder_thread {
+    if let (Some(thread), Some(path)) = (recorder_thread, &args.har) {
         match thread.finish() {
-            Ok(entries) => eprintln!(
-                "recorded {entries} call{} to {}",
-                if entries == 1 { "" } else { "s" },
-                args.har
-                    .as_deref()
-                    .map(|path| path.display().to_string())
-                    .unwrap_or_default()
-            ),
+            Ok(recorded) => eprintln!("{}", recorded_line(&recorded, path, args.har_max_size)),
             Err(error) => problems.push(error),
         }
     }
@@ -261,6 +269,22 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
     } else {
         Err(problems.join("; "))
     }
+}
+
+/// The summary's line of the recording: how many calls the HAR file at `path` holds, and how
+/// many it does not, having reached its bound of `max` bytes.
+fn recorded_line(recorded: &record::Recorded, path: &std::path::Path, max: u64) -> String {
+    let calls = |count: usize| format!("{count} call{}", if count == 1 { "" } else { "s" });
+    let mut line = format!("recorded {} to {}", calls(recorded.entries), path.display());
+    if recorded.not_recorded > 0 {
+        line.push_str(&format!(
+            "; {} not recorded: {} reached its bound of {} (--har-max-size)",
+            calls(recorded.not_recorded),
+            path.display(),
+            record::size_text(max)
+        ));
+    }
+    line
 }
 
 /// How often the report is written again while calls are checked.
@@ -303,7 +327,7 @@ async fn keep_report_written(state: Arc<State>, path: PathBuf) {
 
 /// Accepts connections until Ctrl-C or SIGTERM, then lets the calls in flight finish (at
 /// most [`SHUTDOWN_GRACE`]): the mock's accept loop, serving [`forward::handle`].
-async fn accept(listener: tokio::net::TcpListener, state: Arc<State>, signals: crate::Signals) -> Result<(), String> {
+async fn accept(listener: tokio::net::TcpListener, state: Arc<State>, signals: Signals) -> Result<(), String> {
     let mut signal_error = None;
     let stop = async {
         if let Err(error) = signals.recv().await {
@@ -329,5 +353,26 @@ async fn accept(listener: tokio::net::TcpListener, state: Arc<State>, signals: c
     match signal_error {
         Some(error) => Err(error),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_help_and_the_summary_state_the_recordings_bounds() {
+        // `--help` (and the README) state what a HAR entry holds of a call's bodies: at most
+        // what the proxy checks.
+        assert_eq!(forward::REQUEST_LIMIT, 8 << 20);
+        assert_eq!(forward::RESPONSE_LIMIT, 64 << 20);
+        let recorded = record::Recorded {
+            entries: 4,
+            not_recorded: 1,
+        };
+        assert_eq!(
+            recorded_line(&recorded, std::path::Path::new("t.har"), 4096),
+            "recorded 4 calls to t.har; 1 call not recorded: t.har reached its bound of 4 KiB (--har-max-size)"
+        );
     }
 }

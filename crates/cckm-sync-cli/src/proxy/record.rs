@@ -1,10 +1,14 @@
 //! The proxy's recording: a HAR entry per call, written by a thread of its own as calls end,
 //! with credentials redacted. After each entry the file is a whole HAR file, so that a proxy
 //! killed without a chance to finish it (SIGKILL, a crash) leaves one that `validate` reads.
+//! The file never grows beyond `--har-max-size`: the first call that would take it beyond is
+//! not recorded, nor any after it, and they are counted.
 
 use std::fs::File;
 use std::io::{Seek as _, SeekFrom, Write};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -22,109 +26,244 @@ const REDACTED: &str = "[redacted by cckm-sync proxy]";
 /// Fields of the token call's bodies whose values are credentials.
 const SECRET_FIELDS: [&str; 3] = ["password", "refresh_token", "jwt"];
 
-/// What ends a HAR file that [`HarWriter`] has started: the same bytes its `finish` writes.
+/// What ends a HAR file that [`HarWriter`] has started: the same bytes its `finish` writes
+/// (which is never called: the file is whole after each entry already).
 const HAR_END: &[u8] = b"\n]}}\n";
 
 /// A file that holds what was written up to the last flush followed by [`HAR_END`]: each
 /// flush writes the two at once and steps back before the end, which the next write
-/// replaces. [`end`](Self::end) cuts what follows the position (the last end, once `finish`
-/// has written its own).
+/// replaces. It never grows beyond `max` bytes: a flush that would take it beyond writes
+/// nothing and fails with [`BeyondBound`], the file as whole as before.
+#[derive(Debug)]
 struct SelfClosing {
     file: File,
     pending: Vec<u8>,
+    /// The bytes before the end: the file's length is this and [`HAR_END`].
+    written: u64,
+    /// The most bytes the file may take, its end included (`--har-max-size`).
+    max: u64,
+    /// The length the file would have had with what was written since the last flush, once
+    /// that is beyond `max` (its bytes are then dropped as they come, not kept).
+    beyond: Option<u64>,
+}
+
+/// A flush that would have taken the HAR file beyond its bound: nothing of it was written.
+#[derive(Debug)]
+struct BeyondBound {
+    /// The length the file would have had.
+    length: u64,
+}
+
+impl std::fmt::Display for BeyondBound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "it would take the file to {} bytes", self.length)
+    }
+}
+
+impl std::error::Error for BeyondBound {}
+
+impl BeyondBound {
+    /// The length the file would have had, when `error` is a flush beyond the bound.
+    fn of(error: &std::io::Error) -> Option<u64> {
+        error
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<Self>())
+            .map(|beyond| beyond.length)
+    }
 }
 
 impl SelfClosing {
-    fn new(file: File) -> Self {
+    fn new(file: File, max: u64) -> Self {
         Self {
             file,
             pending: Vec::new(),
+            written: 0,
+            max,
+            beyond: None,
         }
     }
+}
 
-    fn end(mut self) -> std::io::Result<()> {
-        if !self.pending.is_empty() {
-            self.flush()?;
-        }
-        let position = self.file.stream_position()?;
-        self.file.set_len(position)?;
-        self.file.sync_data()
-    }
+/// `a + b` for lengths in bytes (a `usize` is at most a `u64` on every target served).
+fn plus(a: u64, b: usize) -> u64 {
+    a.saturating_add(u64::try_from(b).unwrap_or(u64::MAX))
 }
 
 impl Write for SelfClosing {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.pending.extend_from_slice(bytes);
+        if let Some(length) = &mut self.beyond {
+            *length = plus(*length, bytes.len());
+            return Ok(bytes.len());
+        }
+        let length = plus(plus(self.written, self.pending.len() + HAR_END.len()), bytes.len());
+        if length > self.max {
+            // Dropped now, not held: an entry is not kept in memory to be refused whole.
+            self.pending = Vec::new();
+            self.beyond = Some(length);
+        } else {
+            self.pending.extend_from_slice(bytes);
+        }
         Ok(bytes.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
+        if let Some(length) = self.beyond.take() {
+            return Err(std::io::Error::other(BeyondBound { length }));
+        }
         // The new bytes and the end in one write: the file is whole before and after it.
+        let new = self.pending.len();
         self.pending.extend_from_slice(HAR_END);
         self.file.write_all(&self.pending)?;
         self.pending.clear();
         self.file.seek(SeekFrom::Current(-(HAR_END.len() as i64)))?;
+        self.written = plus(self.written, new);
         Ok(())
     }
+}
+
+/// What the recording's writer and the calls share: whether the file reached its bound, and
+/// how many calls were not recorded since.
+#[derive(Debug, Default)]
+struct Bound {
+    reached: AtomicBool,
+    not_recorded: AtomicUsize,
 }
 
 /// Sends entries to the thread that writes the HAR file.
 #[derive(Clone, Debug)]
 pub(crate) struct Recorder {
     entries: mpsc::Sender<Entry>,
+    bound: Arc<Bound>,
 }
 
 /// The writer's thread; [`finish`](Self::finish) ends the file.
 #[derive(Debug)]
 pub(crate) struct RecorderThread {
     thread: std::thread::JoinHandle<Result<usize, String>>,
+    bound: Arc<Bound>,
+}
+
+/// What the recording holds once finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Recorded {
+    /// The calls recorded: the first ones, in the order they ended.
+    pub(crate) entries: usize,
+    /// The calls not recorded because the file reached its bound: every one after the first
+    /// that would have taken it beyond.
+    pub(crate) not_recorded: usize,
+}
+
+/// A size in bytes as people write it: in the largest unit that divides it (`1 GiB`,
+/// `500 kB`), else in bytes.
+pub(crate) fn size_text(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 6] = [
+        (1 << 30, "GiB"),
+        (1_000_000_000, "GB"),
+        (1 << 20, "MiB"),
+        (1_000_000, "MB"),
+        (1 << 10, "KiB"),
+        (1_000, "kB"),
+    ];
+    UNITS.iter().find(|(unit, _)| bytes.is_multiple_of(*unit)).map_or_else(
+        || format!("{bytes} bytes"),
+        |(unit, name)| format!("{} {name}", bytes / unit),
+    )
 }
 
 impl Recorder {
-    /// Creates the HAR file at `path` and starts its writer.
-    pub(crate) fn start(path: &Path) -> Result<(Self, RecorderThread), String> {
+    /// Creates the HAR file at `path`, to hold at most `max` bytes, and starts its writer.
+    pub(crate) fn start(path: &Path, max: u64) -> Result<(Self, RecorderThread), String> {
         let file = File::create(path).map_err(|error| format!("cannot create {}: {error}", path.display()))?;
+        let synced = file
+            .try_clone()
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
         let creator = Creator {
             name: "cckm-sync proxy".to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
         };
-        let mut writer = HarWriter::new(SelfClosing::new(file), creator)
-            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        let mut writer = HarWriter::new(SelfClosing::new(file, max), creator).map_err(|error| {
+            match BeyondBound::of(&error) {
+                Some(length) => format!(
+                    "cannot record to {}: --har-max-size {} cannot hold even a HAR file without entries ({length} bytes)",
+                    path.display(),
+                    size_text(max)
+                ),
+                None => format!("cannot write {}: {error}", path.display()),
+            }
+        })?;
         let (sender, mut receiver) = mpsc::channel::<Entry>(QUEUE);
+        let bound = Arc::new(Bound::default());
+        let shared = bound.clone();
         let name = path.display().to_string();
         let thread = std::thread::Builder::new()
             .name("cckm-sync proxy HAR".to_owned())
             .spawn(move || {
                 while let Some(entry) = receiver.blocking_recv() {
-                    writer
-                        .entry(&entry)
-                        .map_err(|error| format!("cannot write {name}: {error}"))?;
+                    if shared.reached.load(Ordering::Relaxed) {
+                        shared.not_recorded.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
+                    match writer.entry(&entry) {
+                        Ok(()) => {}
+                        Err(error) if BeyondBound::of(&error).is_some() => {
+                            // From this call on, none is recorded: the file holds the first
+                            // calls of the session, with no gap a replay would stumble on.
+                            shared.reached.store(true, Ordering::Relaxed);
+                            shared.not_recorded.fetch_add(1, Ordering::Relaxed);
+                            eprintln!(
+                                "warning: {name} reached its bound of {} after {} call{}: the calls from now on are \
+                                 not recorded (--har-max-size to raise it)",
+                                size_text(max),
+                                writer.len(),
+                                if writer.len() == 1 { "" } else { "s" }
+                            );
+                        }
+                        Err(error) => return Err(format!("cannot write {name}: {error}")),
+                    }
                 }
+                // After each entry the file is whole already, its end written: nothing is left
+                // to write but what the system holds.
                 let entries = writer.len();
-                writer
-                    .finish()
-                    .and_then(SelfClosing::end)
+                drop(writer);
+                synced
+                    .sync_data()
                     .map_err(|error| format!("cannot write {name}: {error}"))?;
                 Ok(entries)
             })
             .map_err(|error| format!("cannot start the HAR writer: {error}"))?;
-        Ok((Self { entries: sender }, RecorderThread { thread }))
+        Ok((
+            Self {
+                entries: sender,
+                bound: bound.clone(),
+            },
+            RecorderThread { thread, bound },
+        ))
     }
 
-    /// Queues an entry; waits while the queue is full.
+    /// Queues an entry; waits while the queue is full. Once the file reached its bound, the
+    /// entry is only counted.
     pub(crate) async fn record(&self, entry: Entry) {
+        if self.bound.reached.load(Ordering::Relaxed) {
+            self.bound.not_recorded.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
         // A writer that stopped on an error reports it when the file is finished.
         let _ = self.entries.send(entry).await;
     }
 }
 
 impl RecorderThread {
-    /// Waits for the queued entries to be written (every [`Recorder`] must be dropped first)
-    /// and ends the file; returns how many entries it holds.
-    pub(crate) fn finish(self) -> Result<usize, String> {
-        self.thread
+    /// Waits for the queued entries to be written (every [`Recorder`] must be dropped first);
+    /// returns how many calls the file holds, and how many it does not.
+    pub(crate) fn finish(self) -> Result<Recorded, String> {
+        let entries = self
+            .thread
             .join()
-            .map_err(|_| "the HAR writer stopped unexpectedly".to_owned())?
+            .map_err(|_| "the HAR writer stopped unexpectedly".to_owned())??;
+        Ok(Recorded {
+            entries,
+            not_recorded: self.bound.not_recorded.load(Ordering::Relaxed),
+        })
     }
 }
 
@@ -348,6 +487,63 @@ mod tests {
             "{url}"
         );
         assert!(!url.contains("abc") && !url.contains(jwt), "{url}");
+    }
+
+    fn creator() -> Creator {
+        Creator {
+            name: "test".to_owned(),
+            version: "1".to_owned(),
+        }
+    }
+
+    fn listing(index: usize) -> Entry {
+        Entry {
+            request: Request {
+                method: "GET".to_owned(),
+                url: format!("http://h/api/v1/cckm/aws/synchronization-jobs?skip={index}"),
+                ..Request::default()
+            },
+            ..Entry::default()
+        }
+    }
+
+    #[test]
+    fn the_file_never_grows_beyond_its_bound_and_stays_whole() {
+        // The length of a file of one entry, measured without a bound.
+        let dir = tempfile::tempdir().unwrap();
+        let measured = dir.path().join("measured.har");
+        let mut writer =
+            HarWriter::new(SelfClosing::new(File::create(&measured).unwrap(), u64::MAX), creator()).unwrap();
+        writer.entry(&listing(0)).unwrap();
+        drop(writer);
+        let one = std::fs::metadata(&measured).unwrap().len();
+
+        // Bounded to exactly that: the first entry fits, the second is refused, whole.
+        let path = dir.path().join("bounded.har");
+        let mut writer = HarWriter::new(SelfClosing::new(File::create(&path).unwrap(), one), creator()).unwrap();
+        writer.entry(&listing(0)).unwrap();
+        let error = writer.entry(&listing(1)).unwrap_err();
+        assert!(BeyondBound::of(&error).is_some_and(|length| length > one), "{error}");
+        assert_eq!(writer.len(), 1);
+        drop(writer);
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(u64::try_from(bytes.len()).unwrap(), one);
+        let har = cckm_sync_contract::har::Har::from_slice(&bytes).unwrap();
+        assert_eq!(har.log.entries.len(), 1);
+        assert!(har.log.entries[0].request.url.ends_with("skip=0"));
+
+        // A bound below an empty HAR file refuses its head.
+        let error = HarWriter::new(SelfClosing::new(File::create(&path).unwrap(), 20), creator()).unwrap_err();
+        assert!(BeyondBound::of(&error).is_some(), "{error}");
+    }
+
+    #[test]
+    fn sizes_print_in_the_largest_unit_that_divides_them() {
+        assert_eq!(size_text(1 << 30), "1 GiB");
+        assert_eq!(size_text(4096), "4 KiB");
+        assert_eq!(size_text(500_000_000), "500 MB");
+        assert_eq!(size_text(3000), "3 kB");
+        assert_eq!(size_text(1234), "1234 bytes");
     }
 
     #[test]

@@ -14,8 +14,10 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
+use super::deadline::Deadline;
+
 /// A request body: buffered (a call of the catalog, checked), or streamed (any other call).
-pub(crate) type RequestBody = Either<Full<Bytes>, super::answer::Deadline<Incoming>>;
+pub(crate) type RequestBody = Either<Full<Bytes>, Deadline<Incoming>>;
 
 /// The client of the upstream.
 pub(crate) type UpstreamClient = Client<HttpsConnector<HttpConnector>, RequestBody>;
