@@ -38,10 +38,13 @@ pub(crate) struct Seeded {
 /// Where the mock's store filled up.
 #[derive(Debug)]
 struct Full {
-    /// The most jobs the mock holds.
-    max: usize,
+    /// Which of the mock's bounds was reached (jobs, or items across its jobs), and how to
+    /// raise it: the mock's words.
+    reason: String,
     /// The file, or the HAR file's entry, whose jobs filled it: from it on, nothing is loaded.
     at: String,
+    /// The jobs of `at` that were not loaded, when some of them were; `None` when none was.
+    dropped: Option<usize>,
     /// The entries of that HAR file after it.
     entries_after: usize,
 }
@@ -58,14 +61,20 @@ impl Seeded {
         for job in &report.skipped {
             self.skip(1, format!("{source}: job {} skipped: {}", job.id, job.reason));
         }
+        if report.dropped > 0 {
+            // The store filled up within this file or entry: what fitted is loaded.
+            let reason = report.full.clone().unwrap_or_else(|| "the mock is full".to_owned());
+            self.fill(reason, source.to_string(), Some(report.dropped));
+        }
     }
 
-    /// The store is full: what `at` holds from the job that filled it on, and everything
-    /// after, is not loaded.
-    fn fill(&mut self, max: usize, at: String) {
+    /// The store is full: what `at` holds from the job that filled it on (`dropped` jobs of
+    /// it, or the whole of it), and everything after, is not loaded.
+    fn fill(&mut self, reason: String, at: String, dropped: Option<usize>) {
         self.full = Some(Full {
-            max,
+            reason,
             at,
+            dropped,
             entries_after: 0,
         });
     }
@@ -74,17 +83,21 @@ impl Seeded {
     /// that filled it, the entries of its file after it, and `files_after` files not read.
     fn finish(&mut self, files_after: usize) {
         let Some(full) = self.full.take() else { return };
-        let count = 1 + full.entries_after + files_after;
+        let count = full.dropped.unwrap_or(1) + full.entries_after + files_after;
+        let of_it = match full.dropped {
+            Some(dropped) => format!("{dropped} of its job{}, ", if dropped == 1 { "" } else { "s" }),
+            None => String::new(),
+        };
         self.skip(
             count,
             format!(
-                "the mock holds its maximum of {} jobs: the rest of the seed is not loaded, from {} on \
-                 ({} more entr{} of its file, {files_after} more file{})",
-                full.max,
+                "the seed is not loaded in full, from {} on ({of_it}{} more entr{} of its file, {files_after} more \
+                 file{}): {}",
                 full.at,
                 full.entries_after,
                 if full.entries_after == 1 { "y" } else { "ies" },
                 if files_after == 1 { "" } else { "s" },
+                full.reason,
             ),
         );
     }
@@ -189,8 +202,8 @@ fn load_input(server: &MockServer, input: &Input, max_size: u64, seeded: &mut Se
                 seeded.add(&input.name, &report);
                 Ok(())
             }
-            Err(LoadError::Full { max }) => {
-                seeded.fill(max, input.name.clone());
+            Err(full @ (LoadError::Full { .. } | LoadError::FullOfItems { .. })) => {
+                seeded.fill(full.to_string(), input.name.clone(), None);
                 Ok(())
             }
             Err(error) => Err(format!("{}: skipped: {}", input.name, reason_of(&error))),
@@ -276,8 +289,8 @@ fn load_entry(server: &MockServer, file: &str, index: usize, entry: &Entry, seed
             seeded.add(&format_args!("{file} entry {index}"), &report);
             Ok(())
         }
-        Err(LoadError::Full { max }) => {
-            seeded.fill(max, format!("{file} entry {index}"));
+        Err(full @ (LoadError::Full { .. } | LoadError::FullOfItems { .. })) => {
+            seeded.fill(full.to_string(), format!("{file} entry {index}"), None);
             Ok(())
         }
         Err(error) => Err(Skip::Failed(format!(

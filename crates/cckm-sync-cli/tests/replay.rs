@@ -227,26 +227,9 @@ fn a_seed_path_that_does_not_exist_fails_the_start_and_a_pipe_is_skipped() {
 #[test]
 fn a_recording_beyond_the_mocks_capacity_loads_what_fits_and_says_the_rest_is_not_loaded() {
     const PAGES: usize = 101;
-    const PER_PAGE: usize = 100;
-    let entries: Vec<Value> = (0..PAGES)
-        .map(|page| {
-            let jobs: Vec<Value> = (0..PER_PAGE)
-                .map(|index| {
-                    json!({"id": uuid::Uuid::from_u128((page * PER_PAGE + index + 1) as u128), "uri": "u",
-                        "account": "a", "application": "p", "devAccount": "d",
-                        "createdAt": "2021-03-03T09:22:15.05611Z", "updatedAt": "2021-03-03T09:22:15.636481Z",
-                        "overall_status": "completed", "cloud": "dsm",
-                        "domains": ["6070915c-0ab4-4e7e-bf4d-31dd31214874"], "abort": false})
-                })
-                .collect();
-            let body = json!({"skip": page * PER_PAGE, "limit": PER_PAGE, "total": PAGES * PER_PAGE, "resources": jobs});
-            json!({"request": {"method": "GET", "url": format!("http://127.0.0.1:8443/api/v1/cckm/dsm/refresh?skip={}", page * PER_PAGE)},
-                "response": {"status": 200, "content": {"mimeType": "application/json", "text": body.to_string()}}})
-        })
-        .collect();
     let dir = tempfile::tempdir().unwrap();
     let har = dir.path().join("large.har");
-    std::fs::write(&har, json!({"log": {"entries": entries}}).to_string()).unwrap();
+    std::fs::write(&har, dsm_pages(PAGES, 100).to_string()).unwrap();
     let mock = Server::mock(&["--seed", har.to_str().unwrap()]);
     assert_eq!(
         mock.line("seed: "),
@@ -259,11 +242,71 @@ fn a_recording_beyond_the_mocks_capacity_loads_what_fits_and_says_the_rest_is_no
     // The 101st page's first job finds the mock full: that entry is the one thing skipped.
     assert!(
         stderr.starts_with(&format!(
-            "warning: the mock holds its maximum of {} jobs: the rest of the seed is not loaded, from {} entry {} on \
-             (0 more entries of its file, 0 more files)\n",
-            MockServer::DEFAULT_MAX_JOBS,
+            "warning: the seed is not loaded in full, from {} entry {} on (0 more entries of its file, 0 more files): \
+             the mock holds its maximum of {} jobs: reset it",
             har.display(),
-            PAGES - 1
+            PAGES - 1,
+            MockServer::DEFAULT_MAX_JOBS,
+        )),
+        "{stderr}"
+    );
+}
+
+/// A HAR file of `pages` list answers of DSM jobs, `per_page` jobs each (ids from 1 on).
+fn dsm_pages(pages: usize, per_page: usize) -> Value {
+    let entries: Vec<Value> = (0..pages)
+        .map(|page| {
+            let jobs: Vec<Value> = (0..per_page)
+                .map(|index| {
+                    json!({"id": uuid::Uuid::from_u128((page * per_page + index + 1) as u128), "uri": "u",
+                        "account": "a", "application": "p", "devAccount": "d",
+                        "createdAt": "2021-03-03T09:22:15.05611Z", "updatedAt": "2021-03-03T09:22:15.636481Z",
+                        "overall_status": "completed", "cloud": "dsm",
+                        "domains": ["6070915c-0ab4-4e7e-bf4d-31dd31214874", "2a0f4d2e-9d5c-4a34-8f0e-0c5c3a9f2b11"],
+                        "abort": false})
+                })
+                .collect();
+            let body = json!({"skip": page * per_page, "limit": per_page, "total": pages * per_page, "resources": jobs});
+            json!({"request": {"method": "GET", "url": format!("http://127.0.0.1:8443/api/v1/cckm/dsm/refresh?skip={}", page * per_page)},
+                "response": {"status": 200, "content": {"mimeType": "application/json", "text": body.to_string()}}})
+        })
+        .collect();
+    json!({"log": {"entries": entries}})
+}
+
+#[test]
+fn a_page_that_fills_the_mock_part_way_loads_what_fits_and_counts_the_jobs_it_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let har = dir.path().join("pages.har");
+    std::fs::write(&har, dsm_pages(3, 100).to_string()).unwrap();
+    let mock = Server::mock(&["--max-jobs", "150", "--seed", har.to_str().unwrap()]);
+    // Page 0 whole, 50 jobs of page 1; the other 50 and page 2 are not loaded.
+    assert_eq!(mock.line("seed: "), "seed: 150 jobs loaded from 1 file (51 skipped)");
+    let stderr = mock.stop_ok();
+    assert!(
+        stderr.starts_with(&format!(
+            "warning: the seed is not loaded in full, from {} entry 1 on (50 of its jobs, 1 more entry of its file, \
+             0 more files): the mock holds its maximum of 150 jobs",
+            har.display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_seed_beyond_the_mocks_items_bound_loads_what_fits_and_names_that_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let har = dir.path().join("pages.har");
+    // 2 items a job: 300 jobs hold 600 items, the bound is 250 items (125 jobs).
+    std::fs::write(&har, dsm_pages(3, 100).to_string()).unwrap();
+    let mock = Server::mock(&["--max-items", "250", "--seed", har.to_str().unwrap()]);
+    assert_eq!(mock.line("seed: "), "seed: 125 jobs loaded from 1 file (76 skipped)");
+    let stderr = mock.stop_ok();
+    assert!(
+        stderr.starts_with(&format!(
+            "warning: the seed is not loaded in full, from {} entry 1 on (75 of its jobs, 1 more entry of its file, \
+             0 more files): the job's 2 items would take the mock beyond its maximum of 250 items across its jobs (250 held)",
+            har.display()
         )),
         "{stderr}"
     );
