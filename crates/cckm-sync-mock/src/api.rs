@@ -25,7 +25,6 @@ use crate::fault::{Call, FaultKind};
 use crate::job::{Plan, StoredJob};
 use crate::payload::{self, ErrorAnswer, Newer};
 use crate::record::ReceivedRequest;
-use crate::store;
 
 /// How long a client may take to send its body.
 pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -314,7 +313,8 @@ async fn list_call(
 }
 
 fn list(app: &App, endpoint: &'static Endpoint, query: Option<&str>) -> Result<cckm_sync::SyncJobPage, ErrorAnswer> {
-    let query = store::parse_query(endpoint, query).map_err(|message| ErrorAnswer::new(&INVALID_PARAMETER, message))?;
+    let query =
+        crate::query::parse_query(endpoint, query).map_err(|message| ErrorAnswer::new(&INVALID_PARAMETER, message))?;
     let now = app.clock.now();
     // The store's lock is held only to copy what the list shows (cheap copies, of the page's
     // jobs when an order is kept); filtering, sorting and building the jobs happen after.

@@ -17,10 +17,13 @@ use cckm_sync_mock::redact;
 use chrono::{DateTime, SecondsFormat, Utc};
 use http::HeaderMap;
 use serde_json::Value;
-use tokio::sync::mpsc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 /// How many entries may wait for the writer before a call waits for it.
 const QUEUE: usize = 1024;
+/// How many bytes of entries (their URLs, headers and bodies) may wait for the writer before a
+/// call waits for it: an entry larger than this waits until it is alone in the queue.
+pub(crate) const QUEUED_BYTES: usize = 64 << 20;
 /// What replaces a credential.
 const REDACTED: &str = "[redacted by cckm-sync proxy]";
 /// Fields of the token call's bodies whose values are credentials.
@@ -132,7 +135,9 @@ struct Bound {
 /// Sends entries to the thread that writes the HAR file.
 #[derive(Clone, Debug)]
 pub(crate) struct Recorder {
-    entries: mpsc::Sender<Entry>,
+    entries: mpsc::Sender<(Entry, OwnedSemaphorePermit)>,
+    /// [`QUEUED_BYTES`] permits, one per byte of the entries queued.
+    queued_bytes: Arc<Semaphore>,
     bound: Arc<Bound>,
 }
 
@@ -191,14 +196,15 @@ impl Recorder {
                 None => format!("cannot write {}: {error}", path.display()),
             }
         })?;
-        let (sender, mut receiver) = mpsc::channel::<Entry>(QUEUE);
+        let (sender, mut receiver) = mpsc::channel::<(Entry, OwnedSemaphorePermit)>(QUEUE);
         let bound = Arc::new(Bound::default());
         let shared = bound.clone();
         let name = path.display().to_string();
         let thread = std::thread::Builder::new()
             .name("cckm-sync proxy HAR".to_owned())
             .spawn(move || {
-                while let Some(entry) = receiver.blocking_recv() {
+                // The permit of an entry's bytes is released once it is written (or counted).
+                while let Some((entry, _queued)) = receiver.blocking_recv() {
                     if shared.reached.load(Ordering::Relaxed) {
                         shared.not_recorded.fetch_add(1, Ordering::Relaxed);
                         continue;
@@ -234,21 +240,27 @@ impl Recorder {
         Ok((
             Self {
                 entries: sender,
+                queued_bytes: Arc::new(Semaphore::new(QUEUED_BYTES)),
                 bound: bound.clone(),
             },
             RecorderThread { thread, bound },
         ))
     }
 
-    /// Queues an entry; waits while the queue is full. Once the file reached its bound, the
-    /// entry is only counted.
+    /// Queues an entry; waits while the queue holds [`QUEUE`] entries or [`QUEUED_BYTES`]
+    /// bytes. Once the file reached its bound, the entry is only counted.
     pub(crate) async fn record(&self, entry: Entry) {
         if self.bound.reached.load(Ordering::Relaxed) {
             self.bound.not_recorded.fetch_add(1, Ordering::Relaxed);
             return;
         }
+        let bytes = u32::try_from(queued_size(&entry).min(QUEUED_BYTES)).unwrap_or(u32::MAX);
+        // The semaphore is never closed.
+        let Ok(permit) = self.queued_bytes.clone().acquire_many_owned(bytes).await else {
+            return;
+        };
         // A writer that stopped on an error reports it when the file is finished.
-        let _ = self.entries.send(entry).await;
+        let _ = self.entries.send((entry, permit)).await;
     }
 }
 
@@ -355,6 +367,22 @@ fn body_text(body: &[u8], token_call: bool) -> (String, Option<String>) {
     }
 }
 
+/// What an entry holds in memory, near enough: its URL, headers and bodies.
+fn queued_size(entry: &Entry) -> usize {
+    let headers = |headers: &[Header]| -> usize {
+        headers
+            .iter()
+            .map(|header| header.name.len() + header.value.len())
+            .sum()
+    };
+    entry.request.url.len()
+        + headers(&entry.request.headers)
+        + headers(&entry.request.query_string)
+        + entry.request.post_data.as_ref().map_or(0, |data| data.text.len())
+        + headers(&entry.response.headers)
+        + entry.response.content.text.as_ref().map_or(0, String::len)
+}
+
 fn header_value<'a>(map: &'a HeaderMap, name: &str) -> &'a str {
     map.get(name).and_then(|value| value.to_str().ok()).unwrap_or_default()
 }
@@ -455,6 +483,51 @@ fn form_pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A recorded call whose response body is `size` bytes.
+    fn call_of(size: usize) -> Entry {
+        serde_json::from_value(serde_json::json!({
+            "startedDateTime": "2026-12-07T10:00:00Z", "time": 1.0,
+            "request": {"method": "GET", "url": "http://127.0.0.1:8443/api/v1/cckm/aws/synchronization-jobs",
+                "httpVersion": "HTTP/1.1", "cookies": [], "headers": [], "queryString": [],
+                "headersSize": -1, "bodySize": 0},
+            "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "cookies": [],
+                "headers": [], "content": {"size": size, "mimeType": "application/json", "text": "x".repeat(size)},
+                "redirectURL": "", "headersSize": -1, "bodySize": size},
+            "cache": {}, "timings": {"send": 0.0, "wait": 1.0, "receive": 0.0}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_queue_to_the_writer_holds_a_bounded_number_of_bytes() {
+        let (sender, mut receiver) = mpsc::channel(QUEUE);
+        let recorder = Recorder {
+            entries: sender,
+            queued_bytes: Arc::new(Semaphore::new(QUEUED_BYTES)),
+            bound: Arc::default(),
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        // A writer that does not keep up: 64 calls of 1 MiB fill the queue's bytes, though
+        // they are far from its count of entries.
+        let per_call = QUEUED_BYTES / 64 - 200;
+        for _ in 0..64 {
+            runtime.block_on(recorder.record(call_of(per_call)));
+        }
+        let mut next = std::pin::pin!(recorder.record(call_of(per_call)));
+        assert!(
+            next.as_mut().poll(&mut context).is_pending(),
+            "a call beyond the bytes bound must wait"
+        );
+        // The writer takes one entry and writes it: its bytes make room for the next call.
+        drop(receiver.try_recv().unwrap());
+        assert!(next.as_mut().poll(&mut context).is_ready());
+        // One call larger than the whole bound still goes through, once the queue is empty.
+        while receiver.try_recv().is_ok() {}
+        runtime.block_on(recorder.record(call_of(QUEUED_BYTES * 2)));
+        assert_eq!(receiver.try_recv().unwrap().0.response.status, 200);
+    }
 
     #[test]
     fn credentials_are_redacted_and_the_rest_kept() {
