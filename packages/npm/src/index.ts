@@ -20,6 +20,7 @@ export {
   type MockServerOptions,
   PROGRAM_ENV,
   type ReceivedRequest,
+  type SkippedJob,
   findProgram,
 } from "./mock.js";
 

@@ -77,11 +77,33 @@ export type Fault = (
   times?: number;
 };
 
+/** A recorded job that was not loaded, and why. */
+export interface SkippedJob {
+  /** Where it came from (`body` for a loaded body). */
+  source: string;
+  /** The job's id. */
+  id: string;
+  /** Why it was skipped (a job of a family no endpoint serves, for example). */
+  reason: string;
+  [field: string]: unknown;
+}
+
 /** What loading recorded jobs did. */
 export interface LoadReport {
+  /** Jobs added. */
   added: number;
+  /** Jobs that replaced an older record of the same job. */
   replaced: number;
-  skipped: unknown[];
+  /** Jobs not loaded, each with why. */
+  skipped: SkippedJob[];
+  /**
+   * Jobs not loaded because the mock holds its maximum of jobs (`--max-jobs`) or of items
+   * across its jobs (`--max-items`): counted, not named. When none fits, `loadJobs` rejects
+   * with the mock's 409 instead.
+   */
+  dropped: number;
+  /** Why the first of the dropped jobs was refused: the bound, and how to raise it. */
+  full: string | null;
   [field: string]: unknown;
 }
 

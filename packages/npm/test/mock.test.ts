@@ -15,10 +15,12 @@ import {
   type CckmClient,
   type components,
   createClient,
+  type LoadReport,
   loadSchemas,
   MockError,
   MockServer,
   type paths,
+  type SkippedJob,
 } from "cckm-sync";
 import awsSyncJobSchema from "cckm-sync/schemas/AwsSyncJob.schema.json" with { type: "json" };
 
@@ -116,6 +118,41 @@ describe("MockServer and createClient", () => {
       [`/api/v1${AWS}`],
     );
     await mock.clearFaults();
+  });
+
+  test("recorded jobs load, and a job of a family no endpoint serves is skipped with why", async () => {
+    const job = (id: string, cloud: string, scope: Record<string, string[]>) => ({
+      id,
+      uri: `kylo:kylo:cckm:synchronize:${id}`,
+      account: "kylo:kylo:admin:accounts:kylo",
+      application: "ncryptify:gemalto:admin:apps:kylo",
+      devAccount: "ncryptify:gemalto:admin:accounts:gemalto",
+      createdAt: "2026-01-12T13:14:15.161718Z",
+      updatedAt: "2026-01-12T13:14:20.212223Z",
+      overall_status: "completed",
+      cloud,
+      ...scope,
+      abort: false,
+    });
+    const luna = "3c4d5e6f-7081-4293-a4b5-c6d7e8f9a0b1";
+    const report: LoadReport = await mock.loadJobs({
+      skip: 0,
+      limit: 10,
+      total: 2,
+      resources: [
+        job("1e7ac6c3-6f2a-4b39-9b7e-2b4a3f6f1c55", "dsm", { domains: ["domain-1"] }),
+        job(luna, "hsm-luna", { partitions: ["partition-1"] }),
+      ],
+    });
+    assert.deepEqual([report.added, report.replaced, report.dropped, report.full], [1, 0, 0, null]);
+    const skipped: SkippedJob[] = report.skipped;
+    assert.deepEqual(
+      skipped.map(({ source, id }) => [source, id]),
+      [["body", luna]],
+    );
+    assert.match(skipped[0]?.reason ?? "", /hsm-luna/);
+    const { data } = await client.GET("/cckm/dsm/refresh", {});
+    assert.equal(data?.total, 1);
   });
 
   test("a fault answers the next matching call", async () => {

@@ -157,7 +157,7 @@ def test_recorded_jobs_load_and_reset_forgets_them(cckm_mock: MockServer):
         ],
     }
     report = cckm_mock.load_jobs(page, endpoint="dsm")
-    assert report["added"] == 1
+    assert (report.added, report.replaced, report.skipped, report.dropped, report.full) == (1, 0, [], 0, None)
     status, body = call(cckm_mock, "GET", "/cckm/dsm/refresh")
     assert DsmSyncJobPage.model_validate_json(body).total == 1
     cckm_mock.reset()
@@ -208,3 +208,24 @@ def test_a_bad_option_fails_with_the_programs_message():
     with pytest.raises(MockError, match="exited with status 2") as failure:
         MockServer(job_duration="soon").start()
     assert "soon" in str(failure.value)
+
+
+def test_a_job_of_a_family_no_endpoint_serves_is_skipped_with_why(cckm_mock: MockServer):
+    luna = {
+        "id": "3c4d5e6f-7081-4293-a4b5-c6d7e8f9a0b1",
+        "uri": "kylo:kylo:cckm:synchronize:3c4d5e6f-7081-4293-a4b5-c6d7e8f9a0b1",
+        "account": "kylo:kylo:admin:accounts:kylo",
+        "application": "ncryptify:gemalto:admin:apps:kylo",
+        "devAccount": "ncryptify:gemalto:admin:accounts:gemalto",
+        "createdAt": "2026-01-12T13:14:15.161718Z",
+        "updatedAt": "2026-01-12T13:14:20.212223Z",
+        "overall_status": "completed",
+        "cloud": "hsm-luna",
+        "partitions": ["partition-1"],
+        "abort": False,
+    }
+    report = cckm_mock.load_jobs({"skip": 0, "limit": 10, "total": 1, "resources": [luna]})
+    assert (report.added, report.loaded, report.dropped) == (0, 0, 0)
+    [skipped] = report.skipped
+    assert (skipped.source, skipped.id) == ("body", luna["id"])
+    assert "hsm-luna" in skipped.reason, skipped.reason

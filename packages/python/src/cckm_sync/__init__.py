@@ -18,16 +18,18 @@ from importlib import import_module, metadata, resources
 from typing import TYPE_CHECKING, Any
 
 from cckm_sync._time import parse_timestamp
-from cckm_sync.mock import MockError, MockServer, ReceivedRequest, find_program
+from cckm_sync.mock import LoadReport, MockError, MockServer, ReceivedRequest, SkippedJob, find_program
 
 if TYPE_CHECKING:
     from cckm_sync import models
 
 __all__ = [
     "CONTRACT",
+    "LoadReport",
     "MockError",
     "MockServer",
     "ReceivedRequest",
+    "SkippedJob",
     "find_program",
     "models",
     "parse_timestamp",

@@ -28,7 +28,7 @@ from typing import Any, Self
 
 from cckm_sync._time import parse_timestamp
 
-__all__ = ["MockServer", "MockError", "ReceivedRequest", "find_program"]
+__all__ = ["LoadReport", "MockServer", "MockError", "ReceivedRequest", "SkippedJob", "find_program"]
 
 #: The program's name, and the environment variable that names another build of it.
 PROGRAM = "cckm-sync"
@@ -97,6 +97,52 @@ class ReceivedRequest:
     def json(self) -> Any:
         """The body, read as JSON."""
         return json.loads(self.body)
+
+
+@dataclass(frozen=True)
+class SkippedJob:
+    """A recorded job that `MockServer.load_jobs` did not load, and why."""
+
+    #: Where it came from (`body` for a loaded body).
+    source: str
+    #: The job's id.
+    id: str
+    #: Why it was skipped (a job of a family no endpoint serves, for example).
+    reason: str
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What `MockServer.load_jobs` did."""
+
+    #: Jobs added.
+    added: int
+    #: Jobs that replaced an older record of the same job.
+    replaced: int
+    #: Jobs not loaded, each with why.
+    skipped: list[SkippedJob]
+    #: Jobs not loaded because the mock holds its maximum of jobs (`--max-jobs`) or of items
+    #: across its jobs (`--max-items`): counted, not named. (When none fits, `load_jobs`
+    #: raises `MockError` with the mock's 409 instead.)
+    dropped: int
+    #: Why the first of the dropped jobs was refused: the bound, and how to raise it.
+    full: str | None
+
+    @property
+    def loaded(self) -> int:
+        """The jobs served from now on: added and replaced."""
+        return self.added + self.replaced
+
+    @classmethod
+    def _of(cls, report: Mapping[str, Any]) -> LoadReport:
+        # Fields a newer mock adds are left out; fields an older one lacks read as none.
+        return cls(
+            added=report["added"],
+            replaced=report["replaced"],
+            skipped=[SkippedJob(source=job["source"], id=job["id"], reason=job["reason"]) for job in report["skipped"]],
+            dropped=report.get("dropped", 0),
+            full=report.get("full"),
+        )
 
 
 def _duration(value: float | timedelta | str, what: str) -> str:
@@ -374,10 +420,11 @@ class MockServer:
         """Clears the pending faults."""
         self._control("DELETE", "faults")
 
-    def load_jobs(self, body: Any, endpoint: str | None = None) -> dict[str, Any]:
+    def load_jobs(self, body: Any, endpoint: str | None = None) -> LoadReport:
         """Loads a recorded page or job of any family (a response body of the API: bytes, text,
         a parsed JSON value or a model of `cckm_sync.models`), for the endpoint named `endpoint`
-        (`aws-keys`, `dsm`, …) or one of the job's family; returns the load report."""
+        (`aws-keys`, `dsm`, …) or one of the job's family; returns what was loaded, skipped
+        and dropped. Raises `MockError` when nothing of it fits in the mock (its 409)."""
         if hasattr(body, "model_dump_json"):
             data = body.model_dump_json().encode()
         elif isinstance(body, bytes):
@@ -387,7 +434,7 @@ class MockServer:
         else:
             data = json.dumps(body).encode()
         path = "jobs" if endpoint is None else f"jobs?{urllib.parse.urlencode({'endpoint': endpoint})}"
-        return self._control("POST", path, raw=data)
+        return LoadReport._of(self._control("POST", path, raw=data))
 
     def received_requests(self) -> list[ReceivedRequest]:
         """The requests received on the API, oldest first (at most the last 1,000)."""
