@@ -2,8 +2,9 @@
 //! (`mock`, `proxy`) read up to its ready line and killed when dropped; an HTTP client and the
 //! token call; the fixtures. Every wait is bounded.
 //!
-//! Each test file includes it as `pub mod support;`: its items are public, so that a file that
-//! uses some of them is not warned of the others.
+//! Each test file includes it as `pub mod support;`, and a test that is a folder
+//! (`tests/NAME/main.rs`) as `#[path = "../support/mod.rs"] pub mod support;`: its items are
+//! public, so that a test that uses some of them is not warned of the others.
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
