@@ -218,7 +218,7 @@ pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
         .checked_mul(scale)
         .ok_or_else(|| format!("{text:?} is too large"))?;
     if size == 0 {
-        return Err("a size of 0 reads nothing: give at least 1 byte".to_owned());
+        return Err("a size of 0 holds nothing: give at least 1 byte".to_owned());
     }
     Ok(size)
 }

@@ -19,7 +19,7 @@ use std::time::Duration;
 use cckm_sync_mock::MockServer;
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
-use parse::{parse_duration, parse_lifetime, parse_listen};
+use parse::{parse_bound, parse_duration, parse_lifetime, parse_listen};
 use signals::Signals;
 
 /// A line of a server's banner on standard output. A closed standard output (a wrapper that
@@ -125,15 +125,15 @@ struct MockArgs {
     #[arg(long)]
     record_credentials: bool,
 
-    /// The most jobs the mock holds; a start beyond is refused with 409 (a `--seed` of more
-    /// cannot start).
-    #[arg(long, value_name = "N", default_value_t = MockServer::DEFAULT_MAX_JOBS, value_parser = clap::value_parser!(usize))]
+    /// The most jobs the mock holds; a start beyond is refused with 409, and a `--seed` is
+    /// loaded as far as it fits.
+    #[arg(long, value_name = "N", default_value_t = MockServer::DEFAULT_MAX_JOBS, value_parser = parse_bound)]
     max_jobs: usize,
 
     /// The most items the mock's jobs hold together (a job's items: its `detailed_status`
     /// entries, or the entries of a scope list, whichever are more); a start beyond is refused
     /// with 409, and a `--seed` is loaded as far as it fits.
-    #[arg(long, value_name = "N", default_value_t = MockServer::DEFAULT_MAX_ITEMS, value_parser = clap::value_parser!(usize))]
+    #[arg(long, value_name = "N", default_value_t = MockServer::DEFAULT_MAX_ITEMS, value_parser = parse_bound)]
     max_items: usize,
 
     /// Print one JSON line first, for programs that start the mock: `{"url", "api_url",

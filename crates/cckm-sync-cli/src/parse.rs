@@ -1,5 +1,5 @@
 //! The values of the command line that clap reads with a parser of the program's own: an
-//! address to listen on, a duration, a token lifetime.
+//! address to listen on, a duration, a token lifetime, a bound.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -31,6 +31,15 @@ pub(crate) fn parse_lifetime(text: &str) -> Result<Duration, String> {
         return Err("a token lifetime is a whole number of seconds, at least 1s".to_owned());
     }
     Ok(lifetime)
+}
+
+/// A bound on what the mock holds: a whole number, at least one.
+pub(crate) fn parse_bound(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("the mock must hold at least 1".to_owned()),
+        Ok(count) => Ok(count),
+        Err(error) => Err(error.to_string()),
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,9 @@ fn a_bad_flag_is_a_usage_error_with_exit_code_2() {
         vec!["mock", "--job-duration", "soon"],
         vec!["mock", "--token-lifetime", "1500ms"],
         vec!["mock", "--listen", "localhost"],
+        vec!["mock", "--max-jobs", "0"],
+        vec!["mock", "--max-items", "0"],
+        vec!["mock", "--max-items", "-1"],
         vec!["serve"],
     ] {
         let output = support::output(program(&[]).args(&args));
