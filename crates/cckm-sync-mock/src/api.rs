@@ -271,7 +271,7 @@ async fn job_call(app: Arc<App>, endpoint: &'static Endpoint, operation: Operati
         (Operation::Get | Operation::Cancel, None) => Err(ErrorAnswer::new(&INVALID_PARAMETER, "id: missing")),
     };
     match outcome {
-        Ok(Payload::Job(status, job)) => {
+        Ok(JobAnswer(status, job)) => {
             let mut job = *job;
             if let Some(newer) = &asked.newer {
                 newer.job(&mut job);
@@ -282,9 +282,8 @@ async fn job_call(app: Arc<App>, endpoint: &'static Endpoint, operation: Operati
     }
 }
 
-enum Payload {
-    Job(StatusCode, Box<SyncJob>),
-}
+/// The job a start, get or cancel answers, and its status.
+struct JobAnswer(StatusCode, Box<SyncJob>);
 
 /// A list call: its page, built on a thread for blocking work, at most
 /// [`MAX_LISTS_AT_ONCE`](crate::app::MAX_LISTS_AT_ONCE) at once. A list's work grows with the store (every job with
@@ -331,7 +330,7 @@ fn start(
     endpoint: &'static Endpoint,
     body: &Bytes,
     failure: Option<(Option<String>, String)>,
-) -> Result<Payload, ErrorAnswer> {
+) -> Result<JobAnswer, ErrorAnswer> {
     let family = endpoint.family;
     let request = payload::parse_start(family, body).map_err(|message| ErrorAnswer::new(&BAD_REQUEST, message))?;
     // The job is made before the store is locked, so that a large scope delays no other call;
@@ -385,7 +384,7 @@ fn start(
     jobs.insert(job)
         .map_err(|full| ErrorAnswer::new(&CONFLICT, full.to_string()))?;
     // The vendor documents the status of a start only as 2xx; 201 Created is inferred.
-    Ok(Payload::Job(StatusCode::CREATED, Box::new(shown)))
+    Ok(JobAnswer(StatusCode::CREATED, Box::new(shown)))
 }
 
 fn not_found_job(endpoint: &Endpoint, id: uuid::Uuid) -> ErrorAnswer {
@@ -395,14 +394,14 @@ fn not_found_job(endpoint: &Endpoint, id: uuid::Uuid) -> ErrorAnswer {
     )
 }
 
-fn get(app: &App, endpoint: &'static Endpoint, id: uuid::Uuid) -> Result<Payload, ErrorAnswer> {
+fn get(app: &App, endpoint: &'static Endpoint, id: uuid::Uuid) -> Result<JobAnswer, ErrorAnswer> {
     let now = app.clock.now();
     let jobs = app.jobs();
     let job = jobs.get(endpoint, id).ok_or_else(|| not_found_job(endpoint, id))?;
-    Ok(Payload::Job(StatusCode::OK, Box::new(job.at(now))))
+    Ok(JobAnswer(StatusCode::OK, Box::new(job.at(now))))
 }
 
-fn cancel(app: &App, endpoint: &'static Endpoint, id: uuid::Uuid) -> Result<Payload, ErrorAnswer> {
+fn cancel(app: &App, endpoint: &'static Endpoint, id: uuid::Uuid) -> Result<JobAnswer, ErrorAnswer> {
     let now = app.clock.now();
     let mut jobs = app.jobs_mut();
     let job = jobs.get_mut(endpoint, id).ok_or_else(|| not_found_job(endpoint, id))?;
@@ -413,7 +412,7 @@ fn cancel(app: &App, endpoint: &'static Endpoint, id: uuid::Uuid) -> Result<Payl
             format!("job {id} is {status}, not in progress: only running jobs can be cancelled"),
         ));
     }
-    Ok(Payload::Job(StatusCode::OK, Box::new(job.at(now))))
+    Ok(JobAnswer(StatusCode::OK, Box::new(job.at(now))))
 }
 
 /// `POST /api/v1/auth/tokens`: a password or refresh grant.
