@@ -13,8 +13,16 @@
 //!    path, the mock's RSS before and after; then four reads of `GET /__mock/requests` at once,
 //!    the largest RSS seen meanwhile.
 //!
-//! It needs some 1,200 file descriptors (`ulimit -n 4096`). `--program` runs another build of
-//! `cckm-sync` (an older one, to compare): it reads only the lines every version prints.
+//! 5. Items across the store: AWS jobs of 100 × 100 items started one after another (the clock
+//!    advanced between starts so that each ends) until a start is refused.
+//! 6. Lists off the lock: a store of 10,000 jobs, a list of all of them (`limit=-1`) and a start
+//!    sent 20 ms into it.
+//! 7. Stalled TLS handshakes: `--tls`, 1,100 connections that send a partial ClientHello or
+//!    nothing, then 20 new TLS clients (curl) each a list call.
+//!
+//! 5 to 7 are in [`bounds`]. It needs some 1,200 file descriptors (`ulimit -n 4096`) and, for
+//! 7, `curl`. `--program` runs another build of `cckm-sync` (an older one, to compare): it
+//! reads only the lines every version prints.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -23,6 +31,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+mod bounds;
 
 const USERNAME: &str = "probe-user";
 const PASSWORD: &str = "probe-secret-pw";
@@ -39,6 +49,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     starts(&program)?;
     control_api(&program)?;
     received_requests(&program)?;
+    bounds::items_across_store(&program)?;
+    bounds::lists_off_the_lock(&program)?;
+    bounds::stalled_handshakes(&program)?;
     Ok(())
 }
 
@@ -46,6 +59,8 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 struct Mock {
     child: Child,
     address: SocketAddr,
+    /// The certificate a mock started with `--tls` names.
+    certificate: Option<PathBuf>,
 }
 
 impl Mock {
@@ -67,19 +82,37 @@ impl Mock {
             .map_err(|error| format!("cannot run {}: {error}", program.display()))?;
         let stdout = child.stdout.take().ok_or("no standard output")?;
         let mut lines = BufReader::new(stdout).lines();
-        let address = loop {
+        let (address, tls) = loop {
             let line = lines
                 .next()
                 .ok_or("the mock ended before it said where it serves")?
                 .map_err(|error| error.to_string())?;
-            if let Some(url) = line.strip_prefix("cckm-sync mock serving http://") {
-                let host = url.split('/').next().unwrap_or_default();
-                break host.parse().map_err(|error| format!("{host}: {error}"))?;
+            let url = line.strip_prefix("cckm-sync mock serving ");
+            if let Some(rest) = url.and_then(|url| url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")))
+            {
+                let host = rest.split('/').next().unwrap_or_default();
+                let address: SocketAddr = host.parse().map_err(|error| format!("{host}: {error}"))?;
+                break (address, url.is_some_and(|url| url.starts_with("https://")));
             }
         };
+        // Over TLS, one of the next lines names the certificate: `  certificate: PATH (…)`.
+        let mut certificate = None;
+        if tls {
+            for line in lines.by_ref().take(8) {
+                let line = line.map_err(|error| error.to_string())?;
+                if let Some(rest) = line.trim_start().strip_prefix("certificate: ") {
+                    certificate = rest.split(" (").next().map(PathBuf::from);
+                    break;
+                }
+            }
+        }
         // What it prints afterwards is drained, so that it never blocks on a full pipe.
         std::thread::spawn(move || lines.for_each(drop));
-        Ok(Self { child, address })
+        Ok(Self {
+            child,
+            address,
+            certificate,
+        })
     }
 
     fn rss_kib(&self) -> u64 {

@@ -1,7 +1,8 @@
 //! `cargo xtask probe-drift`: the probes of what a stranger can make `cckm-sync proxy` keep and
 //! `cckm-sync validate` read, at full size, each figure printed beside its bound: a flood of new
 //! query parameter names through the proxy, an upstream that answers new fields, a large HAR
-//! file validated, and `validate` given a device and a named pipe.
+//! file validated, `validate` given a device and a named pipe, and the HAR file's bound: a
+//! proxy recording with `--har-max-size 1MiB` through which a few thousand calls go.
 //!
 //! Not a test: the figures depend on the machine and what else runs.
 
@@ -26,6 +27,10 @@ const ANSWERS: usize = 2_000;
 const FIELDS: usize = 100;
 /// The size of the HAR file `validate` reads.
 const HAR_BYTES: u64 = 600 << 20;
+/// The bound of the recording (`--har-max-size`), and the calls made through that proxy.
+const HAR_MAX: &str = "1MiB";
+const HAR_MAX_BYTES: u64 = 1 << 20;
+const RECORDED_CALLS: usize = 3_000;
 
 /// Runs the probes.
 pub(crate) fn run() -> Result<(), String> {
@@ -65,6 +70,7 @@ pub(crate) fn run() -> Result<(), String> {
     )?;
     large_har(&program, &dir)?;
     unreadable(&program, &dir)?;
+    har_bound(&program, &mock.url, &dir)?;
     Ok(())
 }
 
@@ -303,6 +309,138 @@ fn unreadable(program: &Path, dir: &Path) -> Result<(), String> {
         );
     }
     let _ = std::fs::remove_file(&pipe);
+    Ok(())
+}
+
+/// A proxy in front of the mock recording with `--har-max-size 1MiB`, `RECORDED_CALLS` calls
+/// through it (a start, then lists of its job), Ctrl-C; then the file's size beside its bound,
+/// whether `validate` reads it, and the calls not recorded as the proxy's summary counts them.
+fn har_bound(program: &Path, upstream: &str, dir: &Path) -> Result<(), String> {
+    let har = dir.join("bounded.har");
+    let log = dir.join("har-proxy-stderr.log");
+    let _ = std::fs::remove_file(&har);
+    let mut child = Command::new(program)
+        .args([
+            "proxy",
+            "--listen",
+            "127.0.0.1:0",
+            "--upstream",
+            upstream,
+            "--har-max-size",
+            HAR_MAX,
+            "--har",
+        ])
+        .arg(&har)
+        .stdout(Stdio::piped())
+        .stderr(File::create(&log).map_err(|error| error.to_string())?)
+        .spawn()
+        .map_err(|error| format!("cannot start the proxy: {error}"))?;
+    let result = har_bound_with(&mut child, &har, &log);
+    let _ = child.kill();
+    let _ = child.wait();
+    let (elapsed, shutdown) = result?;
+    let size = std::fs::metadata(&har).map_or(0, |metadata| metadata.len());
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    let summary = logged
+        .lines()
+        .find(|line| line.starts_with("recorded "))
+        .unwrap_or("(no `recorded` line in the summary)");
+    let checked = logged
+        .lines()
+        .find(|line| line.contains("bodies checked in"))
+        .unwrap_or_default();
+    let validated = Command::new(program)
+        .arg("validate")
+        .arg(&har)
+        .output()
+        .map_err(|error| error.to_string())?;
+    let said = String::from_utf8_lossy(&validated.stdout);
+    let verdict = said
+        .lines()
+        .rev()
+        .find(|line| line.contains("bodies checked"))
+        .unwrap_or_else(|| said.lines().last().unwrap_or_default());
+    println!(
+        "HAR file's bound: {RECORDED_CALLS} calls through a proxy with --har-max-size {HAR_MAX} in {:.1} s (shutdown {:.2} s)",
+        elapsed.as_secs_f64(),
+        shutdown.as_secs_f64()
+    );
+    println!(
+        "  file size            {:>9} B   bound {HAR_MAX_BYTES} B ({HAR_MAX}){}",
+        size,
+        if size <= HAR_MAX_BYTES { "" } else { ": beyond it" }
+    );
+    println!(
+        "  validate             exit {}: {}",
+        validated.status.code().unwrap_or(-1),
+        verdict.trim()
+    );
+    println!("  proxy summary        {}", checked.trim());
+    println!("                       {summary}");
+    Ok(())
+}
+
+/// Makes the calls through the proxy and stops it with Ctrl-C (SIGINT): how long the calls
+/// took, and the shutdown.
+fn har_bound_with(child: &mut Child, har: &Path, log: &Path) -> Result<(Duration, Duration), String> {
+    let lines = read_lines(child.stdout.take().ok_or("no output")?);
+    let first = lines
+        .recv_timeout(Duration::from_secs(60))
+        .map_err(|_| "the proxy printed nothing".to_owned())?;
+    let url = first
+        .strip_prefix("cckm-sync proxy serving ")
+        .and_then(|rest| rest.split(',').next())
+        .ok_or_else(|| format!("the proxy said {first:?}"))?
+        .to_owned();
+    let jwt = format!("Bearer {}", token(&format!("{url}/api/v1"))?);
+    let started = Instant::now();
+    post(
+        &url,
+        "/api/v1/cckm/aws/synchronization-jobs",
+        &jwt,
+        r#"{"kms":["kms"],"regions":["us-east-1","eu-west-1"]}"#,
+    )?;
+    for _ in 1..RECORDED_CALLS {
+        get(&url, "/api/v1/cckm/aws/synchronization-jobs", &jwt)?;
+    }
+    let elapsed = started.elapsed();
+    let stopping = Instant::now();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .map_err(|error| error.to_string())?;
+    // The proxy writes its summary and exits; a minute is more than it needs.
+    loop {
+        if child.try_wait().map_err(|error| error.to_string())?.is_some() {
+            break;
+        }
+        if stopping.elapsed() > Duration::from_secs(60) {
+            return Err(format!(
+                "the proxy did not exit within 60 s of Ctrl-C (its log: {}, its file: {})",
+                log.display(),
+                har.display()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok((elapsed, stopping.elapsed()))
+}
+
+/// A POST of a JSON body on a connection of its own; the answer is read and dropped.
+fn post(base: &str, target: &str, authorization: &str, body: &str) -> Result<(), String> {
+    let host = base.strip_prefix("http://").unwrap_or(base).trim_end_matches('/');
+    let mut stream = TcpStream::connect(host).map_err(|error| format!("{host}: {error}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .map_err(|error| error.to_string())?;
+    write!(
+        stream,
+        "POST {target} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {authorization}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .map_err(|error| error.to_string())?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).map_err(|error| error.to_string())?;
     Ok(())
 }
 
