@@ -104,7 +104,8 @@ const COMMANDS: &[Command] = &[
         name: "probe",
         arguments: "[--program PATH]",
         help: "replay the hostile-client probes against `cckm-sync mock` at full size (idle sockets, large starts, \
-               the control API, the received-requests log) and print each figure beside its bound",
+               the control API, the received-requests log, items across the store, lists beside starts, \
+               stalled TLS handshakes) and print each figure beside its bound",
         run: |args| probe::run(args).map_err(CommandError::from),
     },
     Command {
@@ -142,8 +143,8 @@ const COMMANDS: &[Command] = &[
         name: "probe-drift",
         arguments: "",
         help: "replay at full size what a stranger can make `cckm-sync proxy` keep and `validate` read (new \
-               query parameter names, new fields, a 600 MiB HAR file, a device and a named pipe), each figure \
-               beside its bound",
+               query parameter names, new fields, a 600 MiB HAR file, a device and a named pipe, the HAR \
+               file's bound), each figure beside its bound",
         run: |args| none(args).and_then(|()| probe_drift::run().map_err(CommandError::from)),
     },
     Command {
