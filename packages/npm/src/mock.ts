@@ -40,6 +40,10 @@ export interface MockServerOptions {
   password?: string;
   /** A folder of recorded pages and jobs (`.json`) to load at start. */
   seed?: string;
+  /** The most jobs the mock holds (10,000 by default); a start beyond is refused with 409. */
+  maxJobs?: number;
+  /** The most items the mock's jobs hold together (1,000,000 by default); a start beyond is refused with 409. */
+  maxItems?: number;
   /** Another build of the `cckm-sync` program than the bundled one. */
   program?: string;
   /** The longest wait for the program to serve, in milliseconds: 30,000 by default. */
@@ -259,6 +263,17 @@ export class MockServer {
     }
     if (options.tls) {
       args.push("--tls");
+    }
+    for (const [flag, name, bound] of [
+      ["--max-jobs", "maxJobs", options.maxJobs],
+      ["--max-items", "maxItems", options.maxItems],
+    ] as const) {
+      if (bound !== undefined) {
+        if (!Number.isInteger(bound) || bound < 1) {
+          throw new RangeError(`${name} is a whole number, at least 1: ${bound}`);
+        }
+        args.push(flag, String(bound));
+      }
     }
     if (options.seed !== undefined) {
       args.push("--seed", options.seed);

@@ -189,6 +189,24 @@ describe("MockServer and createClient", () => {
   });
 });
 
+test("a mock that holds its maximum of jobs refuses a start with 409", async () => {
+  await assert.rejects(MockServer.start({ maxJobs: 0 }), RangeError);
+  const small = await MockServer.start({ maxJobs: 1 });
+  try {
+    const client = createClient({ baseUrl: small.baseUrl, token: () => small.token() });
+    await small.pauseClock();
+    const first = await client.POST(AWS, { body: { synchronize_all: true } });
+    assert.equal(first.response.status, 201);
+    await small.advanceClock(5);
+    const { response, error } = await client.POST(AWS, { body: { synchronize_all: true } });
+    assert.equal(response.status, 409);
+    const refusal: ApiError | undefined = error;
+    assert.match(JSON.stringify(refusal), /maximum of 1 jobs/);
+  } finally {
+    await small.stop();
+  }
+});
+
 test("a bad option fails with the program's message", async () => {
   await assert.rejects(MockServer.start({ jobDuration: "soon" }), (error: Error) => {
     assert.ok(error instanceof MockError);

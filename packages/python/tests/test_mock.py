@@ -229,3 +229,20 @@ def test_a_job_of_a_family_no_endpoint_serves_is_skipped_with_why(cckm_mock: Moc
     [skipped] = report.skipped
     assert (skipped.source, skipped.id) == ("body", luna["id"])
     assert "hsm-luna" in skipped.reason, skipped.reason
+
+
+@pytest.mark.cckm_mock(max_jobs=1)
+def test_a_mock_that_holds_its_maximum_of_jobs_refuses_a_start_with_409(cckm_mock: MockServer):
+    cckm_mock.pause_clock()
+    assert call(cckm_mock, "POST", AWS, {"synchronize_all": True})[0] == 201
+    cckm_mock.advance_clock(5)
+    status, body = call(cckm_mock, "POST", AWS, {"synchronize_all": True})
+    error = ApiError.model_validate_json(body)
+    assert status == 409, body
+    assert error.codeDesc and error.codeDesc.startswith("NCERRConflict"), body
+    assert "maximum of 1 jobs" in body.decode(), body
+
+
+def test_a_bound_below_one_is_refused_before_the_program_runs():
+    with pytest.raises(ValueError, match="max_items is a whole number, at least 1: 0"):
+        MockServer(max_items=0)

@@ -174,7 +174,8 @@ class MockServer:
     the items of a job end one after another over it), `token_lifetime` (whole seconds; 300 s by
     default), `tls` (HTTPS with a self-signed certificate, whose file `certificate` names),
     `username` and `password` (`admin`/`admin`), `seed` (a folder of recorded pages and jobs to
-    load). `start_timeout`, `timeout` (each call to the mock) and `stop_timeout` bound every
+    load), `max_jobs` and `max_items` (the most jobs, and items across its jobs, the mock holds:
+    10,000 and 1,000,000 by default; a start beyond is refused with 409). `start_timeout`, `timeout` (each call to the mock) and `stop_timeout` bound every
     wait, in seconds.
 
     The control methods mirror the mock's control API under `/__mock/` and the Rust
@@ -191,6 +192,8 @@ class MockServer:
         username: str = "admin",
         password: str = "admin",
         seed: str | os.PathLike[str] | None = None,
+        max_jobs: int | None = None,
+        max_items: int | None = None,
         program: str | os.PathLike[str] | None = None,
         start_timeout: float = 30.0,
         timeout: float = 10.0,
@@ -218,6 +221,11 @@ class MockServer:
             self._args.append("--tls")
         if seed is not None:
             self._args += ["--seed", os.fspath(seed)]
+        for flag, bound in (("--max-jobs", max_jobs), ("--max-items", max_items)):
+            if bound is not None:
+                if isinstance(bound, bool) or not isinstance(bound, int) or bound < 1:
+                    raise ValueError(f"{flag[2:].replace('-', '_')} is a whole number, at least 1: {bound!r}")
+                self._args += [flag, str(bound)]
         self._process: subprocess.Popen[str] | None = None
         self._stderr: list[str] = []
         self._stderr_lock = threading.Lock()
