@@ -254,18 +254,7 @@ fn idle_sockets(program: &Path) -> Result<(), String> {
     if let Some(left) = Duration::from_secs(35).checked_sub(started.elapsed()) {
         std::thread::sleep(left);
     }
-    let closed = idle
-        .iter()
-        .filter(|stream| {
-            let _ = stream.set_nonblocking(true);
-            let mut byte = [0_u8; 1];
-            let mut reader: &TcpStream = stream;
-            match reader.read(&mut byte) {
-                Ok(read) => read == 0,
-                Err(error) => error.kind() != std::io::ErrorKind::WouldBlock,
-            }
-        })
-        .count();
+    let closed = closed_by_peer(&idle);
     println!(
         "1. {IDLE} idle sockets: {served} of {CLIENTS} new clients served (longest wait {longest:.2?}); {closed} of {IDLE} idle sockets closed after 35 s | bound: idle connections closed after 30 s, idle for 1 s make way when the 1,024 slots are taken"
     );
@@ -441,4 +430,21 @@ fn received_requests(program: &Path) -> Result<(), String> {
         peak.load(Ordering::Relaxed) / 1024
     );
     Ok(())
+}
+
+/// How many of `streams` the server has closed: a read answers at once, with the end or an
+/// error, where an open one would block.
+fn closed_by_peer(streams: &[TcpStream]) -> usize {
+    streams
+        .iter()
+        .filter(|stream| {
+            let _ = stream.set_nonblocking(true);
+            let mut byte = [0_u8; 1];
+            let mut reader: &TcpStream = stream;
+            match reader.read(&mut byte) {
+                Ok(read) => read == 0,
+                Err(error) => error.kind() != std::io::ErrorKind::WouldBlock,
+            }
+        })
+        .count()
 }

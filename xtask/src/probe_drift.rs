@@ -97,6 +97,19 @@ fn flood(
     result
 }
 
+/// The proxy's URL, from the first line it prints (`cckm-sync proxy serving URL, …`), read
+/// within 60 s.
+fn proxy_url(lines: &std::sync::mpsc::Receiver<String>) -> Result<String, String> {
+    let first = lines
+        .recv_timeout(Duration::from_secs(60))
+        .map_err(|_| "the proxy printed nothing".to_owned())?;
+    first
+        .strip_prefix("cckm-sync proxy serving ")
+        .and_then(|rest| rest.split(',').next())
+        .map(str::to_owned)
+        .ok_or_else(|| format!("the proxy said {first:?}"))
+}
+
 fn flood_with(
     child: &mut Child,
     log: &Path,
@@ -106,14 +119,7 @@ fn flood_with(
 ) -> Result<(), String> {
     // Read on, to the end: the proxy prints until it exits.
     let lines = read_lines(child.stdout.take().ok_or("no output")?);
-    let first = lines
-        .recv_timeout(Duration::from_secs(60))
-        .map_err(|_| "the proxy printed nothing".to_owned())?;
-    let url = first
-        .strip_prefix("cckm-sync proxy serving ")
-        .and_then(|rest| rest.split(',').next())
-        .ok_or_else(|| format!("the proxy said {first:?}"))?
-        .to_owned();
+    let url = proxy_url(&lines)?;
     let jwt = format!("Bearer {}", token(&format!("{url}/api/v1")).unwrap_or_default());
     let pid = child.id();
     let before = memory(pid);
@@ -384,14 +390,7 @@ fn har_bound(program: &Path, upstream: &str, dir: &Path) -> Result<(), String> {
 /// took, and the shutdown.
 fn har_bound_with(child: &mut Child, har: &Path, log: &Path) -> Result<(Duration, Duration), String> {
     let lines = read_lines(child.stdout.take().ok_or("no output")?);
-    let first = lines
-        .recv_timeout(Duration::from_secs(60))
-        .map_err(|_| "the proxy printed nothing".to_owned())?;
-    let url = first
-        .strip_prefix("cckm-sync proxy serving ")
-        .and_then(|rest| rest.split(',').next())
-        .ok_or_else(|| format!("the proxy said {first:?}"))?
-        .to_owned();
+    let url = proxy_url(&lines)?;
     let jwt = format!("Bearer {}", token(&format!("{url}/api/v1"))?);
     let started = Instant::now();
     post(

@@ -136,32 +136,26 @@ pub(super) fn test_python(
                 .env_remove("PIP_FIND_LINKS"),
         )
     };
-    pip(Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-input",
-            "--no-index",
-            "--find-links",
-        ])
-        .arg(&wheels)
+    // Offline, from the downloaded wheels only: the wheel's requirements must be met by them.
+    let install = || {
+        let mut command = Command::new(&python);
+        command
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-input",
+                "--no-index",
+                "--find-links",
+            ])
+            .arg(&wheels);
+        command
+    };
+    pip(install()
         .args(["--require-hashes", "--only-binary=:all:", "-r"])
         .arg(root.join(PINS_DIR).join("test-requirements.txt")))?;
-    // Offline: the wheel's requirements must be met by what is installed.
-    pip(Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-input",
-            "--no-index",
-            "--find-links",
-        ])
-        .arg(&wheels)
-        .arg(wheel))?;
+    pip(install().arg(wheel))?;
     pip(Command::new(&python).args(["-m", "pip", "check"]))?;
 
     let tests = dir.join("tests");

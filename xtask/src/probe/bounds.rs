@@ -1,13 +1,13 @@
 //! The probes of the bounds the mock gained after the first four: the items of all jobs held
 //! together, lists built off the store's lock, and TLS handshakes that stall.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::{Mock, bearer, call, login};
+use super::{Mock, bearer, call, closed_by_peer, login};
 
 /// The AWS keys endpoint, where every start of these probes goes.
 const AWS: &str = "/api/v1/cckm/aws/synchronization-jobs";
@@ -320,18 +320,7 @@ pub(super) fn stalled_handshakes(program: &Path) -> Result<(), String> {
         }
     }
     // Sockets the mock has closed already (evicted to make way): a read answers at once.
-    let closed = stalled
-        .iter()
-        .filter(|stream| {
-            let _ = stream.set_nonblocking(true);
-            let mut byte = [0_u8; 1];
-            let mut reader: &TcpStream = stream;
-            match reader.read(&mut byte) {
-                Ok(read) => read == 0,
-                Err(error) => error.kind() != std::io::ErrorKind::WouldBlock,
-            }
-        })
-        .count();
+    let closed = closed_by_peer(&stalled);
     let shortest = waits.iter().min().copied().unwrap_or_default();
     let longest = waits.iter().max().copied().unwrap_or_default();
     let slowest_handshake = handshakes.iter().copied().fold(0.0, f64::max);
