@@ -258,9 +258,19 @@ pub fn read_entries<R: Read>(reader: R, mut each: impl FnMut(usize, Entry)) -> R
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
     let mut count = 0;
     let fault = |error: serde_json::Error| HarError(format!("not a HAR file: {error}"));
-    let found = RootSeed {
+    let entries = EntriesSeed {
         each: &mut each,
         count: &mut count,
+    };
+    let log = Member {
+        name: "entries",
+        expecting: "the `log` object, with `entries`",
+        seed: Some(entries),
+    };
+    let found = Member {
+        name: "log",
+        expecting: "an object with `log`",
+        seed: Some(log),
     }
     .deserialize(&mut deserializer)
     .map_err(fault)?;
@@ -272,14 +282,16 @@ pub fn read_entries<R: Read>(reader: R, mut each: impl FnMut(usize, Entry)) -> R
     }
 }
 
-/// The file's top object: `log` is read, the rest skipped. Gives whether `log.entries` was
-/// found.
-struct RootSeed<'a, F> {
-    each: &'a mut F,
-    count: &'a mut usize,
+/// An object of which the member `name` is read with `seed` (where it first stands), the rest
+/// skipped. Gives whether the member was there and its seed found what it looks for: the file's
+/// top object reads `log` with this, and `log` reads `entries`.
+struct Member<S> {
+    name: &'static str,
+    expecting: &'static str,
+    seed: Option<S>,
 }
 
-impl<'de, F: FnMut(usize, Entry)> DeserializeSeed<'de> for RootSeed<'_, F> {
+impl<'de, S: DeserializeSeed<'de, Value = bool>> DeserializeSeed<'de> for Member<S> {
     type Value = bool;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
@@ -287,61 +299,22 @@ impl<'de, F: FnMut(usize, Entry)> DeserializeSeed<'de> for RootSeed<'_, F> {
     }
 }
 
-impl<'de, F: FnMut(usize, Entry)> Visitor<'de> for RootSeed<'_, F> {
+impl<'de, S: DeserializeSeed<'de, Value = bool>> Visitor<'de> for Member<S> {
     type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object with `log`")
+        f.write_str(self.expecting)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<bool, A::Error> {
         let mut found = false;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if key == "log" && !found {
-                found = map.next_value_seed(LogSeed {
-                    each: &mut *self.each,
-                    count: &mut *self.count,
-                })?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(found)
-    }
-}
-
-/// The `log` object: `entries` is read, the rest skipped.
-struct LogSeed<'a, F> {
-    each: &'a mut F,
-    count: &'a mut usize,
-}
-
-impl<'de, F: FnMut(usize, Entry)> DeserializeSeed<'de> for LogSeed<'_, F> {
-    type Value = bool;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de, F: FnMut(usize, Entry)> Visitor<'de> for LogSeed<'_, F> {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the `log` object, with `entries`")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        let mut found = false;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if key == "entries" && !found {
-                map.next_value_seed(EntriesSeed {
-                    each: &mut *self.each,
-                    count: &mut *self.count,
-                })?;
-                found = true;
-            } else {
-                map.next_value::<IgnoredAny>()?;
+            match self.seed.take() {
+                Some(seed) if key == self.name => found = map.next_value_seed(seed)?,
+                unread => {
+                    self.seed = unread;
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
         Ok(found)
@@ -355,26 +328,26 @@ struct EntriesSeed<'a, F> {
 }
 
 impl<'de, F: FnMut(usize, Entry)> DeserializeSeed<'de> for EntriesSeed<'_, F> {
-    type Value = ();
+    type Value = bool;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
         deserializer.deserialize_seq(self)
     }
 }
 
 impl<'de, F: FnMut(usize, Entry)> Visitor<'de> for EntriesSeed<'_, F> {
-    type Value = ();
+    type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("the array `log.entries`")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
         while let Some(entry) = seq.next_element::<Entry>()? {
             (self.each)(*self.count, entry);
             *self.count += 1;
         }
-        Ok(())
+        Ok(true)
     }
 }
 
@@ -586,6 +559,17 @@ mod tests {
         assert!(bad.to_string().contains("line 2 column"), "{bad}");
         let trailing = read_entries(&br#"{"log": {"entries": []}} x"#[..], |_, _| {}).unwrap_err();
         assert!(trailing.to_string().contains("trailing characters"), "{trailing}");
+        let flat = read_entries(&br#"{"log": []}"#[..], |_, _| {}).unwrap_err();
+        assert!(
+            flat.to_string().contains("expected the `log` object, with `entries`"),
+            "{flat}"
+        );
+        // JSON's duplicate keys: the first `log` is the file's, the second skipped.
+        let twice = read_entries(
+            &br#"{"log": {"entries": []}, "log": {"entries": [{"request": {"method": "GET", "url": "/b"}}]}}"#[..],
+            |_, _| {},
+        );
+        assert_eq!(twice.unwrap(), 0);
     }
 
     #[test]
