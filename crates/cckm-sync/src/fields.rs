@@ -238,6 +238,21 @@ impl NullFields {
         }
     }
 
+    /// Writes the optional field `name` into `map`: its value if it has one, `null` if it is
+    /// marked, nothing if it was left out.
+    pub(crate) fn serialize_entry<M: SerializeMap, T: Serialize + ?Sized>(
+        &self,
+        map: &mut M,
+        name: &'static str,
+        value: Option<&T>,
+    ) -> Result<(), M::Error> {
+        match value {
+            Some(value) => map.serialize_entry(name, value),
+            None if self.contains(name) => map.serialize_entry(name, &()),
+            None => Ok(()),
+        }
+    }
+
     /// The marked names, sorted.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &'static str> + '_ {
         self.0.iter().copied()

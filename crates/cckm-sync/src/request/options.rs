@@ -147,11 +147,7 @@ impl StartOptions for AwsStartOptions {
     }
 
     fn serialize_entries<M: SerializeMap>(&self, map: &mut M, nulls: &NullFields) -> Result<(), M::Error> {
-        match &self.regions {
-            Some(regions) => map.serialize_entry(REGIONS, regions),
-            None if nulls.contains(REGIONS) => map.serialize_entry(REGIONS, &()),
-            None => Ok(()),
-        }
+        nulls.serialize_entry(map, REGIONS, self.regions.as_ref())
     }
 
     #[cfg(feature = "schemars")]
@@ -211,11 +207,7 @@ impl StartOptions for AzureStartOptions {
     }
 
     fn serialize_entries<M: SerializeMap>(&self, map: &mut M, nulls: &NullFields) -> Result<(), M::Error> {
-        match self.take_cloud_key_backup {
-            Some(backup) => map.serialize_entry(TAKE_CLOUD_KEY_BACKUP, &backup),
-            None if nulls.contains(TAKE_CLOUD_KEY_BACKUP) => map.serialize_entry(TAKE_CLOUD_KEY_BACKUP, &()),
-            None => Ok(()),
-        }
+        nulls.serialize_entry(map, TAKE_CLOUD_KEY_BACKUP, self.take_cloud_key_backup.as_ref())
     }
 
     #[cfg(feature = "schemars")]
