@@ -1,6 +1,6 @@
 //! `cargo xtask bench`: runs the memory and parse benchmarks and prints, for each parse group,
 //! the typed target's time as a ratio of the group's baselines, all measured in the same run.
-//! Extra arguments go to criterion, e.g. `cargo xtask bench --measurement-time 8`.
+//! Extra arguments go to criterion, after `--`, e.g. `cargo xtask bench -- --measurement-time 8`.
 
 use std::path::Path;
 

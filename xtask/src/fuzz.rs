@@ -60,27 +60,6 @@ const INPUT_TIMEOUT_SECONDS: u64 = 10;
 /// target has tens of thousands; libFuzzer's own code has none).
 const MIN_COUNTERS: u64 = 1_000;
 
-/// The help of `cargo xtask fuzz`.
-pub(crate) fn usage() -> String {
-    let targets: String = Target::ALL
-        .iter()
-        .map(|target| format!("\n  {:<6} {}", target.name(), target.what()))
-        .collect();
-    format!(
-        "usage: cargo xtask fuzz [TARGET] [--runs N] [--time SECONDS] [-- LIBFUZZER_FLAG...]
-       cargo xtask fuzz --smoke
-
-Builds the fuzz targets with coverage instrumentation (stable toolchain) and runs TARGET, or
-every target one after the other, with libFuzzer, from the corpus in {FUZZ_DIR}/corpus/ and
-seeds from the fixtures. Stops a target after N executions or SECONDS seconds, whichever comes
-first (default: --time {DEFAULT_SECONDS}), or at the first input that breaks an oracle, which it
-saves.
---smoke: every target, {SMOKE_RUNS} executions each from the seeds alone, a fixed random seed.
-
-targets:{targets}"
-    )
-}
-
 /// What to fuzz, and for how long.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Options {
@@ -103,41 +82,43 @@ impl Options {
         }
     }
 
-    /// Parses the arguments after `fuzz`; the error is a usage error.
-    pub(crate) fn parse(args: &[String]) -> Result<Self, String> {
-        let mut targets = Vec::new();
-        let mut runs = None;
-        let mut seconds = None;
-        let mut smoke = false;
-        let mut libfuzzer_flags = Vec::new();
-        let mut args = args.iter();
-        let number = |flag: &str, value: Option<&String>| -> Result<u64, String> {
-            value
-                .and_then(|value| value.parse().ok())
-                .filter(|&value| value > 0)
-                .ok_or_else(|| format!("{flag} takes a positive whole number"))
-        };
-        while let Some(arg) = args.next() {
-            match arg.as_str() {
-                "--runs" => runs = Some(number("--runs", args.next())?),
-                "--time" => seconds = Some(number("--time", args.next())?),
-                "--smoke" => smoke = true,
-                "--" => libfuzzer_flags.extend(args.by_ref().cloned()),
-                name if !name.starts_with('-') && targets.is_empty() => {
-                    targets.push(Target::from_name(name).ok_or_else(|| format!("no fuzz target {name:?}"))?);
-                }
-                other => return Err(format!("unexpected argument {other:?}")),
+    /// What the command line asked; the error is a usage error.
+    pub(crate) fn from_flags(flags: crate::flags::Fuzz) -> Result<Self, String> {
+        let crate::flags::Fuzz {
+            target,
+            runs,
+            time: mut seconds,
+            smoke,
+            mut libfuzzer_flags,
+        } = flags;
+        for (flag, value) in [("--runs", runs), ("--time", seconds)] {
+            if value == Some(0) {
+                return Err(format!("{flag} takes a positive whole number"));
             }
         }
+        // `fuzz -- -flag`: what follows `--` is libFuzzer's, even where a target could stand.
+        let target = match target {
+            Some(flag) if flag.starts_with('-') => {
+                libfuzzer_flags.insert(0, flag);
+                None
+            }
+            target => target,
+        };
+        if let Some(other) = libfuzzer_flags.iter().find(|flag| !flag.starts_with('-')) {
+            return Err(format!(
+                "unexpected argument {other:?}: one target at a time, and libFuzzer's flags after `--`"
+            ));
+        }
         if smoke {
-            if !targets.is_empty() || runs.is_some() || seconds.is_some() || !libfuzzer_flags.is_empty() {
+            if target.is_some() || runs.is_some() || seconds.is_some() || !libfuzzer_flags.is_empty() {
                 return Err("--smoke takes no other argument".to_owned());
             }
             return Ok(Self::smoke());
         }
-        if targets.is_empty() {
-            targets = Target::ALL.to_vec();
-        }
+        let targets = match target {
+            Some(name) => vec![Target::from_name(&name).ok_or_else(|| format!("no fuzz target {name:?}"))?],
+            None => Target::ALL.to_vec(),
+        };
         if runs.is_none() && seconds.is_none() {
             seconds = Some(DEFAULT_SECONDS);
         }
@@ -417,22 +398,38 @@ fn relative(root: &Path, path: &Path) -> String {
 mod tests {
     use super::*;
 
-    fn args(text: &str) -> Vec<String> {
-        text.split_whitespace().map(str::to_owned).collect()
+    /// The options of `cargo xtask fuzz <text>`, or the usage error.
+    fn parse(text: &str) -> Result<Options, String> {
+        let args = ["fuzz"]
+            .into_iter()
+            .chain(text.split_whitespace())
+            .map(Into::into)
+            .collect();
+        match crate::flags::Xtask::from_vec(args)
+            .map_err(|error| error.to_string())?
+            .subcommand
+        {
+            crate::flags::XtaskCmd::Fuzz(flags) => Options::from_flags(flags),
+            other => Err(format!("not fuzz: {other:?}")),
+        }
     }
 
     #[test]
     fn arguments() {
-        let every = Options::parse(&[]).unwrap();
+        let every = parse("").unwrap();
         assert_eq!(every.targets, Target::ALL);
         assert_eq!((every.runs, every.seconds), (None, Some(DEFAULT_SECONDS)));
 
-        let one = Options::parse(&args("query --runs 1000000 -- -max_len=256")).unwrap();
+        let one = parse("query --runs 1000000 -- -max_len=256").unwrap();
         assert_eq!(one.targets, [Target::Query]);
         assert_eq!((one.runs, one.seconds), (Some(1_000_000), None));
         assert_eq!(one.libfuzzer_flags, ["-max_len=256"]);
 
-        assert_eq!(Options::parse(&args("--smoke")).unwrap(), Options::smoke());
+        let flags_only = parse("--time 5 -- -max_len=256 -dict=x").unwrap();
+        assert_eq!(flags_only.targets, Target::ALL);
+        assert_eq!(flags_only.libfuzzer_flags, ["-max_len=256", "-dict=x"]);
+
+        assert_eq!(parse("--smoke").unwrap(), Options::smoke());
         for wrong in [
             "pages",
             "page job",
@@ -441,9 +438,24 @@ mod tests {
             "--time x",
             "--smoke page",
             "--verbose",
+            "page -- -max_len=1 job",
         ] {
-            assert!(Options::parse(&args(wrong)).is_err(), "{wrong}");
+            assert!(parse(wrong).is_err(), "{wrong}");
         }
+    }
+
+    #[test]
+    fn the_help_names_every_target_and_the_defaults() {
+        let help = crate::flags::Xtask::from_vec(vec!["fuzz".into(), "--help".into()]).unwrap_err();
+        assert!(help.is_help());
+        let help = help.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+        let targets = Target::ALL.map(Target::name);
+        let (last, first) = targets.split_last().unwrap();
+        assert!(help.contains(&format!("({}, {last})", first.join(", "))), "{help}");
+        assert!(help.contains(&format!("--time {DEFAULT_SECONDS})")), "{help}");
+        let smoke_runs = SMOKE_RUNS.to_string();
+        let (thousands, units) = smoke_runs.split_at(smoke_runs.len() - 3);
+        assert!(help.contains(&format!("{thousands},{units} executions each")), "{help}");
     }
 
     #[test]

@@ -38,11 +38,10 @@ const USERNAME: &str = "probe-user";
 const PASSWORD: &str = "probe-secret-pw";
 
 /// Runs every probe against `--program` (default: the release build of this tree).
-pub(crate) fn run(args: &[String]) -> Result<(), String> {
-    let program = match args {
-        [] => crate::server::build_cckm_sync(true)?,
-        [flag, path] if flag == "--program" => PathBuf::from(path),
-        _ => return Err("usage: cargo xtask probe [--program PATH]".to_owned()),
+pub(crate) fn run(program: Option<PathBuf>) -> Result<(), String> {
+    let program = match program {
+        Some(program) => program,
+        None => crate::server::build_cckm_sync(true)?,
     };
     println!("cckm-sync mock probes, {}", program.display());
     idle_sockets(&program)?;

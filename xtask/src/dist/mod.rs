@@ -59,7 +59,7 @@ use setup::{Tools, ensure_tools};
 use version::contract_version;
 use wheel::{build_wheel, test_python};
 
-pub(crate) use options::{Options, USAGE};
+pub(crate) use options::Options;
 
 /// What [`build`] built.
 struct Built {

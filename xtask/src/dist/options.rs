@@ -5,19 +5,6 @@ use std::path::PathBuf;
 use super::layout::DIST_DIR;
 use crate::run::root;
 
-pub(crate) const USAGE: &str = "usage: cargo xtask dist [--dev] [--out DIR] | dist --test
-
-Builds into target/dist/ (or DIR) the Python wheel and the npm package (`npm pack`) of the
-contract, with the `cckm-sync` program inside, for this machine's platform, and the offline API
-reference (reference/index.html).
-
-  --dev      package the dev-profile program (what `cargo build` builds) instead of a
-             stripped release build: quicker, larger; what `cargo xtask test` does
-  --out DIR  write there instead of target/dist/
-  --test     the step of `cargo xtask test` alone: build with --dev into target/xtask/dist-test/,
-             install each package into a fresh environment and run its tests there, and check
-             the reference in headless Chromium";
-
 /// Which build of the program the packages hold.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Profile {
@@ -34,32 +21,19 @@ pub(crate) struct Options {
 }
 
 impl Options {
-    /// Reads the command line of `cargo xtask dist`.
-    pub(crate) fn parse(args: &[String]) -> Result<Self, String> {
-        let mut options = Self {
-            profile: Profile::Release,
-            out: root().join(DIST_DIR),
-            test: false,
-        };
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            match arg.as_str() {
-                "--dev" => options.profile = Profile::Dev,
-                "--test" => options.test = true,
-                "--out" => {
-                    let dir = args.next().ok_or("--out needs a folder")?;
-                    options.out = std::env::current_dir().map_err(|error| error.to_string())?.join(dir);
-                }
-                other => return Err(format!("unexpected argument {other:?}")),
-            }
-        }
-        if options.test && args_given_besides_test(&options) {
+    /// What the command line of `cargo xtask dist` asked; the error is a usage error.
+    pub(crate) fn from_flags(flags: crate::flags::Dist) -> Result<Self, String> {
+        if flags.test && (flags.dev || flags.out.is_some()) {
             return Err("--test takes no other option".to_owned());
         }
-        Ok(options)
+        let out = match flags.out {
+            Some(dir) => std::env::current_dir().map_err(|error| error.to_string())?.join(dir),
+            None => root().join(DIST_DIR),
+        };
+        Ok(Self {
+            profile: if flags.dev { Profile::Dev } else { Profile::Release },
+            out,
+            test: flags.test,
+        })
     }
-}
-
-pub(super) fn args_given_besides_test(options: &Options) -> bool {
-    options.profile != Profile::Release || options.out != root().join(DIST_DIR)
 }
