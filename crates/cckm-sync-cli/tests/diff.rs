@@ -3,6 +3,7 @@
 //! code.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -209,6 +210,35 @@ fn unreadable_inputs_and_mixed_kinds_exit_2_with_one_line() {
 
     let usage = self::run(&[], &[&openapi_31()]);
     assert_eq!(usage.code, 2, "{usage:#?}");
+}
+
+/// A named pipe may never end and a device never does: `diff` refuses both before it opens them,
+/// as `validate` does, instead of waiting on the pipe or reading `/dev/zero` until memory runs
+/// out (it read 2 GB of it before it was refused).
+#[test]
+fn devices_and_named_pipes_are_refused_before_they_are_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe.json");
+    assert!(Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    // A writer that feeds the pipe a JSON text if `diff` opens it (so that the test ends even
+    // where it is read), and otherwise waits for a reader until it is stopped.
+    let mut writer = Command::new("sh")
+        .arg("-c")
+        .arg("printf '{}' > \"$0\"")
+        .arg(&pipe)
+        .spawn()
+        .unwrap();
+    let refused = run(&[], &[&pipe, &openapi_31()]);
+    let _ = writer.kill();
+    let _ = writer.wait();
+    usage_error(
+        &refused,
+        &pipe,
+        "not a regular file (a device, a named pipe or a socket)",
+    );
+
+    let zero = Path::new("/dev/zero");
+    usage_error(&run(&[], &[&openapi_31(), zero]), zero, "not a regular file");
 }
 
 #[test]
