@@ -138,9 +138,47 @@ process.once("exit", () => {
   }
 });
 
-/** The mock could not be started or stopped, or a control call failed. */
+/**
+ * The mock could not be started or stopped, or a control call failed. The message is one line:
+ * what failed, and why (the program's own error line, or the `message` of the mock's error
+ * body); `stderr` holds what the program wrote on its standard error until then.
+ */
 export class MockError extends Error {
   override name = "MockError";
+  /** What the program wrote on its standard error until the failure (its last 16 KiB). */
+  readonly stderr: string;
+
+  constructor(message: string, stderr = "") {
+    super(oneLine(message));
+    this.stderr = stderr;
+  }
+}
+
+function oneLine(text: string): string {
+  return text.split("\n").join(" ").trim();
+}
+
+/** The program's last `error: …` line, without its prefix. */
+function errorLine(stderr: string): string | undefined {
+  return stderr
+    .split("\n")
+    .reverse()
+    .find((line) => line.startsWith("error: "))
+    ?.slice("error: ".length)
+    .trim();
+}
+
+/** The `message` of the mock's error body (`{code, codeDesc, message, requestID}`), or the body. */
+function errorMessage(text: string): string {
+  try {
+    const body: unknown = JSON.parse(text);
+    if (typeof body === "object" && body !== null && typeof (body as { message?: unknown }).message === "string") {
+      return oneLine((body as { message: string }).message);
+    }
+  } catch {
+    // Not JSON: the body itself says it.
+  }
+  return oneLine(text.trim().slice(0, 500)) || "(no body)";
 }
 
 /**
@@ -203,8 +241,8 @@ function jwtTimes(jwt: string): { issued: number; expires: number } {
  * ```
  *
  * The control methods mirror the mock's control API under `/__mock/` and the Rust
- * `cckm_sync_mock::MockServer`. Every failure rejects with a `MockError` that includes the
- * program's standard error.
+ * `cckm_sync_mock::MockServer`. Every failure rejects with a `MockError` of one line, with the
+ * program's standard error in its `stderr`.
  */
 export class MockServer {
   /**
@@ -288,9 +326,10 @@ export class MockServer {
         stderr.shift();
       }
     });
-    const failure = (message: string): MockError => {
-      const text = stderr.join("").trim();
-      return new MockError(text ? `${message}\ncckm-sync mock's standard error:\n${text}` : message);
+    const failure = (message: string, reason = false): MockError => {
+      const text = stderr.join("");
+      const said = reason ? errorLine(text) : undefined;
+      return new MockError(said ? `${message}: ${said}` : message, text);
     };
     const startTimeoutMs = options.startTimeoutMs ?? 30_000;
     let urls: { baseUrl: string; certificate: string | undefined };
@@ -300,7 +339,7 @@ export class MockServer {
         let certificate: string | undefined;
         const lines = createInterface({ input: child.stdout! });
         const timer = setTimeout(() => {
-          reject(failure(`cckm-sync mock did not say it was serving within ${startTimeoutMs} ms`));
+          reject(failure(`cckm-sync mock did not say it was serving within ${startTimeoutMs} ms`, true));
         }, startTimeoutMs);
         const done = (error?: Error): void => {
           clearTimeout(timer);
@@ -313,7 +352,7 @@ export class MockServer {
         child.once("error", (error) => done(failure(`cannot run ${program}: ${error.message}`)));
         child.once("exit", (code, signal) => {
           // Its standard error, read to the end, says why.
-          const report = (): void => done(failure(`cckm-sync mock exited with ${code ?? signal} before serving`));
+          const report = (): void => done(failure(`cckm-sync mock exited with ${code ?? signal} before serving`, true));
           if (child.stderr && !child.stderr.readableEnded) {
             child.stderr.once("end", report);
           } else {
@@ -523,7 +562,7 @@ export class MockServer {
     const url = `${this.rootUrl}/__mock/${path}`;
     const answer = await this.#http(method, url, text ?? (body === undefined ? undefined : JSON.stringify(body)));
     if (answer.status < 200 || answer.status >= 300) {
-      throw this.#failure(`${method} ${url} answered ${answer.status}: ${answer.text}`);
+      throw this.#failure(`${method} /__mock/${path} answered ${answer.status}: ${errorMessage(answer.text)}`);
     }
     return answer.text.trim() ? JSON.parse(answer.text) : undefined;
   }
@@ -558,7 +597,6 @@ export class MockServer {
   }
 
   #failure(message: string): MockError {
-    const stderr = this.stderr.trim();
-    return new MockError(stderr ? `${message}\ncckm-sync mock's standard error:\n${stderr}` : message);
+    return new MockError(message, this.stderr);
   }
 }
