@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
 import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 
 /** The environment variable that names another build of the `cckm-sync` program. */
@@ -168,6 +169,47 @@ function errorLine(stderr: string): string | undefined {
     .trim();
 }
 
+/**
+ * `fetch` over `node:https`, trusting `ca`: the answer's body is streamed, not held, and the
+ * server has `timeoutMs` for the connection and for each byte after it.
+ */
+async function fetchTrusting(input: Request, ca: Buffer, timeoutMs: number): Promise<Response> {
+  const body = input.body === null ? undefined : Buffer.from(await input.arrayBuffer());
+  const headers: Record<string, string> = {};
+  input.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      input.url,
+      { method: input.method, headers, ca, agent: false, timeout: timeoutMs, signal: input.signal },
+      (response) => {
+        const answer = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+            answer.append(name, one);
+          }
+        }
+        const status = response.statusCode ?? 502;
+        const empty = status === 204 || status === 304 || input.method === "HEAD";
+        if (empty) {
+          response.resume();
+        }
+        resolve(
+          new Response(empty ? null : (Readable.toWeb(response) as unknown as ReadableStream<Uint8Array>), {
+            status,
+            statusText: response.statusMessage ?? "",
+            headers: answer,
+          }),
+        );
+      },
+    );
+    request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
 /** The `message` of the mock's error body (`{code, codeDesc, message, requestID}`), or the body. */
 function errorMessage(text: string): string {
   try {
@@ -256,6 +298,14 @@ export class MockServer {
   readonly password: string;
   /** With `tls`, the file of the server's self-signed certificate (PEM), to trust. */
   readonly certificate: string | undefined;
+  /**
+   * A `fetch` for calls to this mock, to give to `createClient` (`createClient({ baseUrl:
+   * mock.baseUrl, token: () => mock.token(), fetch: mock.fetch })`): with `tls`, one that trusts
+   * the mock's self-signed certificate, which Node.js's own `fetch` cannot be told to trust (it
+   * fails with `fetch failed`); without, the global `fetch`. Each call waits at most
+   * `callTimeoutMs` for the server, from the connection to each byte of the answer.
+   */
+  readonly fetch: (input: Request) => Promise<Response>;
 
   readonly #child: ChildProcess;
   readonly #stderr: string[];
@@ -283,6 +333,9 @@ export class MockServer {
     this.password = options.password ?? "admin";
     this.#callTimeoutMs = options.callTimeoutMs ?? 10_000;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+    const ca = this.#ca;
+    const timeoutMs = this.#callTimeoutMs;
+    this.fetch = ca === undefined ? (input) => globalThis.fetch(input) : (input) => fetchTrusting(input, ca, timeoutMs);
   }
 
   /** Starts the program and resolves when it serves (within `startTimeoutMs`). */

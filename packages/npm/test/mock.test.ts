@@ -250,6 +250,18 @@ test("TLS serves HTTPS with a certificate to trust", async () => {
     assert.match(mock.baseUrl, /^https:\/\/127\.0\.0\.1:/);
     assert.ok(mock.certificate);
     assert.deepEqual((await mock.clock()).paused, false);
+    // Node.js's own fetch does not trust the self-signed certificate; `mock.fetch` does.
+    const untrusting = createClient({ baseUrl: mock.baseUrl, token: () => mock.token() });
+    await assert.rejects(untrusting.GET(AWS, {}), /fetch failed/);
+    const client = createClient({ baseUrl: mock.baseUrl, token: () => mock.token(), fetch: mock.fetch });
+    const started = await client.POST(AWS, { body: { kms: ["kms"] } });
+    assert.equal(started.response.status, 201);
+    const { data, response } = await client.GET(AWS_JOB, { params: { path: { id: started.data!.id } } });
+    assert.equal(response.status, 200);
+    assert.equal(data?.id, started.data!.id);
+    const missing = await client.GET(AWS_JOB, { params: { path: { id: "0ea5d52e-387c-44fa-b079-21c8b768f77b" } } });
+    assert.equal(missing.response.status, 404);
+    assert.equal(missing.error?.codeDesc, "NCERRResourceNotFound: Resource not found");
   } finally {
     await mock.stop();
   }
