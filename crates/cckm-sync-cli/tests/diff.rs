@@ -241,6 +241,26 @@ fn devices_and_named_pipes_are_refused_before_they_are_opened() {
     usage_error(&run(&[], &[&openapi_31(), zero]), zero, "not a regular file");
 }
 
+/// Exit 1 says "breaking" to a script: an output that cannot be written is not that, whatever the
+/// comparison found (it was 1 for two identical documents written to a full disk).
+#[test]
+fn an_output_that_cannot_be_written_exits_2_with_one_line() {
+    for format in ["text", "json"] {
+        let output = support::cckm_sync()
+            .args(["diff", "--format", format])
+            .args([openapi_31(), openapi_31()])
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{format}: {stderr}");
+        assert_eq!(
+            stderr, "error: cannot write the changes: No space left on device (os error 28)\n",
+            "{format}"
+        );
+    }
+}
+
 #[test]
 fn help_reads_as_documentation() {
     let output = support::output(&mut program(&["diff", "--help"]));
