@@ -241,6 +241,19 @@ fn devices_and_named_pipes_are_refused_before_they_are_opened() {
     usage_error(&run(&[], &[&openapi_31(), zero]), zero, "not a regular file");
 }
 
+/// The folder of the OpenAPI documents given for a document: the error names the files to give,
+/// where it said only that the folder held no schema file.
+#[test]
+fn a_folder_of_documents_names_the_documents_to_give() {
+    let folder = workspace().join("openapi");
+    usage_error(
+        &run(&[], &[&folder, &openapi_31()]),
+        &folder,
+        "no `*.schema.json` file; it holds cckm-sync.openapi-3.0.json, cckm-sync.openapi.json: give an \
+         OpenAPI document as a file, or a folder of schema files",
+    );
+}
+
 /// Exit 1 says "breaking" to a script: an output that cannot be written is not that, whatever the
 /// comparison found (it was 1 for two identical documents written to a full disk).
 #[test]

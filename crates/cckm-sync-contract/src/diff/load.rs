@@ -62,6 +62,9 @@ pub(crate) fn load(path: &Path) -> Result<Version, DiffError> {
         let entries = std::fs::read_dir(path)
             .map_err(|error| DiffError::new(&label, None, format!("cannot list the folder: {error}")))?;
         let mut names = Vec::new();
+        // Other JSON files, to name in the error when there is no schema file: the folder of
+        // the OpenAPI documents given for a document, most likely.
+        let mut others = BTreeSet::new();
         for entry in entries {
             let entry =
                 entry.map_err(|error| DiffError::new(&label, None, format!("cannot list the folder: {error}")))?;
@@ -70,6 +73,12 @@ pub(crate) fn load(path: &Path) -> Result<Version, DiffError> {
             };
             if name.ends_with(SCHEMA_SUFFIX) && entry.path().is_file() {
                 names.push(name);
+            } else if name.ends_with(".json") && entry.path().is_file() {
+                // The first three by name, whatever the order of the listing.
+                others.insert(name);
+                if others.len() > 3 {
+                    others.pop_last();
+                }
             }
             if names.len() > MAX_FILES {
                 return Err(DiffError::new(
@@ -78,6 +87,17 @@ pub(crate) fn load(path: &Path) -> Result<Version, DiffError> {
                     format!("more than {MAX_FILES} schema files"),
                 ));
             }
+        }
+        if names.is_empty() && !others.is_empty() {
+            let others: Vec<String> = others.into_iter().collect();
+            return Err(DiffError::new(
+                &label,
+                None,
+                format!(
+                    "no `*{SCHEMA_SUFFIX}` file; it holds {}: give an OpenAPI document as a file, or a folder of schema files",
+                    others.join(", ")
+                ),
+            ));
         }
         names.sort();
         let mut files = Vec::new();
