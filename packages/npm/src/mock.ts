@@ -39,7 +39,7 @@ export interface MockServerOptions {
   username?: string;
   /** The password the token call accepts: `admin` by default. */
   password?: string;
-  /** A folder of recorded pages and jobs (`.json`) to load at start. */
+  /** Recorded traffic to load at start: a HAR file, a `.json` response body of a page or a job, or a folder of them. */
   seed?: string;
   /** The most jobs the mock holds (10,000 by default); a start beyond is refused with 409. */
   maxJobs?: number;

@@ -182,8 +182,8 @@ class MockServer:
     Options: `job_duration` (seconds, a `timedelta` or text such as `"250ms"`; 5 s by default:
     the items of a job end one after another over it), `token_lifetime` (whole seconds; 300 s by
     default), `tls` (HTTPS with a self-signed certificate, whose file `certificate` names),
-    `username` and `password` (`admin`/`admin`), `seed` (a folder of recorded pages and jobs to
-    load), `max_jobs` and `max_items` (the most jobs, and items across its jobs, the mock holds:
+    `username` and `password` (`admin`/`admin`), `seed` (recorded traffic to load: a HAR file, a
+    `.json` response body of a page or a job, or a folder of them), `max_jobs` and `max_items` (the most jobs, and items across its jobs, the mock holds:
     10,000 and 1,000,000 by default; a start beyond is refused with 409). `start_timeout`, `timeout` (each call to the mock) and `stop_timeout` bound every
     wait, in seconds.
 
