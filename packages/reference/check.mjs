@@ -1,7 +1,8 @@
 // Checks the offline API reference in headless Chromium (a step of `cargo xtask test`, run with
 // the Node tools of tools/dist/): every operation of the OpenAPI document renders, with each of
-// its responses, every response carries an example, and the page makes no network request and
-// logs no error.
+// its responses, every response carries an example, the page shows it (each response's sample
+// tab, opened, holds a JSON body not made from the schema), and the page makes no network request
+// and logs no error.
 //
 // usage: node check.mjs PAGE.html OPENAPI.json OUT_DIR   (CHROMIUM names the browser)
 // Writes OUT_DIR/top.png, OUT_DIR/operation.png and OUT_DIR/list.png.
@@ -134,6 +135,47 @@ try {
       }
     }
   }
+  // What the page shows: each response's tab of each operation's samples holds a JSON body,
+  // none made from the schema (`"string"`), as the document's examples promise.
+  const tabsStarted = Date.now();
+  let tabs = 0;
+  for (const operation of operations) {
+    const samples = page
+      .locator(`[data-section-id$="operation/${operation.operationId}"]`)
+      .first()
+      .locator('h3:text-is("Response samples")')
+      .locator("xpath=..");
+    const buttons = samples.locator('[role="tab"]');
+    const count = await buttons.count();
+    if (count === 0) {
+      problems.push(`operation ${operation.operationId}: no response sample is shown`);
+    }
+    for (let index = 0; index < count; index += 1) {
+      const button = buttons.nth(index);
+      const label = (await button.innerText()).trim();
+      await button.dispatchEvent("click");
+      // The panel of this tab, once it shows a body: only the selected tab's panel has one.
+      const panel = samples.locator(`[role="tabpanel"][aria-labelledby="${await button.getAttribute("id")}"]`);
+      const body = panel.locator("code").first();
+      tabs += 1;
+      try {
+        await body.waitFor({ timeout: 10_000 });
+      } catch {
+        problems.push(`operation ${operation.operationId}: the sample of response ${label} shows no body`);
+        continue;
+      }
+      const shown = (await panel.innerText()).replace(/\s+/g, " ");
+      if (!/[{[]/.test(shown)) {
+        problems.push(`operation ${operation.operationId}: the sample of response ${label} shows no JSON: ${shown.slice(0, 120)}`);
+      } else if (/"string"/.test(shown)) {
+        problems.push(`operation ${operation.operationId}: the sample of response ${label} is made from the schema`);
+      }
+    }
+  }
+  const tabsMs = Date.now() - tabsStarted;
+  console.log(
+    `reference: the samples of ${tabs} responses opened one by one and read in ${tabsMs} ms`,
+  );
   console.log(
     `reference: ${operations.length} operations and ${responses} responses rendered in ${renderMs} ms, ` +
       `${requests.length} requests, all for the page's own file or memory (its search worker), none to the network; ` +

@@ -35,7 +35,7 @@ bodies and query values built with the cckm-sync model crate, instances generate
 versions and mutations of them. The evidence is the simplest probe that shows the change.
 
 Exit status: 0 when nothing breaks, 1 when a change is breaking, 2 for a usage error, an input \
-that cannot be read, or a document and a folder given together.
+that cannot be read, a document and a folder given together, or an output that cannot be written.
 
 Examples:
   cckm-sync diff old/cckm-sync.openapi.json openapi/cckm-sync.openapi.json
@@ -61,7 +61,7 @@ pub(crate) struct DiffArgs {
     color: ColorWhen,
 }
 
-/// Exit code 2: a usage error or an input that cannot be read.
+/// Exit code 2: a usage error, an input that cannot be read or an output that cannot be written.
 const USAGE: u8 = 2;
 
 const BREAKING: Style = AnsiColor::Red.on_default().bold();
@@ -97,7 +97,8 @@ pub(crate) fn run(args: DiffArgs) -> ExitCode {
         && error.kind() != std::io::ErrorKind::BrokenPipe
     {
         eprintln!("error: cannot write the changes: {error}");
-        return ExitCode::FAILURE;
+        // Not 1, which says "breaking" to a script, whatever the comparison found.
+        return ExitCode::from(USAGE);
     }
     if diff.is_breaking() {
         ExitCode::FAILURE

@@ -3,6 +3,7 @@
 //! code.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -209,6 +210,68 @@ fn unreadable_inputs_and_mixed_kinds_exit_2_with_one_line() {
 
     let usage = self::run(&[], &[&openapi_31()]);
     assert_eq!(usage.code, 2, "{usage:#?}");
+}
+
+/// A named pipe may never end and a device never does: `diff` refuses both before it opens them,
+/// as `validate` does, instead of waiting on the pipe or reading `/dev/zero` until memory runs
+/// out (it read 2 GB of it before it was refused).
+#[test]
+fn devices_and_named_pipes_are_refused_before_they_are_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe.json");
+    assert!(Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    // A writer that feeds the pipe a JSON text if `diff` opens it (so that the test ends even
+    // where it is read), and otherwise waits for a reader until it is stopped.
+    let mut writer = Command::new("sh")
+        .arg("-c")
+        .arg("printf '{}' > \"$0\"")
+        .arg(&pipe)
+        .spawn()
+        .unwrap();
+    let refused = run(&[], &[&pipe, &openapi_31()]);
+    let _ = writer.kill();
+    let _ = writer.wait();
+    usage_error(
+        &refused,
+        &pipe,
+        "not a regular file (a device, a named pipe or a socket)",
+    );
+
+    let zero = Path::new("/dev/zero");
+    usage_error(&run(&[], &[&openapi_31(), zero]), zero, "not a regular file");
+}
+
+/// The folder of the OpenAPI documents given for a document: the error names the files to give,
+/// where it said only that the folder held no schema file.
+#[test]
+fn a_folder_of_documents_names_the_documents_to_give() {
+    let folder = workspace().join("openapi");
+    usage_error(
+        &run(&[], &[&folder, &openapi_31()]),
+        &folder,
+        "no `*.schema.json` file; it holds cckm-sync.openapi-3.0.json, cckm-sync.openapi.json: give an \
+         OpenAPI document as a file, or a folder of schema files",
+    );
+}
+
+/// Exit 1 says "breaking" to a script: an output that cannot be written is not that, whatever the
+/// comparison found (it was 1 for two identical documents written to a full disk).
+#[test]
+fn an_output_that_cannot_be_written_exits_2_with_one_line() {
+    for format in ["text", "json"] {
+        let output = support::cckm_sync()
+            .args(["diff", "--format", format])
+            .args([openapi_31(), openapi_31()])
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{format}: {stderr}");
+        assert_eq!(
+            stderr, "error: cannot write the changes: No space left on device (os error 28)\n",
+            "{format}"
+        );
+    }
 }
 
 #[test]

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
 import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 
 /** The environment variable that names another build of the `cckm-sync` program. */
@@ -38,7 +39,7 @@ export interface MockServerOptions {
   username?: string;
   /** The password the token call accepts: `admin` by default. */
   password?: string;
-  /** A folder of recorded pages and jobs (`.json`) to load at start. */
+  /** Recorded traffic to load at start: a HAR file, a `.json` response body of a page or a job, or a folder of them. */
   seed?: string;
   /** The most jobs the mock holds (10,000 by default); a start beyond is refused with 409. */
   maxJobs?: number;
@@ -138,9 +139,88 @@ process.once("exit", () => {
   }
 });
 
-/** The mock could not be started or stopped, or a control call failed. */
+/**
+ * The mock could not be started or stopped, or a control call failed. The message is one line:
+ * what failed, and why (the program's own error line, or the `message` of the mock's error
+ * body); `stderr` holds what the program wrote on its standard error until then.
+ */
 export class MockError extends Error {
   override name = "MockError";
+  /** What the program wrote on its standard error until the failure (its last 16 KiB). */
+  readonly stderr: string;
+
+  constructor(message: string, stderr = "") {
+    super(oneLine(message));
+    this.stderr = stderr;
+  }
+}
+
+function oneLine(text: string): string {
+  return text.split("\n").join(" ").trim();
+}
+
+/** The program's last `error: …` line, without its prefix. */
+function errorLine(stderr: string): string | undefined {
+  return stderr
+    .split("\n")
+    .reverse()
+    .find((line) => line.startsWith("error: "))
+    ?.slice("error: ".length)
+    .trim();
+}
+
+/**
+ * `fetch` over `node:https`, trusting `ca`: the answer's body is streamed, not held, and the
+ * server has `timeoutMs` for the connection and for each byte after it.
+ */
+async function fetchTrusting(input: Request, ca: Buffer, timeoutMs: number): Promise<Response> {
+  const body = input.body === null ? undefined : Buffer.from(await input.arrayBuffer());
+  const headers: Record<string, string> = {};
+  input.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      input.url,
+      { method: input.method, headers, ca, agent: false, timeout: timeoutMs, signal: input.signal },
+      (response) => {
+        const answer = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+            answer.append(name, one);
+          }
+        }
+        const status = response.statusCode ?? 502;
+        const empty = status === 204 || status === 304 || input.method === "HEAD";
+        if (empty) {
+          response.resume();
+        }
+        resolve(
+          new Response(empty ? null : (Readable.toWeb(response) as unknown as ReadableStream<Uint8Array>), {
+            status,
+            statusText: response.statusMessage ?? "",
+            headers: answer,
+          }),
+        );
+      },
+    );
+    request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/** The `message` of the mock's error body (`{code, codeDesc, message, requestID}`), or the body. */
+function errorMessage(text: string): string {
+  try {
+    const body: unknown = JSON.parse(text);
+    if (typeof body === "object" && body !== null && typeof (body as { message?: unknown }).message === "string") {
+      return oneLine((body as { message: string }).message);
+    }
+  } catch {
+    // Not JSON: the body itself says it.
+  }
+  return oneLine(text.trim().slice(0, 500)) || "(no body)";
 }
 
 /**
@@ -203,8 +283,8 @@ function jwtTimes(jwt: string): { issued: number; expires: number } {
  * ```
  *
  * The control methods mirror the mock's control API under `/__mock/` and the Rust
- * `cckm_sync_mock::MockServer`. Every failure rejects with a `MockError` that includes the
- * program's standard error.
+ * `cckm_sync_mock::MockServer`. Every failure rejects with a `MockError` of one line, with the
+ * program's standard error in its `stderr`.
  */
 export class MockServer {
   /**
@@ -218,6 +298,14 @@ export class MockServer {
   readonly password: string;
   /** With `tls`, the file of the server's self-signed certificate (PEM), to trust. */
   readonly certificate: string | undefined;
+  /**
+   * A `fetch` for calls to this mock, to give to `createClient` (`createClient({ baseUrl:
+   * mock.baseUrl, token: () => mock.token(), fetch: mock.fetch })`): with `tls`, one that trusts
+   * the mock's self-signed certificate, which Node.js's own `fetch` cannot be told to trust (it
+   * fails with `fetch failed`); without, the global `fetch`. Each call waits at most
+   * `callTimeoutMs` for the server, from the connection to each byte of the answer.
+   */
+  readonly fetch: (input: Request) => Promise<Response>;
 
   readonly #child: ChildProcess;
   readonly #stderr: string[];
@@ -245,6 +333,9 @@ export class MockServer {
     this.password = options.password ?? "admin";
     this.#callTimeoutMs = options.callTimeoutMs ?? 10_000;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+    const ca = this.#ca;
+    const timeoutMs = this.#callTimeoutMs;
+    this.fetch = ca === undefined ? (input) => globalThis.fetch(input) : (input) => fetchTrusting(input, ca, timeoutMs);
   }
 
   /** Starts the program and resolves when it serves (within `startTimeoutMs`). */
@@ -288,9 +379,10 @@ export class MockServer {
         stderr.shift();
       }
     });
-    const failure = (message: string): MockError => {
-      const text = stderr.join("").trim();
-      return new MockError(text ? `${message}\ncckm-sync mock's standard error:\n${text}` : message);
+    const failure = (message: string, reason = false): MockError => {
+      const text = stderr.join("");
+      const said = reason ? errorLine(text) : undefined;
+      return new MockError(said ? `${message}: ${said}` : message, text);
     };
     const startTimeoutMs = options.startTimeoutMs ?? 30_000;
     let urls: { baseUrl: string; certificate: string | undefined };
@@ -300,7 +392,7 @@ export class MockServer {
         let certificate: string | undefined;
         const lines = createInterface({ input: child.stdout! });
         const timer = setTimeout(() => {
-          reject(failure(`cckm-sync mock did not say it was serving within ${startTimeoutMs} ms`));
+          reject(failure(`cckm-sync mock did not say it was serving within ${startTimeoutMs} ms`, true));
         }, startTimeoutMs);
         const done = (error?: Error): void => {
           clearTimeout(timer);
@@ -313,7 +405,7 @@ export class MockServer {
         child.once("error", (error) => done(failure(`cannot run ${program}: ${error.message}`)));
         child.once("exit", (code, signal) => {
           // Its standard error, read to the end, says why.
-          const report = (): void => done(failure(`cckm-sync mock exited with ${code ?? signal} before serving`));
+          const report = (): void => done(failure(`cckm-sync mock exited with ${code ?? signal} before serving`, true));
           if (child.stderr && !child.stderr.readableEnded) {
             child.stderr.once("end", report);
           } else {
@@ -523,7 +615,7 @@ export class MockServer {
     const url = `${this.rootUrl}/__mock/${path}`;
     const answer = await this.#http(method, url, text ?? (body === undefined ? undefined : JSON.stringify(body)));
     if (answer.status < 200 || answer.status >= 300) {
-      throw this.#failure(`${method} ${url} answered ${answer.status}: ${answer.text}`);
+      throw this.#failure(`${method} /__mock/${path} answered ${answer.status}: ${errorMessage(answer.text)}`);
     }
     return answer.text.trim() ? JSON.parse(answer.text) : undefined;
   }
@@ -558,7 +650,6 @@ export class MockServer {
   }
 
   #failure(message: string): MockError {
-    const stderr = this.stderr.trim();
-    return new MockError(stderr ? `${message}\ncckm-sync mock's standard error:\n${stderr}` : message);
+    return new MockError(message, this.stderr);
   }
 }

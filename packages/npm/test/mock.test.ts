@@ -207,11 +207,39 @@ test("a mock that holds its maximum of jobs refuses a start with 409", async () 
   }
 });
 
-test("a bad option fails with the program's message", async () => {
+test("a bad option fails with the program's message in one line", async () => {
   await assert.rejects(MockServer.start({ jobDuration: "soon" }), (error: Error) => {
     assert.ok(error instanceof MockError);
-    assert.match(error.message, /exited with 2/);
-    assert.match(error.message, /soon/);
+    // The program's own error line, not its usage hints: the rest is in `stderr`.
+    assert.equal(
+      error.message,
+      "cckm-sync mock exited with 2 before serving: invalid value 'soon' for '--job-duration <DURATION>': " +
+        "expected number at 0 (expected a duration such as `5s` or `250ms`)",
+    );
+    assert.match(error.stderr, /For more information, try '--help'\./);
+    return true;
+  });
+});
+
+test("a refused control call says why in one line", async () => {
+  const mock = await MockServer.start();
+  try {
+    await assert.rejects(mock.inject({ kind: "status", status: 99 }), (error: Error) => {
+      assert.ok(error instanceof MockError);
+      // The `message` of the mock's error body, not the body with its request id.
+      assert.equal(
+        error.message,
+        "POST /__mock/faults answered 400: invalid fault: a fault answers 429 or 500 to 599, not 99",
+      );
+      return true;
+    });
+  } finally {
+    await mock.stop();
+  }
+  await assert.rejects(mock.clock(), (error: Error) => {
+    assert.ok(error instanceof MockError);
+    assert.equal(error.message, "the mock is not running");
+    assert.equal(error.stderr.trim(), "shutting down");
     return true;
   });
 });
@@ -222,6 +250,18 @@ test("TLS serves HTTPS with a certificate to trust", async () => {
     assert.match(mock.baseUrl, /^https:\/\/127\.0\.0\.1:/);
     assert.ok(mock.certificate);
     assert.deepEqual((await mock.clock()).paused, false);
+    // Node.js's own fetch does not trust the self-signed certificate; `mock.fetch` does.
+    const untrusting = createClient({ baseUrl: mock.baseUrl, token: () => mock.token() });
+    await assert.rejects(untrusting.GET(AWS, {}), /fetch failed/);
+    const client = createClient({ baseUrl: mock.baseUrl, token: () => mock.token(), fetch: mock.fetch });
+    const started = await client.POST(AWS, { body: { kms: ["kms"] } });
+    assert.equal(started.response.status, 201);
+    const { data, response } = await client.GET(AWS_JOB, { params: { path: { id: started.data!.id } } });
+    assert.equal(response.status, 200);
+    assert.equal(data?.id, started.data!.id);
+    const missing = await client.GET(AWS_JOB, { params: { path: { id: "0ea5d52e-387c-44fa-b079-21c8b768f77b" } } });
+    assert.equal(missing.response.status, 404);
+    assert.equal(missing.error?.codeDesc, "NCERRResourceNotFound: Resource not found");
   } finally {
     await mock.stop();
   }

@@ -204,10 +204,27 @@ def test_the_server_stops_on_exit_even_after_a_failure():
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
 
 
-def test_a_bad_option_fails_with_the_programs_message():
-    with pytest.raises(MockError, match="exited with status 2") as failure:
+def test_a_bad_option_fails_with_the_programs_message_in_one_line():
+    with pytest.raises(MockError) as failure:
         MockServer(job_duration="soon").start()
-    assert "soon" in str(failure.value)
+    # The program's own error line, not its usage hints: the rest is in `stderr`.
+    assert str(failure.value) == (
+        "cckm-sync mock exited with status 2 before serving: invalid value 'soon' for "
+        "'--job-duration <DURATION>': expected number at 0 (expected a duration such as `5s` or `250ms`)"
+    )
+    assert "For more information, try '--help'." in failure.value.stderr
+
+
+def test_a_refused_control_call_says_why_in_one_line(cckm_mock: MockServer):
+    with pytest.raises(MockError) as failure:
+        cckm_mock.inject({"kind": "status", "status": 99})
+    # The `message` of the mock's error body, not the body with its request id.
+    assert str(failure.value) == "POST /__mock/faults answered 400: invalid fault: a fault answers 429 or 500 to 599, not 99"
+    cckm_mock.stop()
+    with pytest.raises(MockError) as failure:
+        cckm_mock.clock()
+    assert str(failure.value) == "the mock is not running"
+    assert failure.value.stderr.strip() == "shutting down"
 
 
 def test_a_job_of_a_family_no_endpoint_serves_is_skipped_with_why(cckm_mock: MockServer):

@@ -19,7 +19,8 @@
 //! `target/xtask/dist-test/`, installs each into a fresh environment where no file of the
 //! repository is importable (a new virtual environment; a new npm project), and runs there:
 //! `packages/python/tests/` with pytest (the fixture, the models against every fixture, the
-//! program), `packages/npm/test/` checked by `tsc --strict` and run with `node --test`, and the
+//! program), `packages/npm/test/` checked by `tsc --strict` (`NodeNext`, then `Bundler` module
+//! resolution) and run with `node --test` (with a CommonJS test that `require`s it), and the
 //! Python and TypeScript examples of the READMEs (the root README's "From other languages" and
 //! each package's README) as tests of their own. Then it opens the reference in headless
 //! Chromium (Debian's `chromium`, installed with apt when missing) and checks that every

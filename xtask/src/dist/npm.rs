@@ -97,7 +97,8 @@ pub(super) fn build_npm(
 }
 
 /// A new npm project with the package and the pinned TypeScript, @types/node and Ajv, where
-/// the package's test and the READMEs' examples are checked by `tsc --strict` and run.
+/// the package's test and the READMEs' examples are checked by `tsc --strict` (module
+/// resolution `NodeNext`, then `Bundler`) and run, with a CommonJS test that `require`s it.
 pub(super) fn test_npm(
     root: &Path,
     tools: &Tools,
@@ -139,15 +140,19 @@ pub(super) fn test_npm(
     for (name, code) in &examples.typescript {
         write_text(&dir.join(name), code)?;
     }
-    bounded(
-        Command::new(&tools.node)
-            .arg(dir.join("node_modules/typescript/bin/tsc"))
-            .args(["--project", "tsconfig.json"])
-            .current_dir(dir),
-    )?;
+    // As a Node.js project reads the package (compiled into out/), then as a bundler's does.
+    for project in ["tsconfig.json", "tsconfig.bundler.json"] {
+        bounded(
+            Command::new(&tools.node)
+                .arg(dir.join("node_modules/typescript/bin/tsc"))
+                .args(["--project", project])
+                .current_dir(dir),
+        )?;
+    }
     let mut node_test = Command::new(&tools.node);
     node_test
-        .args(["--test", "out/"])
+        // The compiled tests, and CommonJS code that `require`s the package.
+        .args(["--test", "out/", "require.test.cjs"])
         .current_dir(dir)
         .env_remove("CCKM_SYNC_PROGRAM")
         .env_remove("NODE_OPTIONS");

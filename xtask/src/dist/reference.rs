@@ -69,8 +69,8 @@ pub(super) fn html_escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The reference in headless Chromium: every operation renders, no request leaves the page;
-/// screenshots into `dir`.
+/// The reference in headless Chromium: every operation renders, each response shows its example,
+/// no request leaves the page; screenshots into `dir`.
 pub(super) fn check_reference(root: &Path, tools: &Tools, page: &Path, dir: &Path) -> Result<(), String> {
     fresh_dir(dir)?;
     let chromium = ensure_chromium()?;

@@ -39,8 +39,17 @@ _STDERR_KEPT = 16 * 1024
 
 
 class MockError(RuntimeError):
-    """The mock could not be started or stopped, or a control call failed; the message says
-    which, with what the program wrote on its standard error."""
+    """The mock could not be started or stopped, or a control call failed.
+
+    The message is one line: what failed, and why (the program's own error line, or the
+    `message` of the mock's error body). `stderr` holds what the program wrote on its standard
+    error until then (its last 16 KiB).
+    """
+
+    def __init__(self, message: str, stderr: str = "") -> None:
+        super().__init__(message)
+        #: What the program wrote on its standard error until the failure.
+        self.stderr = stderr
 
 
 def find_program() -> str:
@@ -173,8 +182,8 @@ class MockServer:
     Options: `job_duration` (seconds, a `timedelta` or text such as `"250ms"`; 5 s by default:
     the items of a job end one after another over it), `token_lifetime` (whole seconds; 300 s by
     default), `tls` (HTTPS with a self-signed certificate, whose file `certificate` names),
-    `username` and `password` (`admin`/`admin`), `seed` (a folder of recorded pages and jobs to
-    load), `max_jobs` and `max_items` (the most jobs, and items across its jobs, the mock holds:
+    `username` and `password` (`admin`/`admin`), `seed` (recorded traffic to load: a HAR file, a
+    `.json` response body of a page or a job, or a folder of them), `max_jobs` and `max_items` (the most jobs, and items across its jobs, the mock holds:
     10,000 and 1,000,000 by default; a start beyond is refused with 409). `start_timeout`, `timeout` (each call to the mock) and `stop_timeout` bound every
     wait, in seconds.
 
@@ -264,7 +273,7 @@ class MockServer:
                 errors="replace",
             )
         except OSError as error:
-            raise MockError(f"cannot run {program}: {error}") from error
+            raise MockError(f"cannot run {program}: {error.strerror or error}") from error
         self._process = process
         # Killed at interpreter exit or when this object is collected, if never stopped.
         self._finalizer = weakref.finalize(self, _kill, process)
@@ -297,13 +306,15 @@ class MockServer:
             try:
                 line = lines.get(timeout=max(left, 0.0))
             except queue.Empty:
-                raise MockError(self._failure(f"cckm-sync mock did not say it was serving within {self.start_timeout:g} s")) from None
+                raise self._failure(
+                    f"cckm-sync mock did not say it was serving within {self.start_timeout:g} s", reason=True
+                ) from None
             if line is None:
                 code = self._process.wait(timeout=self.stop_timeout) if self._process else None
                 # Its standard error, read to the end, says why.
                 for thread in self._threads:
                     thread.join(timeout=self.stop_timeout)
-                raise MockError(self._failure(f"cckm-sync mock exited with status {code} before serving"))
+                raise self._failure(f"cckm-sync mock exited with status {code} before serving", reason=True)
             if line.startswith("{"):
                 ready = json.loads(line)
                 self.base_url = ready["api_url"]
@@ -487,12 +498,12 @@ class MockServer:
         status, answer = self._http(method, url, body, raw=raw)
         text = answer.decode("utf-8", errors="replace")
         if not 200 <= status < 300:
-            raise MockError(self._failure(f"{method} {url} answered {status}: {text}"))
+            raise self._failure(f"{method} /__mock/{path} answered {status}: {_error_message(text)}")
         return json.loads(text) if text.strip() else None
 
     def _http(self, method: str, url: str, body: Any = None, *, raw: bytes | None = None) -> tuple[int, bytes]:
         if self._opener is None or not self.running:
-            raise MockError(self._failure("the mock is not running"))
+            raise self._failure("the mock is not running")
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         request = urllib.request.Request(url, data=data, method=method)
         if data is not None:
@@ -504,7 +515,7 @@ class MockServer:
             with error:
                 return error.code, error.read()
         except (urllib.error.URLError, OSError) as error:
-            raise MockError(self._failure(f"{method} {url} failed: {error}")) from error
+            raise self._failure(f"{method} {url} failed: {error}") from error
 
     # --- diagnostics --------------------------------------------------------------------------
 
@@ -516,9 +527,40 @@ class MockServer:
             while sum(map(len, self._stderr)) > _STDERR_KEPT and len(self._stderr) > 1:
                 self._stderr.pop(0)
 
-    def _failure(self, message: str) -> str:
-        stderr = self.stderr.strip()
-        return f"{message}\ncckm-sync mock's standard error:\n{stderr}" if stderr else message
+    def _failure(self, message: str, *, reason: bool = False) -> MockError:
+        """A `MockError` of one line, with the program's standard error beside it; with
+        `reason`, the program's last error line (a bad option, a seed it cannot read) ends the
+        line."""
+        stderr = self.stderr
+        if reason:
+            said = _error_line(stderr)
+            if said:
+                message = f"{message}: {said}"
+        return MockError(_one_line(message), stderr)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split("\n")).strip()
+
+
+def _error_line(stderr: str) -> str | None:
+    """The program's last `error: …` line, without its prefix."""
+    for line in reversed(stderr.splitlines()):
+        if line.startswith("error: "):
+            return line.removeprefix("error: ").strip()
+    return None
+
+
+def _error_message(text: str) -> str:
+    """The `message` of the mock's error body (the API's `{code, codeDesc, message,
+    requestID}`), or the body itself, on one line."""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return _one_line(body["message"])
+    return _one_line(text.strip()[:500]) or "(no body)"
 
 
 def _pump(stream: Any, sink: Any) -> None:

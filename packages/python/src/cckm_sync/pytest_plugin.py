@@ -27,7 +27,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "cckm_mock(**options): options of the MockServer the `cckm_mock` fixture starts "
-        "(job_duration, token_lifetime, tls, username, password, seed)",
+        "(job_duration, token_lifetime, tls, username, password, seed, max_jobs, max_items)",
     )
 
 
