@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::job::{Plan, StoredJob};
-use crate::store::{Full, JobStore, Loaded};
+use crate::store::{Full, JobStore, Loaded, MORE_ITEMS, MORE_JOBS};
 
 /// What a load did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -131,13 +131,10 @@ impl fmt::Display for LoadError {
                 let known: Vec<&str> = ENDPOINTS.iter().map(|endpoint| endpoint.name).collect();
                 write!(f, "no endpoint is named {name:?}; known: {}", known.join(", "))
             }
-            Self::Full { max } => write!(
-                f,
-                "the mock holds its maximum of {max} jobs: reset it (POST /__mock/reset) or start it with a higher limit (`cckm-sync mock --max-jobs`, `MockServerBuilder::max_jobs`)"
-            ),
+            Self::Full { max } => write!(f, "the mock holds its maximum of {max} jobs: {MORE_JOBS}"),
             Self::FullOfItems { max } => write!(
                 f,
-                "the jobs' items would take the mock beyond its maximum of {max} items across its jobs: reset it (POST /__mock/reset) or start it with a higher limit (`cckm-sync mock --max-items`, `MockServerBuilder::max_items`)"
+                "the jobs' items would take the mock beyond its maximum of {max} items across its jobs: {MORE_ITEMS}"
             ),
         }
     }

@@ -26,17 +26,25 @@ pub(crate) enum Full {
     },
 }
 
+/// What to do when the mock holds its most jobs, in each of its faces: the program, the Rust
+/// builder, and the Python and npm packages' `MockServer`.
+pub(crate) const MORE_JOBS: &str = "reset it (POST /__mock/reset) or start it with a higher limit \
+    (`cckm-sync mock --max-jobs`; `max_jobs` of `MockServerBuilder` and of the Python `MockServer`, \
+    `maxJobs` of the npm one)";
+
+/// What to do when the mock holds its most items, in each of its faces.
+pub(crate) const MORE_ITEMS: &str = "reset it (POST /__mock/reset) or start it with a higher limit \
+    (`cckm-sync mock --max-items`; `max_items` of `MockServerBuilder` and of the Python `MockServer`, \
+    `maxItems` of the npm one)";
+
 impl std::fmt::Display for Full {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let reset = "/__mock";
         match self {
-            Self::Jobs { max } => write!(
-                f,
-                "the mock holds its maximum of {max} jobs: reset it (POST {reset}/reset) or start it with a higher limit (`cckm-sync mock --max-jobs`, `MockServerBuilder::max_jobs`)"
-            ),
+            Self::Jobs { max } => write!(f, "the mock holds its maximum of {max} jobs: {MORE_JOBS}"),
             Self::Items { max, held, job } => write!(
                 f,
-                "the job's {job} items would take the mock beyond its maximum of {max} items across its jobs ({held} held): reset it (POST {reset}/reset) or start it with a higher limit (`cckm-sync mock --max-items`, `MockServerBuilder::max_items`)"
+                "the job's {job} items would take the mock beyond its maximum of {max} items across its jobs \
+                 ({held} held): {MORE_ITEMS}"
             ),
         }
     }

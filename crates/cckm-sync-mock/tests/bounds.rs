@@ -51,7 +51,14 @@ async fn a_start_beyond_the_items_of_the_store_is_refused_with_409_naming_the_li
     assert!(message.contains("maximum of 5 items"), "{message}");
     assert!(message.contains("(3 held)"), "{message}");
     assert!(message.contains("--max-items"), "{message}");
-    assert!(message.contains("MockServerBuilder::max_items"), "{message}");
+    // Each face of the mock names its own limit.
+    for option in [
+        "`max_items` of `MockServerBuilder`",
+        "Python `MockServer`",
+        "`maxItems` of the npm one",
+    ] {
+        assert!(message.contains(option), "{option}: {message}");
+    }
     assert_eq!(fits.status, 201, "{fits:#?}");
     assert_eq!(api.server.item_count(), 5);
     assert_eq!(api.server.job_count(), 2);
@@ -72,7 +79,14 @@ async fn a_start_beyond_the_jobs_of_the_store_is_refused_with_409_naming_the_lim
         .error_message(409, CONFLICT.code_desc);
 
     assert!(message.contains("maximum of 1 jobs"), "{message}");
-    assert!(message.contains("--max-jobs"), "{message}");
+    for option in [
+        "--max-jobs",
+        "`max_jobs` of `MockServerBuilder`",
+        "Python `MockServer`",
+        "`maxJobs` of the npm one",
+    ] {
+        assert!(message.contains(option), "{option}: {message}");
+    }
 }
 
 #[tokio::test]
