@@ -88,6 +88,7 @@ mod openapi;
 mod operations;
 mod pattern;
 mod probes;
+mod read;
 mod schema;
 mod verdict;
 mod version;
