@@ -68,6 +68,27 @@ impl State {
         }
     }
 
+    /// The report as JSON, with what the recording holds so far; `None` when a call crashed
+    /// while holding it.
+    pub(crate) fn report_json(&self) -> Option<String> {
+        let mut report = self.report.lock().ok()?;
+        if let Some(recorder) = &self.recorder {
+            report.set_recording(recorder.recording());
+        }
+        Some(report.to_json(&crate::validate::tool()))
+    }
+
+    /// What [`report_json`](Self::report_json) would change with: the calls checked, and the
+    /// calls the recording holds or counted as not recorded.
+    pub(crate) fn progress(&self) -> (usize, usize, usize) {
+        let recording = self.recorder.as_ref().map(Recorder::recording);
+        (
+            self.calls.load(std::sync::atomic::Ordering::Relaxed),
+            recording.as_ref().map_or(0, |recording| recording.calls_recorded),
+            recording.map_or(0, |recording| recording.calls_not_recorded),
+        )
+    }
+
     pub(crate) fn add_to_report(&self, cases: Vec<Case>) {
         let mut lines = Vec::new();
         for case in &cases {
