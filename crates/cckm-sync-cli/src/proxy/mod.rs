@@ -254,7 +254,8 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
         let _ = output::write_other_calls(&mut text, &report);
         let _ = output::write_drift(&mut text, &report);
         let inputs = format!("{calls} call{}", if calls == 1 { "" } else { "s" });
-        let _ = output::write_summary(&mut text, &report, &inputs);
+        let unanswered = state.unanswered.load(Ordering::Relaxed);
+        let _ = output::write_summary(&mut text, &report, &inputs, (unanswered, "unanswered"));
         let recording = state.recorder.as_ref().map(record::Recorder::recording);
         (
             std::mem::replace(&mut *report, Report::new(args.strict)),

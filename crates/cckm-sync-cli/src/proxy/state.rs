@@ -89,11 +89,33 @@ impl State {
         )
     }
 
+    /// Adds the cases of a call to the report, and logs their lines and the drift they show
+    /// first.
     pub(crate) fn add_to_report(&self, cases: Vec<Case>) {
         let mut lines = Vec::new();
         for case in &cases {
             lines.extend(output::case_lines(case, self.strict));
         }
+        self.add_logged(cases, lines);
+    }
+
+    /// A call of the catalog the upstream did not answer: its request checked, its response
+    /// skipped, and one `ERROR` line that says why (the skipped response is not logged again).
+    pub(crate) fn add_unanswered(
+        &self,
+        source: &impl std::fmt::Display,
+        request: Case,
+        response: Case,
+        no_answer: &NoAnswer,
+    ) {
+        let mut lines = output::case_lines(&request, self.strict);
+        lines.push(output::error_line(&format!("{source}: {}", no_answer.reason)));
+        self.add_logged(vec![request, response], lines);
+        self.add_error(source, no_answer);
+    }
+
+    /// Adds `cases` to the report, then logs `lines` and the drift the cases show first.
+    fn add_logged(&self, cases: Vec<Case>, mut lines: Vec<String>) {
         let mut fresh = Vec::new();
         if let Ok(mut report) = self.report.lock() {
             for case in cases {

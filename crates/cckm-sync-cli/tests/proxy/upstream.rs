@@ -41,8 +41,16 @@ async fn an_upstream_that_is_down_is_a_502_at_once_and_fails_the_run() {
     let (status, stderr) = proxy.stop();
     // Nothing could be checked: the run is no success.
     assert_eq!(status.code(), Some(1), "{stderr}");
+    // One line for the call the upstream did not answer, and a summary that says so (not
+    // "unreadable", which is said of files).
+    let about_the_call: Vec<&str> = stderr.lines().filter(|line| line.contains("call 0 ")).collect();
+    assert_eq!(about_the_call.len(), 1, "{stderr}");
     assert!(
-        stderr.contains("ERROR call 0 GET /api/v1/cckm/aws/synchronization-jobs: cannot connect"),
+        about_the_call[0].starts_with("ERROR call 0 GET /api/v1/cckm/aws/synchronization-jobs: cannot connect"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("FAIL  2 bodies checked in 1 call: 1 passed, 0 failed, 1 skipped; 1 unanswered\n"),
         "{stderr}"
     );
     let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
