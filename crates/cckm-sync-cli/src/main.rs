@@ -32,6 +32,7 @@ macro_rules! banner {
     }};
 }
 
+mod completions;
 mod diff;
 mod files;
 mod jobs;
@@ -207,8 +208,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => return diff::run(args),
         Command::Completions { shell } => {
             // Written to a buffer first: the generator panics on a failed write (a closed pipe).
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command().version(version()), "cckm-sync", &mut script);
+            let script = completions::script(shell, &mut Cli::command().version(version()), "cckm-sync");
             let mut stdout = std::io::stdout().lock();
             return match stdout.write_all(&script).and_then(|()| stdout.flush()) {
                 Ok(()) => ExitCode::SUCCESS,
