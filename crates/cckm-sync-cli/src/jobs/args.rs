@@ -247,7 +247,8 @@ pub(super) struct WaitArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(super) enum Output {
-    /// A table that fits the terminal (100 columns when not on one), long scopes cut
+    /// A table that fits the terminal (100 columns when not on one), long scopes cut, left
+    /// out below 88 columns
     Table,
     /// The table with whole scopes, however wide
     Wide,
