@@ -91,7 +91,7 @@ pub(crate) struct ProxyArgs {
 
     /// The most bytes the HAR file may take (`500MB`, `2GiB`): the first call that would take
     /// it beyond is not recorded, nor any after it (the file stays a whole HAR file of the
-    /// first calls); the log and the summary say how many were not.
+    /// first calls); the log, the summary and the report's `recording` say how many were not.
     #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = crate::files::parse_size)]
     har_max_size: u64,
 
