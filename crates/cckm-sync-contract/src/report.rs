@@ -40,7 +40,7 @@ pub struct Totals {
     pub contract_bugs: usize,
     /// Cases that held something the contract does not know.
     pub with_drift: usize,
-    /// Inputs that could not be read.
+    /// Inputs that could not be read (for the proxy: calls the upstream did not answer).
     pub unreadable: usize,
     /// Calls that are not the catalog's, skipped.
     pub other_calls: usize,
@@ -410,6 +410,13 @@ impl Report {
     /// Records an input that could not be read.
     pub fn add_error(&mut self, error: impl Into<String>) {
         self.totals.unreadable += 1;
+        self.errors.push(error.into());
+    }
+
+    /// Records `count` more inputs that could not be read, said in one `error` (for a run that
+    /// lists only the first ones): [`Totals::unreadable`] counts each of them.
+    pub fn add_errors_not_listed(&mut self, count: usize, error: impl Into<String>) {
+        self.totals.unreadable += count;
         self.errors.push(error.into());
     }
 

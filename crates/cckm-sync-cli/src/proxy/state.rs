@@ -61,10 +61,11 @@ impl State {
         if count > MAX_ERRORS
             && let Ok(mut report) = self.report.lock()
         {
-            report.add_error(format!(
-                "{} more calls the upstream did not answer (the first {MAX_ERRORS} are listed)",
-                count - MAX_ERRORS
-            ));
+            let more = count - MAX_ERRORS;
+            report.add_errors_not_listed(
+                more,
+                format!("{more} more calls the upstream did not answer (the first {MAX_ERRORS} are listed)"),
+            );
         }
     }
 

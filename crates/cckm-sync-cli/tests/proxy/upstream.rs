@@ -70,6 +70,35 @@ async fn an_upstream_that_is_down_is_a_502_at_once_and_fails_the_run() {
     );
 }
 
+/// Beyond the 100 unanswered calls the report lists, the rest are counted, each one: in the
+/// summary and in the report's totals.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_unanswered_call_is_counted_beyond_the_hundred_listed() {
+    const CALLS: usize = 150;
+    let session = Session::new();
+    let proxy = Server::proxy(&closed_port(), &strs(&session.args()));
+    let client = client();
+    for _ in 0..CALLS {
+        let answer = client
+            .get(format!("{}{}", proxy.url(), aws().collection_path()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 502);
+    }
+    let (status, stderr) = proxy.stop();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("; {CALLS} unanswered\n")), "{stderr}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
+    assert_eq!(report["totals"]["unreadable"], CALLS, "{:#}", report["totals"]);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 101);
+    assert_eq!(
+        errors[100],
+        "50 more calls the upstream did not answer (the first 100 are listed)"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stalled_upstream_is_a_504_after_the_timeout() {
     let mock = MockServer::start();
