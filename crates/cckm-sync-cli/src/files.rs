@@ -42,9 +42,12 @@ fn wanted(path: &Path) -> bool {
 }
 
 /// The inputs the paths name: a file as it is, a folder's `.json` and `.har` files (searched
-/// recursively, in name order), `-` for standard input. Fails on a path that does not exist
-/// and on a folder without such a file.
+/// recursively, in name order), `-` for standard input. Fails on a path that does not exist,
+/// on a folder without such a file, and on `-` named twice (the second would read nothing).
 pub(crate) fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
+    if paths.iter().filter(|path| path.as_os_str() == "-").count() > 1 {
+        return Err("`-` is named twice: standard input is read once".to_owned());
+    }
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {

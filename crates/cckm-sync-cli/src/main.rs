@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use cckm_sync_mock::MockServer;
+use cckm_sync_mock::{MockServer, StartError};
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 use parse::{parse_bound, parse_duration, parse_lifetime, parse_listen};
@@ -32,6 +32,7 @@ macro_rules! banner {
     }};
 }
 
+mod completions;
 mod diff;
 mod files;
 mod jobs;
@@ -207,8 +208,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => return diff::run(args),
         Command::Completions { shell } => {
             // Written to a buffer first: the generator panics on a failed write (a closed pipe).
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command().version(version()), "cckm-sync", &mut script);
+            let script = completions::script(shell, &mut Cli::command().version(version()), "cckm-sync");
             let mut stdout = std::io::stdout().lock();
             return match stdout.write_all(&script).and_then(|()| stdout.flush()) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -222,14 +222,31 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
+        Err(MockFailure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(MockFailure::Start(message)) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
     }
 }
 
-async fn mock(args: MockArgs) -> Result<(), String> {
+/// Why `cckm-sync mock` stopped: a flag's value the mock refuses (exit 2, as clap's usage
+/// errors), or a failure to start or to serve (exit 1).
+enum MockFailure {
+    Usage(String),
+    Start(String),
+}
+
+impl From<String> for MockFailure {
+    fn from(message: String) -> Self {
+        Self::Start(message)
+    }
+}
+
+async fn mock(args: MockArgs) -> Result<(), MockFailure> {
     let threads = std::thread::available_parallelism().map_or(2, usize::from);
     // Beyond loopback, others can reach the control API: it needs a token.
     let exposed = !args.listen.ip().is_loopback();
@@ -250,7 +267,12 @@ async fn mock(args: MockArgs) -> Result<(), String> {
     if let Some(token) = &control_token {
         builder = builder.control_token(token);
     }
-    let server = builder.start().map_err(|error| error.to_string())?;
+    // The mock's own bounds of an option (a job of at most 366 days) are the flag's: a value
+    // beyond is a usage error, as one clap refuses.
+    let server = builder.start().map_err(|error| match error {
+        StartError::Config(reason) => MockFailure::Usage(reason),
+        other => MockFailure::Start(other.to_string()),
+    })?;
     // Before the first line a script may wait for, then signal.
     let signals = Signals::listen()?;
     let seeded = seed::load(&server, &args.seed, args.max_input_size)?;

@@ -183,8 +183,14 @@ pub(crate) fn write_other_calls(out: &mut impl Write, report: &Report) -> io::Re
 }
 
 /// Writes the closing line: the verdict and the counts. `inputs` says what was read, such as
-/// `3 files` or `12 calls`.
-pub(crate) fn write_summary(out: &mut impl Write, report: &Report, inputs: &str) -> io::Result<()> {
+/// `3 files` or `12 calls`; `missed` how many of them could not be checked at all, and why in
+/// a word (`unreadable` files, `unanswered` calls).
+pub(crate) fn write_summary(
+    out: &mut impl Write,
+    report: &Report,
+    inputs: &str,
+    (missed, why): (usize, &str),
+) -> io::Result<()> {
     let totals = report.totals();
     let verdict = if report.ok() {
         label(OK, "OK")
@@ -212,8 +218,8 @@ pub(crate) fn write_summary(out: &mut impl Write, report: &Report, inputs: &str)
     if drift > 0 {
         write!(out, "; {drift} kind{} of drift", if drift == 1 { "" } else { "s" })?;
     }
-    if totals.unreadable > 0 {
-        write!(out, "; {} unreadable", totals.unreadable)?;
+    if missed > 0 {
+        write!(out, "; {missed} {why}")?;
     }
     writeln!(out)
 }

@@ -14,6 +14,8 @@ fn a_bad_flag_is_a_usage_error_with_exit_code_2() {
     for args in [
         vec!["mock", "--port", "8443"],
         vec!["mock", "--job-duration", "soon"],
+        // Beyond the mock's bound of 366 days: refused by the mock, a usage error all the same.
+        vec!["mock", "--job-duration", "400days"],
         vec!["mock", "--token-lifetime", "1500ms"],
         vec!["mock", "--listen", "localhost"],
         vec!["mock", "--max-jobs", "0"],

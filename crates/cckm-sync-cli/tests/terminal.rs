@@ -57,8 +57,15 @@ fn quoted(text: &str) -> String {
 /// Runs `cckm-sync ARGS` in a 24 × 80 terminal with `env`, standard output to `stdout`;
 /// returns the terminal's whole scrollback, wrapped lines joined, once the program has ended.
 fn in_terminal(args: &[&str], env: &[(&str, &str)], stdout: &Path) -> String {
+    in_terminal_interrupted(args, env, stdout, None)
+}
+
+/// [`in_terminal`], with Ctrl-C typed once the screen shows `interrupt_when` (waited for at
+/// most 30 s).
+fn in_terminal_interrupted(args: &[&str], env: &[(&str, &str)], stdout: &Path, interrupt_when: Option<&str>) -> String {
     let tmux = Tmux::new();
-    let mut script = String::from("env");
+    // The shell outlives a Ctrl-C meant for the program, to say how it ended.
+    let mut script = String::from("trap true INT; env");
     for (name, value) in env {
         script.push_str(&format!(" {name}={}", quoted(value)));
     }
@@ -88,6 +95,18 @@ fn in_terminal(args: &[&str], env: &[(&str, &str)], stdout: &Path) -> String {
         "-c",
         &script,
     ]);
+    if let Some(text) = interrupt_when {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !tmux.run(&["capture-pane", "-p", "-J", "-t", "wait"]).contains(text) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the screen never showed {text:?}: {}",
+                tmux.run(&["capture-pane", "-p", "-t", "wait"])
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        tmux.run(&["send-keys", "-t", "wait", "C-c"]);
+    }
     let waited = Command::new("timeout")
         .args(["120", "tmux", "-L", &tmux.socket, "wait-for", "ended"])
         .status()
@@ -164,4 +183,57 @@ async fn a_forty_item_job_whose_last_item_fails_shows_every_item_and_the_whole_f
         format!("job {id} ended failed after 4.0s: 39 of 40 items ok; {last}: {failure}"),
         "{printed}"
     );
+}
+
+/// Ctrl-C during `--wait` in a terminal, which echoes `^C` where the cursor stands: the
+/// progress stays as last drawn, once (a redraw after the echo left a second header), and
+/// the line that says the job goes on follows it.
+#[tokio::test]
+async fn ctrl_c_during_a_wait_leaves_the_progress_drawn_once_and_says_the_job_goes_on() {
+    let server = MockServer::builder()
+        .job_duration(Duration::from_secs(120))
+        .start()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let stdout: PathBuf = dir.path().join("stdout");
+    let connection = Connection::of(&server);
+    let args = [
+        "jobs",
+        "start",
+        "aws-keys",
+        "--item",
+        "kms",
+        "--region",
+        "us-east-1",
+        "eu-west-1",
+        "--wait",
+    ];
+
+    let screen = in_terminal_interrupted(&args, &connection.env(), &stdout, Some("eu-west-1 in_progress"));
+
+    assert!(screen.contains("exit status 130"), "{screen}");
+    let id = screen
+        .lines()
+        .find_map(|line| line.strip_prefix("started job "))
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("no line names the job: {screen}"));
+    // (The bars fill their rows, so the capture joins them as one wrapped line: count.)
+    assert_eq!(
+        screen.matches(&format!("job {id} in_progress, ")).count(),
+        1,
+        "{screen}"
+    );
+    for item in ["123456789012/us-east-1", "123456789012/eu-west-1"] {
+        assert_eq!(screen.matches(&format!("{item} in_progress")).count(), 1, "{screen}");
+    }
+    assert!(
+        screen.lines().any(|line| line
+            == format!(
+                "interrupted: job {id} of aws-keys goes on; `cckm-sync jobs wait aws-keys {id}` watches it again, \
+                 `cckm-sync jobs cancel aws-keys {id}` cancels it"
+            )),
+        "{screen}"
+    );
+    // Nothing on standard output: the job did not end.
+    assert_eq!(std::fs::read_to_string(&stdout).unwrap(), "");
 }

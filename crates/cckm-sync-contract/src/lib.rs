@@ -67,7 +67,7 @@ pub use exchange::{CatalogCall, Exchange, ExchangeResponse, NotInCatalog, check_
 pub use json::{NotSchemaJson, integer_literal, schema_json, schema_json_bytes};
 pub use report::{
     DriftCount, DriftDropped, DriftNews, MAX_CASE_URL, MAX_DRIFT_KINDS, MAX_NEW_DRIFT_ANNOUNCED, OtherCall,
-    REPORT_VERSION, Report, Totals,
+    REPORT_VERSION, Recording, Report, Totals,
 };
 pub use schemas::{
     Contract, ContractError, OPENAPI_BASE, SCHEMAS_BASE, SchemaError, SchemaRef, schema_uri, validation_options,

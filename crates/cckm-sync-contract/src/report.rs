@@ -40,7 +40,7 @@ pub struct Totals {
     pub contract_bugs: usize,
     /// Cases that held something the contract does not know.
     pub with_drift: usize,
-    /// Inputs that could not be read.
+    /// Inputs that could not be read (for the proxy: calls the upstream did not answer).
     pub unreadable: usize,
     /// Calls that are not the catalog's, skipped.
     pub other_calls: usize,
@@ -146,6 +146,47 @@ impl fmt::Display for DriftNews {
     }
 }
 
+/// What a run recorded of the calls it saw (the proxy's `--har`), and whether that is all of
+/// them: a HAR file stops growing at its bound, and the calls after are counted, not recorded.
+///
+/// ```
+/// use cckm_sync_contract::{Recording, Report};
+///
+/// let mut report = Report::new(false);
+/// // A run that records nothing has no `recording`: readers of older reports see no change.
+/// let json: serde_json::Value = serde_json::from_str(&report.to_json("cckm-sync validate"))?;
+/// assert!(json.get("recording").is_none());
+/// report.set_recording(Recording {
+///     file: "traffic.har".to_owned(),
+///     calls_recorded: 4,
+///     calls_not_recorded: 8,
+///     max_bytes: 4096,
+/// });
+/// assert!(!report.recording().is_some_and(Recording::is_complete));
+/// let json: serde_json::Value = serde_json::from_str(&report.to_json("cckm-sync proxy"))?;
+/// assert_eq!(json["recording"]["calls_not_recorded"], 8);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Recording {
+    /// The HAR file, as it was named.
+    pub file: String,
+    /// The calls the file holds: the first ones of the run.
+    pub calls_recorded: usize,
+    /// The calls it does not hold, having reached its bound: every call after the first that
+    /// would have taken it beyond.
+    pub calls_not_recorded: usize,
+    /// The most bytes the file may take.
+    pub max_bytes: u64,
+}
+
+impl Recording {
+    /// Whether the file holds every call of the run.
+    pub fn is_complete(&self) -> bool {
+        self.calls_not_recorded == 0
+    }
+}
+
 /// A call outside the catalog, and how many times it was seen.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OtherCall {
@@ -230,6 +271,7 @@ pub struct Report {
     announced: BTreeMap<String, usize>,
     other_calls: BTreeMap<(String, String), OtherCall>,
     errors: Vec<String>,
+    recording: Option<Recording>,
 }
 
 impl Report {
@@ -246,6 +288,7 @@ impl Report {
             announced: BTreeMap::new(),
             other_calls: BTreeMap::new(),
             errors: Vec::new(),
+            recording: None,
         }
     }
 
@@ -370,6 +413,13 @@ impl Report {
         self.errors.push(error.into());
     }
 
+    /// Records `count` more inputs that could not be read, said in one `error` (for a run that
+    /// lists only the first ones): [`Totals::unreadable`] counts each of them.
+    pub fn add_errors_not_listed(&mut self, count: usize, error: impl Into<String>) {
+        self.totals.unreadable += count;
+        self.errors.push(error.into());
+    }
+
     /// Whether every case passes and every input was read.
     pub fn ok(&self) -> bool {
         self.totals.failed == 0 && self.errors.is_empty()
@@ -388,6 +438,18 @@ impl Report {
     /// The inputs that could not be read.
     pub fn errors(&self) -> &[String] {
         &self.errors
+    }
+
+    /// Says what the run recorded so far (replacing what was said before): the JSON form
+    /// then holds it as `recording`, which it leaves out otherwise. Whether the recording is
+    /// complete does not change [`ok`](Self::ok): it says what was checked, not what was kept.
+    pub fn set_recording(&mut self, recording: Recording) {
+        self.recording = Some(recording);
+    }
+
+    /// What the run recorded, when it recorded.
+    pub fn recording(&self) -> Option<&Recording> {
+        self.recording.as_ref()
     }
 
     /// The calls outside the catalog, by method and path.
@@ -438,6 +500,8 @@ impl Report {
             drift_dropped: DriftDropped,
             other_calls: Vec<&'a OtherCall>,
             errors: &'a [String],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            recording: Option<&'a Recording>,
             cases: Vec<CaseView<'a>>,
             cases_omitted: usize,
         }
@@ -451,6 +515,7 @@ impl Report {
             drift_dropped: self.drift_dropped,
             other_calls: self.other_calls().collect(),
             errors: &self.errors,
+            recording: self.recording.as_ref(),
             cases: self
                 .cases
                 .iter()

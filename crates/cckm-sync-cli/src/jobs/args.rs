@@ -247,7 +247,8 @@ pub(super) struct WaitArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(super) enum Output {
-    /// A table that fits the terminal (100 columns when not on one), long scopes cut
+    /// A table that fits the terminal (100 columns when not on one), long scopes cut, left
+    /// out below 88 columns
     Table,
     /// The table with whole scopes, however wide
     Wide,
@@ -273,8 +274,14 @@ fn parse_job_id(text: &str) -> Result<Uuid, String> {
 }
 
 fn parse_limit(text: &str) -> Result<std::num::NonZeroU32, String> {
-    text.parse()
-        .map_err(|_| "a limit is a number of jobs, at least 1 (--all lists every job)".to_owned())
+    text.parse().map_err(|_| {
+        // A number too large is not "less than 1": say what the bound is.
+        if text.bytes().all(|byte| byte.is_ascii_digit()) && text.trim_start_matches('0').len() > 1 {
+            format!("a limit is at most {} jobs (--all lists every job)", u32::MAX)
+        } else {
+            "a limit is a number of jobs, at least 1 (--all lists every job)".to_owned()
+        }
+    })
 }
 
 fn parse_sort(text: &str) -> Result<Sort, String> {
@@ -290,6 +297,27 @@ impl JobsCommand {
             Self::Start(args) => args.endpoint,
             Self::Cancel(args) => args.endpoint,
             Self::Wait(args) => args.endpoint,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_out_of_range_says_which_bound_it_passed() {
+        assert_eq!(parse_limit("25").map(u32::from), Ok(25));
+        assert_eq!(parse_limit(&u32::MAX.to_string()).map(u32::from), Ok(u32::MAX));
+        for low in ["0", "-3", "ten", ""] {
+            assert!(parse_limit(low).unwrap_err().contains("at least 1"), "{low}");
+        }
+        for high in ["4294967296", "99999999999999"] {
+            assert_eq!(
+                parse_limit(high).unwrap_err(),
+                "a limit is at most 4294967295 jobs (--all lists every job)",
+                "{high}"
+            );
         }
     }
 }

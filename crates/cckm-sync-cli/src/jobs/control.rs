@@ -13,7 +13,7 @@ use super::args::{CancelArgs, Output, StartArgs, WaitArgs};
 use super::error::CommandError;
 use super::family;
 use super::print::{print, print_ended, print_json};
-use super::progress::Progress;
+use super::progress::{self, Progress};
 use super::view::{self, Outcome};
 
 /// `jobs start`: starts a job, and with `--wait` waits for it to end.
@@ -83,17 +83,26 @@ async fn wait<S: FamilyScope>(jobs: &Jobs<S>, id: Uuid, options: &WaitOptions) -
     let mut last = None;
     let interrupt = tokio::signal::ctrl_c();
     tokio::pin!(interrupt);
+    let mut ticks = tokio::time::interval(progress::TICK);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         let read = tokio::select! {
-            read = watch.next() => read,
+            // Ctrl-C first: once the terminal has echoed it, nothing may be drawn again.
+            biased;
             _ = &mut interrupt => {
-                progress.finish(None);
+                progress.interrupt();
                 let name = jobs.endpoint().name;
                 return Err(CommandError::Interrupted(format!(
                     "interrupted: job {id} of {name} goes on; `cckm-sync jobs wait {name} {id}` watches it \
                      again, `cckm-sync jobs cancel {name} {id}` cancels it"
                 )));
             }
+            _ = ticks.tick() => {
+                progress.tick();
+                continue;
+            }
+            // The watch keeps a read in flight within itself: polling it again goes on with it.
+            read = watch.next() => read,
         };
         let Some(read) = read else { break };
         match read {

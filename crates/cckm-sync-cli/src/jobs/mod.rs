@@ -40,13 +40,16 @@ fn connect(connection: &Connection) -> Result<Client, CommandError> {
     let missing = |flag: &str, variable: &str, what: &str| {
         CommandError::Usage(format!("no {what}: pass {flag} or set {variable}"))
     };
+    // An empty value (`CM_URL=` left in a script) names no server and no user: as missing.
     let url = connection
         .url
         .as_deref()
+        .filter(|url| !url.trim().is_empty())
         .ok_or_else(|| missing("--url", "CM_URL", "server URL"))?;
     let username = connection
         .username
         .as_deref()
+        .filter(|username| !username.is_empty())
         .ok_or_else(|| missing("--username", "CM_USERNAME", "user name"))?;
     let password = connection
         .password

@@ -42,6 +42,9 @@ pub(crate) struct Lines {
     items: HashMap<String, String>,
 }
 
+/// How often the spinners turn.
+pub(crate) const TICK: Duration = Duration::from_millis(120);
+
 /// Rows kept free of spinners: the header, the line the cursor ends on, and one for the
 /// shell's prompt.
 const RESERVED_ROWS: usize = 3;
@@ -71,7 +74,6 @@ impl Progress {
             let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
             let header = multi.add(ProgressBar::new_spinner());
             header.set_style(style("{spinner} {prefix} {wide_msg} [{elapsed}]"));
-            header.enable_steady_tick(Duration::from_millis(120));
             Self::Bars(Bars {
                 multi,
                 header,
@@ -94,6 +96,35 @@ impl Progress {
         match self {
             Self::Bars(bars) => bars.update(job),
             Self::Lines(lines) => lines.update(job),
+        }
+    }
+
+    /// Turns the spinners one step. They are turned by the wait itself, every
+    /// [`TICK`], not by threads of their own: nothing is drawn but when the wait says so, and
+    /// so nothing after an interrupt (see [`interrupt`](Self::interrupt)).
+    pub(crate) fn tick(&self) {
+        if let Self::Bars(bars) = self {
+            bars.header.tick();
+            for (_, bar) in &bars.running {
+                bar.tick();
+            }
+        }
+    }
+
+    /// Ends the display on Ctrl-C without drawing it again. The terminal has echoed `^C`
+    /// where the cursor stood, at the end of the last line drawn (where the bars leave it), so
+    /// on a line of its own: a redraw, which moves up as many lines as it drew, would start
+    /// one line short and leave a second header. The bars stay as last drawn, and what is
+    /// printed next starts on a line of its own.
+    pub(crate) fn interrupt(self) {
+        if let Self::Bars(bars) = self {
+            bars.multi.set_draw_target(ProgressDrawTarget::hidden());
+            bars.header.abandon();
+            for (_, bar) in &bars.running {
+                bar.abandon();
+            }
+            drop(bars.multi);
+            eprintln!();
         }
     }
 
@@ -136,7 +167,6 @@ impl Bars {
                     let width = self.columns.saturating_sub(6 + text.trim().chars().count()).max(8);
                     bar.set_prefix(view::fit_end(item, width));
                     bar.set_message(text.trim().to_owned());
-                    bar.enable_steady_tick(Duration::from_millis(120));
                     self.running.push((item.to_owned(), bar));
                 }
                 continue;

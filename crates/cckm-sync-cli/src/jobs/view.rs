@@ -1,6 +1,7 @@
 //! How jobs are shown: the list table, the view of one job, the state of each item, and the
-//! one-line summary of an ended job. The table fits the terminal (at least [`WIDTH`] columns),
-//! cutting the scope, unless `-o wide`; the view of one job and the summary are never cut.
+//! one-line summary of an ended job. The table fits the terminal ([`WIDTH`] columns when not
+//! on one), cutting the scope, or leaving it out on a terminal too narrow for it, unless
+//! `-o wide`; the view of one job and the summary are never cut.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -128,20 +129,28 @@ const STATUS_WIDTH: usize = 11;
 const CREATED_WIDTH: usize = 16;
 const ITEMS_WIDTH: usize = 7;
 
-/// The list table: a header and a line per job, each at most `width` columns (at least
-/// [`WIDTH`]), the scope cut to what is left; `None` (`-o wide`): nothing is cut.
+/// The fewest columns worth showing of a scope (`kms=kms-p…`); with fewer, the column is left
+/// out.
+const MIN_SCOPE_WIDTH: usize = 10;
+
+/// The list table: a header and a line per job, each at most `width` columns, the scope cut
+/// to what is left, or left out when fewer than [`MIN_SCOPE_WIDTH`] columns are (the other
+/// columns are never cut: an 80-column terminal shows them whole); `None` (`-o wide`):
+/// nothing is cut.
 pub(crate) fn table<S: FamilyScope>(jobs: &[SyncJob<S>], width: Option<usize>) -> String {
+    let fixed = ID_WIDTH + STATUS_WIDTH + CREATED_WIDTH + ITEMS_WIDTH + 3 * 2;
+    // `Some(None)`: no room for the scope.
     let scope_width =
-        width.map(|width| width.max(WIDTH) - ID_WIDTH - STATUS_WIDTH - CREATED_WIDTH - ITEMS_WIDTH - 4 * 2);
+        width.map(|width| Some(width.saturating_sub(fixed + 2)).filter(|scope_width| *scope_width >= MIN_SCOPE_WIDTH));
     let mut out = String::new();
     let row = |out: &mut String, id: &str, status: &str, created: &str, items: &str, scope: &str| {
-        let scope = match scope_width {
-            Some(scope_width) => fit(scope, scope_width),
-            None => scope.to_owned(),
-        };
-        let line = format!(
-            "{id:<ID_WIDTH$}  {status:<STATUS_WIDTH$}  {created:<CREATED_WIDTH$}  {items:>ITEMS_WIDTH$}  {scope}"
-        );
+        let mut line =
+            format!("{id:<ID_WIDTH$}  {status:<STATUS_WIDTH$}  {created:<CREATED_WIDTH$}  {items:>ITEMS_WIDTH$}");
+        match scope_width {
+            Some(Some(scope_width)) => line.push_str(&format!("  {}", fit(scope, scope_width))),
+            Some(None) => {}
+            None => line.push_str(&format!("  {scope}")),
+        }
         let _ = writeln!(out, "{}", line.trim_end());
     };
     row(&mut out, "ID", "STATUS", "CREATED (UTC)", "ITEMS", "SCOPE");
@@ -307,6 +316,26 @@ mod tests {
         let aborted = page.resources.iter().position(|job| job.was_cancelled()).unwrap();
         assert!(lines[1 + aborted].contains(" cancelled "), "{table}");
         assert!(lines[1..].iter().all(|line| line.contains("kms=kms")), "{table}");
+    }
+
+    #[test]
+    fn the_table_fits_an_eighty_column_terminal_and_cuts_or_leaves_out_the_scope() {
+        let page: AwsSyncJobPage = cckm_sync::from_str(&fixture("seed-aws-keys-aborted-and-completed.json")).unwrap();
+        // 80 columns: every id, status, date and count whole, no room for a scope.
+        let narrow = table(&page.resources, Some(80));
+        assert!(narrow.lines().all(|line| line.chars().count() <= 80), "{narrow}");
+        assert!(narrow.lines().next().unwrap().ends_with("ITEMS"), "{narrow}");
+        for job in &page.resources {
+            assert!(narrow.contains(&job.id.to_string()), "{narrow}");
+        }
+        assert!(!narrow.contains("kms="), "{narrow}");
+        // 90 columns: the scope cut to what is left.
+        let wider = table(&page.resources, Some(90));
+        assert!(wider.lines().all(|line| line.chars().count() <= 90), "{wider}");
+        assert!(wider.lines().skip(1).all(|line| line.contains("  kms=")), "{wider}");
+        // A terminal narrower still: the columns a job is told apart by are not cut.
+        let tiny = table(&page.resources, Some(20));
+        assert_eq!(tiny, narrow);
     }
 
     #[test]

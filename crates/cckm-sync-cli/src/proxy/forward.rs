@@ -216,9 +216,7 @@ async fn held(state: &Arc<State>, call: &Forwarded, parts: Parts, body: Incoming
         Err(no_answer) => {
             let mut response_case = Case::new(call.source.clone(), Part::Response, request_case.call.clone());
             response_case.skipped = Some(format!("no answer: {}", no_answer.reason));
-            state.log(&[output::error_line(&format!("{}: {}", call.source, no_answer.reason))]);
-            state.add_to_report(vec![request_case, response_case]);
-            state.add_error(&call.source, &no_answer);
+            state.add_unanswered(&call.source, request_case, response_case, &no_answer);
             let comment = format!(
                 "{}; the proxy answered {}",
                 no_answer.reason,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use cckm_sync_contract::{Contract, Report};
+use cckm_sync_contract::{Contract, Recording, Report};
 use cckm_sync_mock::accept::{Http, Stop, accept_loop};
 use clap::Args;
 
@@ -80,7 +80,8 @@ pub(crate) struct ProxyArgs {
     #[arg(long, value_name = "PEM")]
     ca_cert: Option<PathBuf>,
 
-    /// Write the report (the JSON of `cckm-sync validate --format json`) to FILE at exit.
+    /// Write the report (the JSON of `cckm-sync validate --format json`, and with --har what
+    /// the recording holds) to FILE: at start, each second with new calls, and at exit.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
 
@@ -90,7 +91,7 @@ pub(crate) struct ProxyArgs {
 
     /// The most bytes the HAR file may take (`500MB`, `2GiB`): the first call that would take
     /// it beyond is not recorded, nor any after it (the file stays a whole HAR file of the
-    /// first calls); the log and the summary say how many were not.
+    /// first calls); the log, the summary and the report's `recording` say how many were not.
     #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = crate::files::parse_size)]
     har_max_size: u64,
 
@@ -158,7 +159,16 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
     // not after a session of traffic; then again as calls are checked (below), so that a proxy
     // killed without a chance to write it at exit leaves the report of what it saw.
     if let Some(path) = &args.report {
-        write_report(path, &Report::new(args.strict).to_json(&crate::validate::tool()))?;
+        let mut report = Report::new(args.strict);
+        if let Some(har) = &args.har {
+            report.set_recording(Recording {
+                file: har.display().to_string(),
+                calls_recorded: 0,
+                calls_not_recorded: 0,
+                max_bytes: args.har_max_size,
+            });
+        }
+        write_report(path, &report.to_json(&crate::validate::tool()))?;
     }
     let (recorder, recorder_thread) = match &args.har {
         Some(path) => {
@@ -232,8 +242,10 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
     }
     state.count_unlisted_errors();
 
-    let (report_json, ok, summary) = {
-        let report = state
+    // The report leaves the state, which holds the last sender of the recording: the writer
+    // ends when the state goes, and the report then says what the file holds at its end.
+    let (mut report, summary, recording) = {
+        let mut report = state
             .report
             .lock()
             .map_err(|_| "the report was lost to a crash of a call".to_owned())?;
@@ -242,24 +254,39 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
         let _ = output::write_other_calls(&mut text, &report);
         let _ = output::write_drift(&mut text, &report);
         let inputs = format!("{calls} call{}", if calls == 1 { "" } else { "s" });
-        let _ = output::write_summary(&mut text, &report, &inputs);
-        (report.to_json(&crate::validate::tool()), report.ok(), text)
+        let unanswered = state.unanswered.load(Ordering::Relaxed);
+        let _ = output::write_summary(&mut text, &report, &inputs, (unanswered, "unanswered"));
+        let recording = state.recorder.as_ref().map(record::Recorder::recording);
+        (
+            std::mem::replace(&mut *report, Report::new(args.strict)),
+            text,
+            recording,
+        )
     };
     {
         let mut err = anstream::AutoStream::new(std::io::stderr().lock(), color);
         let _ = err.write_all(&summary);
     }
-    // The state holds the last sender of the recording: the writer ends when it goes.
     drop(state);
     let mut problems = Vec::new();
-    if let (Some(thread), Some(path)) = (recorder_thread, &args.har) {
+    if let Some(thread) = recorder_thread {
         match thread.finish() {
-            Ok(recorded) => eprintln!("{}", recorded_line(&recorded, path, args.har_max_size)),
-            Err(error) => problems.push(error),
+            Ok(recorded) => {
+                eprintln!("{}", recorded_line(&recorded));
+                report.set_recording(recorded);
+            }
+            Err(error) => {
+                problems.push(error);
+                // What the file held when its writer stopped.
+                if let Some(recording) = recording {
+                    report.set_recording(recording);
+                }
+            }
         }
     }
+    let ok = report.ok();
     if let Some(path) = &args.report {
-        match write_report(path, &report_json) {
+        match write_report(path, &report.to_json(&crate::validate::tool())) {
             Ok(()) => eprintln!("report written to {}", path.display()),
             Err(error) => problems.push(error),
         }
@@ -271,17 +298,17 @@ async fn serve(args: ProxyArgs) -> Result<bool, String> {
     }
 }
 
-/// The summary's line of the recording: how many calls the HAR file at `path` holds, and how
-/// many it does not, having reached its bound of `max` bytes.
-fn recorded_line(recorded: &record::Recorded, path: &std::path::Path, max: u64) -> String {
+/// The summary's line of the recording: how many calls the HAR file holds, and how many it
+/// does not, having reached its bound.
+fn recorded_line(recorded: &Recording) -> String {
     let calls = |count: usize| format!("{count} call{}", if count == 1 { "" } else { "s" });
-    let mut line = format!("recorded {} to {}", calls(recorded.entries), path.display());
-    if recorded.not_recorded > 0 {
+    let mut line = format!("recorded {} to {}", calls(recorded.calls_recorded), recorded.file);
+    if !recorded.is_complete() {
         line.push_str(&format!(
             "; {} not recorded: {} reached its bound of {} (--har-max-size)",
-            calls(recorded.not_recorded),
-            path.display(),
-            record::size_text(max)
+            calls(recorded.calls_not_recorded),
+            recorded.file,
+            record::size_text(recorded.max_bytes)
         ));
     }
     line
@@ -301,26 +328,26 @@ fn write_report(path: &std::path::Path, json: &str) -> Result<(), String> {
         .map_err(|error| format!("cannot write the report {}: {error}", path.display()))
 }
 
-/// Writes the report again each [`REPORT_EVERY`] in which calls arrived, until aborted.
+/// Writes the report again each [`REPORT_EVERY`] in which calls arrived or the recording
+/// moved on, until aborted.
 async fn keep_report_written(state: Arc<State>, path: PathBuf) {
-    let mut written = 0;
+    let mut written = (0, 0, 0);
     let mut ticks = tokio::time::interval(REPORT_EVERY);
     loop {
         ticks.tick().await;
-        let calls = state.calls.load(Ordering::Relaxed);
-        if calls == written {
+        let progress = state.progress();
+        if progress == written {
             continue;
         }
-        let json = match state.report.lock() {
-            Ok(report) => report.to_json(&crate::validate::tool()),
-            Err(_) => return,
+        let Some(json) = state.report_json() else {
+            return;
         };
         let path = path.clone();
         if tokio::task::spawn_blocking(move || write_report(&path, &json))
             .await
             .is_ok()
         {
-            written = calls;
+            written = progress;
         }
     }
 }
@@ -366,12 +393,14 @@ mod tests {
         // what the proxy checks.
         assert_eq!(forward::REQUEST_LIMIT, 8 << 20);
         assert_eq!(forward::RESPONSE_LIMIT, 64 << 20);
-        let recorded = record::Recorded {
-            entries: 4,
-            not_recorded: 1,
+        let recorded = Recording {
+            file: "t.har".to_owned(),
+            calls_recorded: 4,
+            calls_not_recorded: 1,
+            max_bytes: 4096,
         };
         assert_eq!(
-            recorded_line(&recorded, std::path::Path::new("t.har"), 4096),
+            recorded_line(&recorded),
             "recorded 4 calls to t.har; 1 call not recorded: t.har reached its bound of 4 KiB (--har-max-size)"
         );
     }

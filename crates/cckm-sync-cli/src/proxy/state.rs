@@ -61,18 +61,62 @@ impl State {
         if count > MAX_ERRORS
             && let Ok(mut report) = self.report.lock()
         {
-            report.add_error(format!(
-                "{} more calls the upstream did not answer (the first {MAX_ERRORS} are listed)",
-                count - MAX_ERRORS
-            ));
+            let more = count - MAX_ERRORS;
+            report.add_errors_not_listed(
+                more,
+                format!("{more} more calls the upstream did not answer (the first {MAX_ERRORS} are listed)"),
+            );
         }
     }
 
+    /// The report as JSON, with what the recording holds so far; `None` when a call crashed
+    /// while holding it.
+    pub(crate) fn report_json(&self) -> Option<String> {
+        let mut report = self.report.lock().ok()?;
+        if let Some(recorder) = &self.recorder {
+            report.set_recording(recorder.recording());
+        }
+        Some(report.to_json(&crate::validate::tool()))
+    }
+
+    /// What [`report_json`](Self::report_json) would change with: the calls checked, and the
+    /// calls the recording holds or counted as not recorded.
+    pub(crate) fn progress(&self) -> (usize, usize, usize) {
+        let recording = self.recorder.as_ref().map(Recorder::recording);
+        (
+            self.calls.load(std::sync::atomic::Ordering::Relaxed),
+            recording.as_ref().map_or(0, |recording| recording.calls_recorded),
+            recording.map_or(0, |recording| recording.calls_not_recorded),
+        )
+    }
+
+    /// Adds the cases of a call to the report, and logs their lines and the drift they show
+    /// first.
     pub(crate) fn add_to_report(&self, cases: Vec<Case>) {
         let mut lines = Vec::new();
         for case in &cases {
             lines.extend(output::case_lines(case, self.strict));
         }
+        self.add_logged(cases, lines);
+    }
+
+    /// A call of the catalog the upstream did not answer: its request checked, its response
+    /// skipped, and one `ERROR` line that says why (the skipped response is not logged again).
+    pub(crate) fn add_unanswered(
+        &self,
+        source: &impl std::fmt::Display,
+        request: Case,
+        response: Case,
+        no_answer: &NoAnswer,
+    ) {
+        let mut lines = output::case_lines(&request, self.strict);
+        lines.push(output::error_line(&format!("{source}: {}", no_answer.reason)));
+        self.add_logged(vec![request, response], lines);
+        self.add_error(source, no_answer);
+    }
+
+    /// Adds `cases` to the report, then logs `lines` and the drift the cases show first.
+    fn add_logged(&self, cases: Vec<Case>, mut lines: Vec<String>) {
         let mut fresh = Vec::new();
         if let Ok(mut report) = self.report.lock() {
             for case in cases {

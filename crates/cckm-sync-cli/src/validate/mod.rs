@@ -193,6 +193,6 @@ fn write_human(out: &mut impl std::io::Write, report: &Report, files: usize) -> 
     output::write_other_calls(out, report)?;
     output::write_drift(out, report)?;
     let inputs = format!("{files} file{}", if files == 1 { "" } else { "s" });
-    output::write_summary(out, report, &inputs)?;
+    output::write_summary(out, report, &inputs, (report.totals().unreadable, "unreadable"))?;
     out.flush()
 }

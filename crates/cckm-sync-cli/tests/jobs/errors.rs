@@ -32,6 +32,17 @@ async fn usage_errors_exit_2_with_one_line() {
     jobs(&server, &["start", "aws-keys", "--item", ""])
         .one_error_line(2, "--item: item 0 of a start request list is an empty string");
     run_with(&["list", "dsm"], &[]).one_error_line(2, "no server URL: pass --url or set CM_URL");
+    // Set but empty, as a script leaves a variable it did not fill: as missing.
+    run_with(&["list", "dsm"], &[("CM_URL", "")]).one_error_line(2, "no server URL: pass --url or set CM_URL");
+    run_with(
+        &["list", "dsm"],
+        &[
+            ("CM_URL", "http://127.0.0.1:9"),
+            ("CM_USERNAME", ""),
+            ("CM_PASSWORD", "x"),
+        ],
+    )
+    .one_error_line(2, "no user name: pass --username or set CM_USERNAME");
     run_with(
         &["list", "dsm", "--url", "ftp://cm"],
         &[("CM_USERNAME", "a"), ("CM_PASSWORD", "b")],

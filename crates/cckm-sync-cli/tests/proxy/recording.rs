@@ -128,3 +128,78 @@ async fn the_recording_stays_within_har_max_size_and_counts_the_calls_not_record
         )
     );
 }
+
+/// The report says what the recording holds, so that a CI that reads only the report knows a
+/// recording cut at its bound: while the proxy runs (the report written each second) and at
+/// exit, the same counts as the summary's line.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_report_says_how_many_calls_the_bounded_recording_holds_and_misses() {
+    const CALLS: usize = 12;
+    let mock = MockServer::start();
+    let session = Session::new();
+    let (har, report_path) = (session.har.display().to_string(), session.report.clone());
+    let proxy = Server::proxy(
+        &mock.base_url(),
+        &[&strs(&session.args())[..], &["--har-max-size", "4KiB"]].concat(),
+    );
+    let read_report = || -> Value { serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap() };
+    // At start: recording, nothing yet.
+    let report = read_report();
+    assert_eq!(
+        report["recording"],
+        serde_json::json!({"file": har, "calls_recorded": 0, "calls_not_recorded": 0, "max_bytes": 4096}),
+        "{report:#}"
+    );
+    let client = client();
+    for skip in 0..CALLS {
+        let answer = client
+            .get(format!(
+                "{}{}?skip={skip}&limit=1",
+                proxy.url(),
+                aws().collection_path()
+            ))
+            .header("authorization", mock.authorization())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200, "call {skip}");
+    }
+    // While it runs: the report written again shows every call counted, recorded or not
+    // (wait, bounded, for the writer of the file and of the report to catch up).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let running = loop {
+        let report = read_report();
+        let recording = &report["recording"];
+        let counted = recording["calls_recorded"].as_u64().unwrap() + recording["calls_not_recorded"].as_u64().unwrap();
+        if counted == CALLS as u64 {
+            break report;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the report never counted the calls: {report:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let stderr = proxy.stop_ok();
+
+    // At exit: the same counts, as the summary says them, and what the file really holds.
+    let report = read_report();
+    assert_eq!(report["recording"], running["recording"], "{report:#}");
+    let recording = &report["recording"];
+    let recorded = recording["calls_recorded"].as_u64().unwrap();
+    let not_recorded = recording["calls_not_recorded"].as_u64().unwrap();
+    assert!(not_recorded > 0, "{report:#}");
+    assert_eq!(recording["file"], har.as_str());
+    assert_eq!(recording["max_bytes"], 4096);
+    let file: Value = serde_json::from_slice(&std::fs::read(&session.har).unwrap()).unwrap();
+    assert_eq!(file["log"]["entries"].as_array().map(Vec::len), Some(recorded as usize));
+    assert!(
+        stderr.contains(&format!(
+            "recorded {recorded} calls to {har}; {not_recorded} calls not recorded"
+        )),
+        "{stderr}"
+    );
+    // Not a failure of the contract: the calls were checked, only not all kept.
+    assert_eq!(report["ok"], true, "{report:#}");
+    assert_eq!(report["totals"]["cases"], 2 * CALLS, "{report:#}");
+}

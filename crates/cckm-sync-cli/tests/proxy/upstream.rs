@@ -41,8 +41,16 @@ async fn an_upstream_that_is_down_is_a_502_at_once_and_fails_the_run() {
     let (status, stderr) = proxy.stop();
     // Nothing could be checked: the run is no success.
     assert_eq!(status.code(), Some(1), "{stderr}");
+    // One line for the call the upstream did not answer, and a summary that says so (not
+    // "unreadable", which is said of files).
+    let about_the_call: Vec<&str> = stderr.lines().filter(|line| line.contains("call 0 ")).collect();
+    assert_eq!(about_the_call.len(), 1, "{stderr}");
     assert!(
-        stderr.contains("ERROR call 0 GET /api/v1/cckm/aws/synchronization-jobs: cannot connect"),
+        about_the_call[0].starts_with("ERROR call 0 GET /api/v1/cckm/aws/synchronization-jobs: cannot connect"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("FAIL  2 bodies checked in 1 call: 1 passed, 0 failed, 1 skipped; 1 unanswered\n"),
         "{stderr}"
     );
     let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
@@ -59,6 +67,35 @@ async fn an_upstream_that_is_down_is_a_502_at_once_and_fails_the_run() {
     assert_eq!(
         validated["cases"][1]["skipped"],
         "no response: the connection failed or was cancelled"
+    );
+}
+
+/// Beyond the 100 unanswered calls the report lists, the rest are counted, each one: in the
+/// summary and in the report's totals.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_unanswered_call_is_counted_beyond_the_hundred_listed() {
+    const CALLS: usize = 150;
+    let session = Session::new();
+    let proxy = Server::proxy(&closed_port(), &strs(&session.args()));
+    let client = client();
+    for _ in 0..CALLS {
+        let answer = client
+            .get(format!("{}{}", proxy.url(), aws().collection_path()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 502);
+    }
+    let (status, stderr) = proxy.stop();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("; {CALLS} unanswered\n")), "{stderr}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&session.report).unwrap()).unwrap();
+    assert_eq!(report["totals"]["unreadable"], CALLS, "{:#}", report["totals"]);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 101);
+    assert_eq!(
+        errors[100],
+        "50 more calls the upstream did not answer (the first 100 are listed)"
     );
 }
 

@@ -72,6 +72,10 @@ fn usage_errors_and_unreadable_inputs_exit_with_2_and_one_line() {
             vec!["validate".into(), broken_har.display().to_string()],
             "not a HAR file",
         ),
+        (
+            vec!["validate".into(), "-".into(), "-".into()],
+            "error: `-` is named twice: standard input is read once",
+        ),
     ];
     for (args, expected) in cases {
         let output = support::output(program(&[]).args(&args));

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use cckm_sync_contract::Recording;
 use cckm_sync_contract::har::{Creator, Entry, HarWriter, Header};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
@@ -24,12 +25,25 @@ const QUEUE: usize = 1024;
 /// call waits for it: an entry larger than this waits until it is alone in the queue.
 pub(crate) const QUEUED_BYTES: usize = 64 << 20;
 
-/// What the recording's writer and the calls share: whether the file reached its bound, and
-/// how many calls were not recorded since.
+/// What the recording's writer and the calls share: how many calls the file holds, whether it
+/// reached its bound, and how many calls were not recorded since.
 #[derive(Debug, Default)]
 struct Bound {
+    recorded: AtomicUsize,
     reached: AtomicBool,
     not_recorded: AtomicUsize,
+}
+
+impl Bound {
+    /// What the file at `file`, of at most `max` bytes, holds so far.
+    fn recording(&self, file: &str, max: u64) -> Recording {
+        Recording {
+            file: file.to_owned(),
+            calls_recorded: self.recorded.load(Ordering::Relaxed),
+            calls_not_recorded: self.not_recorded.load(Ordering::Relaxed),
+            max_bytes: max,
+        }
+    }
 }
 
 /// Sends entries to the thread that writes the HAR file.
@@ -39,23 +53,19 @@ pub(crate) struct Recorder {
     /// [`QUEUED_BYTES`] permits, one per byte of the entries queued.
     queued_bytes: Arc<Semaphore>,
     bound: Arc<Bound>,
+    /// The file's name, as given.
+    file: Arc<str>,
+    /// The most bytes the file may take.
+    max: u64,
 }
 
 /// The writer's thread; [`finish`](Self::finish) ends the file.
 #[derive(Debug)]
 pub(crate) struct RecorderThread {
-    thread: std::thread::JoinHandle<Result<usize, String>>,
+    thread: std::thread::JoinHandle<Result<(), String>>,
     bound: Arc<Bound>,
-}
-
-/// What the recording holds once finished.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Recorded {
-    /// The calls recorded: the first ones, in the order they ended.
-    pub(crate) entries: usize,
-    /// The calls not recorded because the file reached its bound: every one after the first
-    /// that would have taken it beyond.
-    pub(crate) not_recorded: usize,
+    file: Arc<str>,
+    max: u64,
 }
 
 /// A size in bytes as people write it: in the largest unit that divides it (`1 GiB`,
@@ -99,7 +109,8 @@ impl Recorder {
         let (sender, mut receiver) = mpsc::channel::<(Entry, OwnedSemaphorePermit)>(QUEUE);
         let bound = Arc::new(Bound::default());
         let shared = bound.clone();
-        let name = path.display().to_string();
+        let file: Arc<str> = Arc::from(path.display().to_string());
+        let name = file.clone();
         let thread = std::thread::Builder::new()
             .name("cckm-sync proxy HAR".to_owned())
             .spawn(move || {
@@ -110,7 +121,7 @@ impl Recorder {
                         continue;
                     }
                     match writer.entry(&entry) {
-                        Ok(()) => {}
+                        Ok(()) => shared.recorded.store(writer.len(), Ordering::Relaxed),
                         Err(error) if BeyondBound::of(&error).is_some() => {
                             // From this call on, none is recorded: the file holds the first
                             // calls of the session, with no gap a replay would stumble on.
@@ -129,12 +140,10 @@ impl Recorder {
                 }
                 // After each entry the file is whole already, its end written: nothing is left
                 // to write but what the system holds.
-                let entries = writer.len();
                 drop(writer);
                 synced
                     .sync_data()
-                    .map_err(|error| format!("cannot write {name}: {error}"))?;
-                Ok(entries)
+                    .map_err(|error| format!("cannot write {name}: {error}"))
             })
             .map_err(|error| format!("cannot start the HAR writer: {error}"))?;
         Ok((
@@ -142,9 +151,22 @@ impl Recorder {
                 entries: sender,
                 queued_bytes: Arc::new(Semaphore::new(QUEUED_BYTES)),
                 bound: bound.clone(),
+                file: file.clone(),
+                max,
             },
-            RecorderThread { thread, bound },
+            RecorderThread {
+                thread,
+                bound,
+                file,
+                max,
+            },
         ))
+    }
+
+    /// What the file holds so far: the calls written, and those not recorded since it reached
+    /// its bound (calls still queued for the writer are in neither).
+    pub(crate) fn recording(&self) -> Recording {
+        self.bound.recording(&self.file, self.max)
     }
 
     /// Queues an entry; waits while the queue holds [`QUEUE`] entries or [`QUEUED_BYTES`]
@@ -167,15 +189,11 @@ impl Recorder {
 impl RecorderThread {
     /// Waits for the queued entries to be written (every [`Recorder`] must be dropped first);
     /// returns how many calls the file holds, and how many it does not.
-    pub(crate) fn finish(self) -> Result<Recorded, String> {
-        let entries = self
-            .thread
+    pub(crate) fn finish(self) -> Result<Recording, String> {
+        self.thread
             .join()
             .map_err(|_| "the HAR writer stopped unexpectedly".to_owned())??;
-        Ok(Recorded {
-            entries,
-            not_recorded: self.bound.not_recorded.load(Ordering::Relaxed),
-        })
+        Ok(self.bound.recording(&self.file, self.max))
     }
 }
 
@@ -221,6 +239,8 @@ mod tests {
             entries: sender,
             queued_bytes: Arc::new(Semaphore::new(QUEUED_BYTES)),
             bound: Arc::default(),
+            file: Arc::from("t.har"),
+            max: u64::MAX,
         };
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let mut context = std::task::Context::from_waker(std::task::Waker::noop());
