@@ -108,7 +108,12 @@ impl Transport {
         let recorded = span.clone();
         async move {
             let (result, attempts) = self.send(authorize, &request, method, body).await;
-            let result = result.map_err(|error| error.with_attempts(attempts));
+            // The count is this request's; the error of the token call it needed first (a
+            // login retried on its own) keeps the count of that call.
+            let result = result.map_err(|error| match error.request() {
+                Some(failed) if failed.action != request.action => error,
+                _ => error.with_attempts(attempts),
+            });
             let span = recorded;
             span.record("attempts", attempts);
             span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);

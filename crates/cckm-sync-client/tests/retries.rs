@@ -79,6 +79,28 @@ async fn retries_are_bounded_and_the_last_answer_is_the_error() {
 }
 
 #[tokio::test]
+async fn a_login_retried_until_the_bound_says_how_many_times_it_was_sent() {
+    // Arrange: the token call answers 503 more often than the client retries.
+    let server = MockServer::start();
+    let client = client_of(&server)
+        .retry(support::quick_retries().max_retries(2))
+        .build()
+        .unwrap();
+    server.inject(Fault::status(503).on(Call::Token).times(10)).unwrap();
+
+    // Act: a list needs a token first.
+    let error = client.aws_keys().list(&AwsListSyncJobs::new()).await.unwrap_err();
+
+    // Assert: the error is the login's, sent three times, and says so; the list was never sent.
+    assert_eq!(error.status(), Some(503), "{error}");
+    let request = error.request().unwrap();
+    assert_eq!((request.action(), request.attempts()), (Action::Login, 3), "{error}");
+    assert_eq!(requests(&server, "POST", "/auth/tokens").len(), 3);
+    assert!(requests(&server, "GET", "/synchronization-jobs").is_empty());
+    assert!(error.to_string().ends_with(" (sent 3 times)"), "{error}");
+}
+
+#[tokio::test]
 async fn the_502_of_a_strict_proxy_refusing_a_call_that_breaks_the_contract_is_not_retried() {
     // The answer of `cckm-sync proxy --strict` to a call whose answer breaks the contract.
     let proxy = support::scripted(|_, _| {
