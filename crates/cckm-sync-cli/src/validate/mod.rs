@@ -55,8 +55,8 @@ impl From<OperationArg> for Operation {
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Exit status: 0 when every body passes (drift is a warning), 1 when a body fails, the parser and \
-the schema disagree, or (with --strict) a body holds drift; 2 for a usage error or an input \
-that cannot be read.
+the schema disagree, or (with --strict) a body holds drift; 2 for a usage error, an input that \
+cannot be read, or results that cannot be written.
 
 Examples:
   cckm-sync validate recorded/                      every .json and .har file under recorded/
@@ -112,7 +112,7 @@ fn endpoint_names() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(ENDPOINTS.iter().map(|endpoint| endpoint.name))
 }
 
-/// Exit code 2: a usage error or an input that cannot be read.
+/// Exit code 2: a usage error, an input that cannot be read or results that cannot be written.
 const USAGE: u8 = 2;
 
 /// Runs `cckm-sync validate`.
@@ -169,7 +169,8 @@ pub(crate) fn run(args: ValidateArgs) -> ExitCode {
         // A closed pipe (`| head`) is the reader's choice, not a failure to report.
         if error.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the results: {error}");
-            return ExitCode::FAILURE;
+            // Not 1, which says "a body failed" to a script, whatever the bodies hold.
+            return ExitCode::from(USAGE);
         }
     }
     if !report.errors().is_empty() {

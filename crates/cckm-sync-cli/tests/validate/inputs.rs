@@ -232,3 +232,24 @@ fn a_har_file_cut_short_is_checked_up_to_the_cut_and_the_cut_named() {
         "{error}"
     );
 }
+
+/// Exit 1 says "a body failed" to a script: results that cannot be written are not that, whatever
+/// the bodies hold (a page that passes, written to a full disk, exited with 1).
+#[test]
+fn results_that_cannot_be_written_exit_2_with_one_line() {
+    let page = fixtures().join("pages/seed-dsm-refresh-completed.json");
+    for format in ["human", "json", "junit"] {
+        let output = cckm_sync()
+            .args(["validate", "--format", format])
+            .arg(&page)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{format}: {stderr}");
+        assert_eq!(
+            stderr, "error: cannot write the results: No space left on device (os error 28)\n",
+            "{format}"
+        );
+    }
+}
