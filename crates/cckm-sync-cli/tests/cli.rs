@@ -21,6 +21,8 @@ fn a_bad_flag_is_a_usage_error_with_exit_code_2() {
         vec!["mock", "--max-jobs", "0"],
         vec!["mock", "--max-items", "0"],
         vec!["mock", "--max-items", "-1"],
+        // Standard input is read once: the second `-` would load nothing.
+        vec!["mock", "--seed", "-", "--seed", "-"],
         vec!["serve"],
     ] {
         let output = support::output(program(&[]).args(&args));
