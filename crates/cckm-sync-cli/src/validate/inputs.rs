@@ -19,6 +19,22 @@ pub(crate) struct Hints {
     pub(crate) status: Option<u16>,
 }
 
+impl Hints {
+    /// The flags given, as the command line spells them (`--endpoint, --operation`), if any.
+    pub(crate) fn given(&self) -> Option<String> {
+        let flags: Vec<&str> = [
+            (self.endpoint.is_some(), "--endpoint"),
+            (self.operation.is_some(), "--operation"),
+            (self.request, "--request"),
+            (self.status.is_some(), "--status"),
+        ]
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag))
+        .collect();
+        (!flags.is_empty()).then(|| flags.join(", "))
+    }
+}
+
 /// What one input gave.
 #[derive(Debug, Default)]
 struct Checked {
@@ -26,13 +42,16 @@ struct Checked {
     other_calls: Vec<(String, String, String)>,
     errors: Vec<String>,
     elapsed: Duration,
+    /// Whether the input was read as a HAR file (whose entries name their calls themselves).
+    har: bool,
 }
 
-/// How long each input took, for the JUnit output.
+/// How long each input took, for the JUnit output, and whether it was a HAR file.
 #[derive(Clone, Debug)]
 pub(crate) struct Timing {
     pub(crate) name: String,
     pub(crate) elapsed: Duration,
+    pub(crate) har: bool,
 }
 
 /// Checks every input, on as many threads as there are cores, and adds what each gave to
@@ -81,6 +100,7 @@ pub(crate) fn check_all(
         timings.push(Timing {
             name: input.name.clone(),
             elapsed: checked.elapsed,
+            har: checked.har,
         });
     }
     timings
@@ -107,6 +127,7 @@ fn check_reader(
     let mut reader = files::open(input, max_size)?;
     let har = input.is_har_by_name()
         || files::starts_like_har(&mut reader).map_err(|error| format!("cannot read {}: {error}", input.name))?;
+    checked.har = har;
     if har {
         // One thread parses, this one checks: a few entries wait between them, never the file.
         let name = &input.name;

@@ -150,6 +150,20 @@ pub(crate) fn run(args: ValidateArgs) -> ExitCode {
     let mut report = Report::new(args.strict);
     let timings = inputs::check_all(contract, &files, &hints, args.max_input_size, &mut report);
     let elapsed = started.elapsed();
+    // The flags describe bodies on their own: a HAR entry is judged by the call it records.
+    let mut har_files = timings.iter().filter(|timing| timing.har);
+    if let (Some(flags), Some(first)) = (hints.given(), har_files.next()) {
+        let others = har_files.count();
+        let more = match others {
+            0 => String::new(),
+            1 => " and 1 other HAR file".to_owned(),
+            n => format!(" and {n} other HAR files"),
+        };
+        eprintln!(
+            "warning: {flags}: for bodies on their own; the entries of {}{more} are judged by the call each records",
+            first.name
+        );
+    }
 
     let written = match args.format {
         Format::Human => {

@@ -184,3 +184,36 @@ fn junit_names_follow_a_case_from_one_recording_to_the_next_and_drift_names_its_
     );
     assert_eq!(names[0], names[1]);
 }
+
+/// `--endpoint`, `--operation`, `--request` and `--status` describe bodies on their own; a HAR
+/// entry names its call itself. Given with a HAR file, they are said to leave it as recorded,
+/// where they were silently passed over.
+#[test]
+fn flags_for_bodies_on_their_own_given_with_a_har_file_are_said_to_leave_its_entries_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let har = dir.path().join("traffic.har");
+    std::fs::write(&har, recording(8443, "0ea5d52e-387c-44fa-b079-21c8b768f77b")).unwrap();
+    let har = har.to_str().unwrap();
+
+    let hinted = support::output(&mut program(&[
+        "validate",
+        "--endpoint",
+        "dsm",
+        "--operation",
+        "list",
+        har,
+    ]));
+    let plain = support::output(&mut program(&["validate", har]));
+
+    let stderr = String::from_utf8_lossy(&hinted.stderr);
+    assert_eq!(
+        stderr,
+        format!(
+            "warning: --endpoint, --operation: for bodies on their own; the entries of {har} are judged by the call each records\n"
+        )
+    );
+    // The entry is judged by its recorded call (a get), as without the flags.
+    assert_eq!(hinted.status.code(), plain.status.code());
+    assert_eq!(hinted.stdout, plain.stdout);
+    assert!(plain.stderr.is_empty(), "{}", String::from_utf8_lossy(&plain.stderr));
+}
