@@ -237,3 +237,66 @@ async fn ctrl_c_during_a_wait_leaves_the_progress_drawn_once_and_says_the_job_go
     // Nothing on standard output: the job did not end.
     assert_eq!(std::fs::read_to_string(&stdout).unwrap(), "");
 }
+
+/// `cancel --wait`: the job ends aborted when its current item ends, and the server leaves the
+/// items it did not reach as they were, `in_progress`. They are left as lines marked `–` that
+/// say so, where their spinners stayed on the screen as if they still ran.
+#[tokio::test]
+async fn items_a_cancelled_job_did_not_reach_are_left_as_lines_not_spinners() {
+    let server = MockServer::builder()
+        .job_duration(Duration::from_secs(6))
+        .start()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let stdout: PathBuf = dir.path().join("stdout");
+    let connection = Connection::of(&server);
+    let env = connection.env();
+    let started = support::output(
+        program(&[
+            "jobs",
+            "start",
+            "aws-keys",
+            "--item",
+            "kms",
+            "--region",
+            "us-east-1",
+            "eu-west-1",
+            "ap-south-1",
+            "--output",
+            "json",
+        ])
+        .envs(env.clone()),
+    );
+    let job: cckm_sync::AwsSyncJob = cckm_sync::from_slice(&started.stdout).unwrap();
+    let id = job.id.to_string();
+
+    let screen = in_terminal(&["jobs", "cancel", "aws-keys", &id, "--wait"], &env, &stdout);
+
+    let ended = support::output(program(&["jobs", "get", "aws-keys", &id, "--output", "json"]).envs(env));
+    let ended: cckm_sync::AwsSyncJob = cckm_sync::from_slice(&ended.stdout).unwrap();
+    assert!(ended.was_cancelled(), "{ended:?}");
+    let left: Vec<(String, String)> = ended
+        .detailed_status
+        .iter()
+        .flat_map(|status| status.iter())
+        .filter(|(_, text)| text.contains("in_progress"))
+        .map(|(item, text)| (item.to_owned(), text.to_owned()))
+        .collect();
+    assert!(!left.is_empty(), "the cancel reached every item: {ended:?}");
+    for (item, text) in &left {
+        let line = format!("  – {item}: {} (not ended when the job did)", text.trim());
+        assert_eq!(
+            screen.lines().filter(|shown| shown.trim_end() == line).count(),
+            1,
+            "{line:?} in\n{screen}"
+        );
+    }
+    // No spinner is left on the screen.
+    let spinners = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+    assert!(
+        !screen
+            .lines()
+            .any(|line| spinners.iter().any(|spinner| line.trim_start().starts_with(spinner))),
+        "{screen}"
+    );
+}

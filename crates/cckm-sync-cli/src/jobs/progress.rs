@@ -2,8 +2,8 @@
 //! holds only the results).
 //!
 //! On a terminal: a header (the job, its status and its count), a spinner per running item,
-//! and a line per ended item, `✔` or `✘`, printed above them as the item ends and left in the
-//! scrollback, whole (name and text, wrapped by the terminal rather than cut). Only as many
+//! and a line per ended item, `✔` or `✘` (`–` for one the job ended without), printed above them
+//! as the item ends and left in the scrollback, whole (name and text, wrapped by the terminal rather than cut). Only as many
 //! spinners as the terminal has rows for are drawn, the header counting the others, so that
 //! no item is lost to a redraw however many a job has. Elsewhere: a line per change, whole,
 //! for logs.
@@ -129,14 +129,26 @@ impl Progress {
     }
 
     /// Ends the display: the header marked `✔` if `ok`, `✘` if not, `…` if the wait ended
-    /// before the job did; the spinners of items still running stay as they were.
+    /// before the job did. Items the server still calls running when the job ended (a cancel
+    /// leaves the items it did not reach so) are left as lines marked `–`, not as spinners
+    /// that would seem to turn on; when the wait ended first, the spinners stay as they were.
     pub(crate) fn finish(self, ok: Option<bool>) {
-        if let Self::Bars(bars) = self {
+        if let Self::Bars(mut bars) = self {
             let mark = match ok {
                 Some(true) => "✔",
                 Some(false) => "✘",
                 None => "…",
             };
+            if ok.is_some() {
+                for (item, bar) in bars.running.drain(..) {
+                    bar.finish_and_clear();
+                    bars.multi.remove(&bar);
+                    let _ = bars.multi.println(format!(
+                        "  – {item}: {} (not ended when the job did)",
+                        bar.message().trim()
+                    ));
+                }
+            }
             bars.header
                 .set_style(style(&format!("{mark} {{prefix}} {{wide_msg}} [{{elapsed}}]")));
             bars.header.finish();
