@@ -265,7 +265,7 @@ async fn items_a_cancelled_job_did_not_reach_are_left_as_lines_not_spinners() {
             "--output",
             "json",
         ])
-        .envs(env.clone()),
+        .envs(env),
     );
     let job: cckm_sync::AwsSyncJob = cckm_sync::from_slice(&started.stdout).unwrap();
     let id = job.id.to_string();
