@@ -62,20 +62,7 @@ async fn the_recording_stays_within_har_max_size_and_counts_the_calls_not_record
         "{:?}",
         proxy.banner
     );
-    let client = client();
-    for skip in 0..CALLS {
-        let answer = client
-            .get(format!(
-                "{}{}?skip={skip}&limit=1",
-                proxy.url(),
-                aws().collection_path()
-            ))
-            .header("authorization", mock.authorization())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(answer.status(), 200, "call {skip}");
-    }
+    list_pages(&proxy, &mock, CALLS).await;
     let stderr = proxy.stop_ok();
 
     let size = std::fs::metadata(&session.har).unwrap().len();
@@ -150,20 +137,7 @@ async fn the_report_says_how_many_calls_the_bounded_recording_holds_and_misses()
         serde_json::json!({"file": har, "calls_recorded": 0, "calls_not_recorded": 0, "max_bytes": 4096}),
         "{report:#}"
     );
-    let client = client();
-    for skip in 0..CALLS {
-        let answer = client
-            .get(format!(
-                "{}{}?skip={skip}&limit=1",
-                proxy.url(),
-                aws().collection_path()
-            ))
-            .header("authorization", mock.authorization())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(answer.status(), 200, "call {skip}");
-    }
+    list_pages(&proxy, &mock, CALLS).await;
     // While it runs: the report written again shows every call counted, recorded or not
     // (wait, bounded, for the writer of the file and of the report to catch up).
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -202,4 +176,22 @@ async fn the_report_says_how_many_calls_the_bounded_recording_holds_and_misses()
     // Not a failure of the contract: the calls were checked, only not all kept.
     assert_eq!(report["ok"], true, "{report:#}");
     assert_eq!(report["totals"]["cases"], 2 * CALLS, "{report:#}");
+}
+
+/// Reads `calls` pages of one job each through `proxy`, each answered 200.
+async fn list_pages(proxy: &Server, mock: &MockServer, calls: usize) {
+    let client = client();
+    for skip in 0..calls {
+        let answer = client
+            .get(format!(
+                "{}{}?skip={skip}&limit=1",
+                proxy.url(),
+                aws().collection_path()
+            ))
+            .header("authorization", mock.authorization())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200, "call {skip}");
+    }
 }
