@@ -271,6 +271,9 @@ pub struct Report {
     announced: BTreeMap<String, usize>,
     other_calls: BTreeMap<(String, String), OtherCall>,
     errors: Vec<String>,
+    /// The inputs counted by [`set_errors_not_listed`](Self::set_errors_not_listed), and
+    /// where in `errors` the error that says so stands.
+    not_listed: Option<(usize, usize)>,
     recording: Option<Recording>,
 }
 
@@ -288,6 +291,7 @@ impl Report {
             announced: BTreeMap::new(),
             other_calls: BTreeMap::new(),
             errors: Vec::new(),
+            not_listed: None,
             recording: None,
         }
     }
@@ -413,11 +417,37 @@ impl Report {
         self.errors.push(error.into());
     }
 
-    /// Records `count` more inputs that could not be read, said in one `error` (for a run that
-    /// lists only the first ones): [`Totals::unreadable`] counts each of them.
-    pub fn add_errors_not_listed(&mut self, count: usize, error: impl Into<String>) {
-        self.totals.unreadable += count;
-        self.errors.push(error.into());
+    /// Sets how many more inputs could not be read than the errors list, said in one `error`
+    /// (for a run that lists only the first ones): [`Totals::unreadable`] counts each of them.
+    /// A run that goes on sets it again as the count grows: the last count and error replace
+    /// the previous ones, so that a report written while it runs is exact.
+    ///
+    /// ```
+    /// use cckm_sync_contract::Report;
+    ///
+    /// let mut report = Report::new(false);
+    /// report.add_error("a.json: cannot read it");
+    /// report.set_errors_not_listed(5, "5 more inputs could not be read");
+    /// report.set_errors_not_listed(7, "7 more inputs could not be read");
+    /// assert_eq!(report.totals().unreadable, 8);
+    /// assert_eq!(report.errors(), ["a.json: cannot read it", "7 more inputs could not be read"]);
+    /// ```
+    pub fn set_errors_not_listed(&mut self, count: usize, error: impl Into<String>) {
+        let error = error.into();
+        match self.not_listed {
+            Some((previous, index)) => {
+                self.totals.unreadable = self.totals.unreadable.saturating_sub(previous).saturating_add(count);
+                if let Some(slot) = self.errors.get_mut(index) {
+                    *slot = error;
+                }
+                self.not_listed = Some((count, index));
+            }
+            None => {
+                self.totals.unreadable = self.totals.unreadable.saturating_add(count);
+                self.not_listed = Some((count, self.errors.len()));
+                self.errors.push(error);
+            }
+        }
     }
 
     /// Whether every case passes and every input was read.

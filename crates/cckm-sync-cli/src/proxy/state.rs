@@ -55,24 +55,29 @@ impl State {
         }
     }
 
-    /// Adds to the report's errors the count of unanswered calls it does not list.
+    /// Sets in the report's errors the count of unanswered calls it does not list.
     pub(crate) fn count_unlisted_errors(&self) {
+        if let Ok(mut report) = self.report.lock() {
+            self.set_unlisted_errors(&mut report);
+        }
+    }
+
+    fn set_unlisted_errors(&self, report: &mut Report) {
         let count = self.unanswered.load(std::sync::atomic::Ordering::Relaxed);
-        if count > MAX_ERRORS
-            && let Ok(mut report) = self.report.lock()
-        {
+        if count > MAX_ERRORS {
             let more = count - MAX_ERRORS;
-            report.add_errors_not_listed(
+            report.set_errors_not_listed(
                 more,
                 format!("{more} more calls the upstream did not answer (the first {MAX_ERRORS} are listed)"),
             );
         }
     }
 
-    /// The report as JSON, with what the recording holds so far; `None` when a call crashed
-    /// while holding it.
+    /// The report as JSON, with what the recording holds so far and the count of every
+    /// unanswered call; `None` when a call crashed while holding it.
     pub(crate) fn report_json(&self) -> Option<String> {
         let mut report = self.report.lock().ok()?;
+        self.set_unlisted_errors(&mut report);
         if let Some(recorder) = &self.recorder {
             report.set_recording(recorder.recording());
         }

@@ -86,6 +86,24 @@ async fn every_unanswered_call_is_counted_beyond_the_hundred_listed() {
             .unwrap();
         assert_eq!(answer.status(), 502);
     }
+    // While it runs: the report written each second counts every one (wait, bounded, for the
+    // writer), where it stopped at the 100 listed until the exit.
+    let read_report = || -> Value {
+        std::fs::read(&session.report)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or(Value::Null)
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let running = loop {
+        let report = read_report();
+        if report["totals"]["unreadable"] == CALLS || Instant::now() > deadline {
+            break report;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(running["totals"]["unreadable"], CALLS, "{:#}", running["totals"]);
+    assert_eq!(running["errors"].as_array().map(Vec::len), Some(101));
     let (status, stderr) = proxy.stop();
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(stderr.contains(&format!("; {CALLS} unanswered\n")), "{stderr}");
