@@ -41,13 +41,20 @@ fn wanted(path: &Path) -> bool {
         .is_some_and(|extension| extension.eq_ignore_ascii_case("json") || extension.eq_ignore_ascii_case("har"))
 }
 
+/// Fails when `-` is named more than once: standard input is read once, and a second `-`
+/// would read nothing.
+pub(crate) fn stdin_once(paths: &[PathBuf]) -> Result<(), String> {
+    if paths.iter().filter(|path| path.as_os_str() == "-").count() > 1 {
+        return Err("`-` is named twice: standard input is read once".to_owned());
+    }
+    Ok(())
+}
+
 /// The inputs the paths name: a file as it is, a folder's `.json` and `.har` files (searched
 /// recursively, in name order), `-` for standard input. Fails on a path that does not exist,
 /// on a folder without such a file, and on `-` named twice (the second would read nothing).
 pub(crate) fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
-    if paths.iter().filter(|path| path.as_os_str() == "-").count() > 1 {
-        return Err("`-` is named twice: standard input is read once".to_owned());
-    }
+    stdin_once(paths)?;
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {

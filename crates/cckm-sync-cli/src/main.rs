@@ -247,11 +247,7 @@ impl From<String> for MockFailure {
 }
 
 async fn mock(args: MockArgs) -> Result<(), MockFailure> {
-    if args.seed.iter().filter(|path| path.as_os_str() == "-").count() > 1 {
-        return Err(MockFailure::Usage(
-            "--seed -: `-` is named twice: standard input is read once".to_owned(),
-        ));
-    }
+    files::stdin_once(&args.seed).map_err(|reason| MockFailure::Usage(format!("--seed: {reason}")))?;
     let threads = std::thread::available_parallelism().map_or(2, usize::from);
     // Beyond loopback, others can reach the control API: it needs a token.
     let exposed = !args.listen.ip().is_loopback();

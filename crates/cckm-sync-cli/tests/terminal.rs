@@ -15,6 +15,28 @@ pub mod support;
 
 use support::{Connection, program};
 
+/// A mock whose jobs take the given time, and the file the program's standard output goes to.
+struct Scene {
+    server: MockServer,
+    connection: Connection,
+    stdout: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Scene {
+    fn new(job_duration: Duration) -> Self {
+        let server = MockServer::builder().job_duration(job_duration).start().unwrap();
+        let connection = Connection::of(&server);
+        let dir = tempfile::tempdir().unwrap();
+        Self {
+            server,
+            connection,
+            stdout: dir.path().join("stdout"),
+            _dir: dir,
+        }
+    }
+}
+
 /// A tmux server of its own (`-L`), stopped when dropped.
 struct Tmux {
     socket: String,
@@ -125,17 +147,14 @@ fn in_terminal_interrupted(args: &[&str], env: &[(&str, &str)], stdout: &Path, i
 
 #[tokio::test]
 async fn a_forty_item_job_whose_last_item_fails_shows_every_item_and_the_whole_failure() {
-    let server = MockServer::builder()
-        .job_duration(Duration::from_secs(4))
-        .start()
-        .unwrap();
+    let scene = Scene::new(Duration::from_secs(4));
     let reason = "AccessDenied: User arn:aws:iam::123456789012:user/cckm is not authorized to perform \
                   kms:ListKeys on resource * because no identity-based policy allows the kms:ListKeys action";
-    server.inject(Fault::fail_job(reason).endpoint("aws-keys")).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let stdout: PathBuf = dir.path().join("stdout");
-    let connection = Connection::of(&server);
-    let env = connection.env();
+    scene
+        .server
+        .inject(Fault::fail_job(reason).endpoint("aws-keys"))
+        .unwrap();
+    let (env, stdout) = (scene.connection.env(), &scene.stdout);
     let mut args = vec![
         "jobs", "start", "aws-keys", "--item", "kms-0", "kms-1", "kms-2", "kms-3", "--region",
     ];
@@ -143,9 +162,9 @@ async fn a_forty_item_job_whose_last_item_fails_shows_every_item_and_the_whole_f
     args.extend(regions.iter().map(String::as_str));
     args.push("--wait");
 
-    let screen = in_terminal(&args, &env, &stdout);
+    let screen = in_terminal(&args, &env, stdout);
 
-    let printed = std::fs::read_to_string(&stdout).unwrap();
+    let printed = std::fs::read_to_string(stdout).unwrap();
     // Standard output holds the summary alone: `job ID ended …`.
     let id = printed.split(' ').nth(1).unwrap_or_default().to_owned();
     assert!(screen.contains("exit status 1"), "{screen}");
@@ -190,13 +209,7 @@ async fn a_forty_item_job_whose_last_item_fails_shows_every_item_and_the_whole_f
 /// the line that says the job goes on follows it.
 #[tokio::test]
 async fn ctrl_c_during_a_wait_leaves_the_progress_drawn_once_and_says_the_job_goes_on() {
-    let server = MockServer::builder()
-        .job_duration(Duration::from_secs(120))
-        .start()
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let stdout: PathBuf = dir.path().join("stdout");
-    let connection = Connection::of(&server);
+    let scene = Scene::new(Duration::from_secs(120));
     let args = [
         "jobs",
         "start",
@@ -209,7 +222,12 @@ async fn ctrl_c_during_a_wait_leaves_the_progress_drawn_once_and_says_the_job_go
         "--wait",
     ];
 
-    let screen = in_terminal_interrupted(&args, &connection.env(), &stdout, Some("eu-west-1 in_progress"));
+    let screen = in_terminal_interrupted(
+        &args,
+        &scene.connection.env(),
+        &scene.stdout,
+        Some("eu-west-1 in_progress"),
+    );
 
     assert!(screen.contains("exit status 130"), "{screen}");
     let id = screen
@@ -235,7 +253,7 @@ async fn ctrl_c_during_a_wait_leaves_the_progress_drawn_once_and_says_the_job_go
         "{screen}"
     );
     // Nothing on standard output: the job did not end.
-    assert_eq!(std::fs::read_to_string(&stdout).unwrap(), "");
+    assert_eq!(std::fs::read_to_string(&scene.stdout).unwrap(), "");
 }
 
 /// `cancel --wait`: the job ends aborted when its current item ends, and the server leaves the
@@ -243,14 +261,8 @@ async fn ctrl_c_during_a_wait_leaves_the_progress_drawn_once_and_says_the_job_go
 /// say so, where their spinners stayed on the screen as if they still ran.
 #[tokio::test]
 async fn items_a_cancelled_job_did_not_reach_are_left_as_lines_not_spinners() {
-    let server = MockServer::builder()
-        .job_duration(Duration::from_secs(6))
-        .start()
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let stdout: PathBuf = dir.path().join("stdout");
-    let connection = Connection::of(&server);
-    let env = connection.env();
+    let scene = Scene::new(Duration::from_secs(6));
+    let env = scene.connection.env();
     let started = support::output(
         program(&[
             "jobs",
@@ -270,7 +282,7 @@ async fn items_a_cancelled_job_did_not_reach_are_left_as_lines_not_spinners() {
     let job: cckm_sync::AwsSyncJob = cckm_sync::from_slice(&started.stdout).unwrap();
     let id = job.id.to_string();
 
-    let screen = in_terminal(&["jobs", "cancel", "aws-keys", &id, "--wait"], &env, &stdout);
+    let screen = in_terminal(&["jobs", "cancel", "aws-keys", &id, "--wait"], &env, &scene.stdout);
 
     let ended = support::output(program(&["jobs", "get", "aws-keys", &id, "--output", "json"]).envs(env));
     let ended: cckm_sync::AwsSyncJob = cckm_sync::from_slice(&ended.stdout).unwrap();
